@@ -1,0 +1,1 @@
+"""Pure computations, one module per method family, each citing its source."""

@@ -1,0 +1,145 @@
+"""Action plans: Plan -> Goal -> Target, each target tied to an indicator series.
+
+The official baseline and target are kept as published; the assessment measures the series the
+plan names, and a `proxy` note says when that series measures something slightly different.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rightsmonitor.model.indicator import CODE_PATTERN, Indicator
+from rightsmonitor.model.observation import (
+    MAX_YEAR,
+    MIN_YEAR,
+    SOURCE_ID_PATTERN,
+    disaggregation_key,
+)
+from rightsmonitor.model.vocab import Dimension, Direction
+
+SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
+Year = int
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Period(_Strict):
+    start: Year = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    end: Year = Field(ge=MIN_YEAR, le=MAX_YEAR)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Period:
+        if self.end < self.start:
+            raise ValueError("period end is before its start")
+        return self
+
+
+class Baseline(_Strict):
+    year: Year = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    value: float | None = None
+    source: str = ""
+
+
+class TargetValue(_Strict):
+    """The commitment: a level, a change from the baseline, or a direction only."""
+
+    year: Year = Field(ge=MIN_YEAR, le=MAX_YEAR)
+    value: float | None = None
+    change: float | None = None
+    relative_change: float | None = None
+    official: str = ""
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> TargetValue:
+        given = [k for k in ("value", "change", "relative_change") if getattr(self, k) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give only one of value, change, relative_change (got {given})")
+        if self.relative_change is not None and self.relative_change <= -1:
+            raise ValueError("relative_change must be above -1 (-1 would be a 100 % fall)")
+        return self
+
+    @property
+    def is_numeric(self) -> bool:
+        return any(v is not None for v in (self.value, self.change, self.relative_change))
+
+    def level(self, series_base: float) -> float | None:
+        """The target level on the series' scale, given the series' own baseline value."""
+        if self.value is not None:
+            return self.value
+        if self.change is not None:
+            return series_base + self.change
+        if self.relative_change is not None:
+            return series_base * (1 + self.relative_change)
+        return None
+
+
+class Target(_Strict):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    indicator: str = Field(pattern=CODE_PATTERN)
+    baseline: Baseline
+    target: TargetValue
+    commitment: str = ""
+    source: str | None = Field(default=None, pattern=SOURCE_ID_PATTERN)
+    area: str | None = None
+    disaggregation: dict[str, str] = Field(default_factory=dict)
+    direction: Direction | None = None
+    proxy: str | None = None
+    responsible: tuple[str, ...] = ()
+    measures: str = ""
+
+    @field_validator("disaggregation")
+    @classmethod
+    def _disaggregation(cls, value: dict[str, str]) -> dict[str, str]:
+        disaggregation_key(value)
+        return value
+
+    @model_validator(mode="after")
+    def _years(self) -> Target:
+        if self.target.year <= self.baseline.year:
+            raise ValueError(
+                f"target year {self.target.year} must be after baseline year {self.baseline.year}"
+            )
+        return self
+
+
+class Goal(_Strict):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    dimension: Dimension
+    targets: tuple[Target, ...] = Field(min_length=1)
+
+
+class Plan(_Strict):
+    schema_version: int = Field(ge=1, le=1)
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    issuer: str = ""
+    adopted: dt.date | None = None
+    period: Period | None = None
+    country: str | None = None
+    document: str = ""
+    description: str = ""
+    indicators: tuple[Indicator, ...] = ()
+    goals: tuple[Goal, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Plan:
+        seen: set[str] = set()
+        for goal in self.goals:
+            for target in goal.targets:
+                if target.id in seen:
+                    raise ValueError(f"target id '{target.id}' is used twice")
+                seen.add(target.id)
+        goal_ids = [g.id for g in self.goals]
+        if len(goal_ids) != len(set(goal_ids)):
+            raise ValueError("goal ids must be unique")
+        return self
+
+    def targets(self) -> list[tuple[Goal, Target]]:
+        return [(goal, target) for goal in self.goals for target in goal.targets]

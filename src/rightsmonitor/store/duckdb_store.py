@@ -1,0 +1,282 @@
+"""The embedded default store: one DuckDB file, no server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import duckdb
+import ibis
+import pandas as pd
+
+from rightsmonitor.errors import InvalidInput, Problem, StoreError
+from rightsmonitor.model import Area, AreaKind, Indicator, Source
+from rightsmonitor.store.base import ImportRecord, Store, WriteSummary
+from rightsmonitor.store.schema import (
+    MIGRATIONS,
+    OBSERVATION_COLUMNS,
+    OBSERVATION_KEY,
+    SCHEMA_VERSION,
+    TABLES,
+)
+
+_KEY_JOIN = " AND ".join(f"n.{c} = o.{c}" for c in OBSERVATION_KEY)
+
+
+class DuckDBStore(Store):
+    def __init__(self, path: str | Path, *, read_only: bool = False) -> None:
+        self.location = str(path)
+        if self.location != ":memory:":
+            Path(self.location).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(self.location, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"cannot open store {self.location}: {exc}") from exc
+        self._prepare_schema(read_only)
+
+    # schema ------------------------------------------------------------------------------------
+    def _prepare_schema(self, read_only: bool) -> None:
+        existing = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        if not existing:
+            if read_only:
+                raise StoreError(f"{self.location} is empty; import data first")
+            with self._transaction():
+                for ddl in TABLES.values():
+                    self.con.execute(ddl)
+                self.con.execute(
+                    "INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+                )
+            return
+        if "meta" not in existing:
+            raise StoreError(
+                f"{self.location} is a DuckDB file but not a Rights Monitor store "
+                "(no 'meta' table); choose another --db path"
+            )
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        version = int(row[0]) if row else 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.location} uses store schema {version}, newer than this Rights Monitor "
+                f"understands ({SCHEMA_VERSION}); upgrade rightsmonitor to open it"
+            )
+        if version < SCHEMA_VERSION:
+            missing = [v for v in range(version, SCHEMA_VERSION) if v not in MIGRATIONS]
+            if missing or read_only:
+                raise StoreError(
+                    f"{self.location} uses store schema {version} and cannot be migrated to "
+                    f"{SCHEMA_VERSION} automatically; export it with the older version"
+                )
+            with self._transaction():
+                for v in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[v]:
+                        self.con.execute(statement)
+                self.con.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)]
+                )
+
+    def _transaction(self) -> _Transaction:
+        return _Transaction(self.con)
+
+    def close(self) -> None:
+        self.con.close()
+
+    # catalogues ------------------------------------------------------------------------------------
+    def upsert_sources(self, sources: Iterable[Source]) -> None:
+        with self._transaction():
+            self._upsert_sources(sources)
+
+    def _upsert_sources(self, sources: Iterable[Source]) -> None:
+        rows = [
+            (s.id, s.title, s.publisher, s.edition, s.released, s.licence, s.url, s.retrieved)
+            for s in sources
+        ]
+        if rows:
+            self.con.executemany(
+                "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+
+    def upsert_indicators(self, indicators: Iterable[Indicator]) -> None:
+        with self._transaction():
+            self._upsert_indicators(indicators)
+
+    def _upsert_indicators(self, indicators: Iterable[Indicator]) -> None:
+        rows = [
+            (
+                i.code,
+                i.name,
+                i.unit,
+                i.direction.value,
+                i.dimension.value,
+                i.type.value,
+                ",".join(i.sdg_targets),
+                i.limit,
+                i.definition,
+                i.publisher,
+            )
+            for i in indicators
+        ]
+        if rows:
+            self.con.executemany(
+                "INSERT OR REPLACE INTO indicators VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+            )
+
+    def upsert_areas(self, areas: Iterable[Area]) -> None:
+        with self._transaction():
+            self._upsert_areas(areas)
+
+    def _upsert_areas(self, areas: Iterable[Area]) -> None:
+        rows = [(a.code, a.name, a.kind.value) for a in areas]
+        if rows:
+            self.con.executemany("INSERT OR REPLACE INTO areas VALUES (?, ?, ?)", rows)
+
+    def sources(self) -> list[Source]:
+        cols = ["id", "title", "publisher", "edition", "released", "licence", "url", "retrieved"]
+        rows = self.con.execute(f"SELECT {', '.join(cols)} FROM sources ORDER BY id").fetchall()
+        return [Source(**dict(zip(cols, r, strict=True))) for r in rows]
+
+    def indicators(self) -> list[Indicator]:
+        rows = self.con.execute(
+            "SELECT code, name, unit, direction, dimension, type, sdg_targets, natural_limit, "
+            "definition, publisher FROM indicators ORDER BY code"
+        ).fetchall()
+        return [
+            Indicator(
+                code=r[0],
+                name=r[1],
+                unit=r[2],
+                direction=r[3],
+                dimension=r[4],
+                type=r[5],
+                sdg_targets=tuple(t for t in r[6].split(",") if t),
+                limit=r[7],
+                definition=r[8],
+                publisher=r[9],
+            )
+            for r in rows
+        ]
+
+    def areas(self) -> list[Area]:
+        rows = self.con.execute("SELECT code, name, kind FROM areas ORDER BY code").fetchall()
+        return [Area(r[0], r[1], AreaKind(r[2])) for r in rows]
+
+    # observations ------------------------------------------------------------------------------------
+    def find_import(self, sha256: str) -> ImportRecord | None:
+        row = self.con.execute(
+            "SELECT id, path, sha256, format, imported_at FROM imports WHERE sha256 = ? "
+            "ORDER BY imported_at LIMIT 1",
+            [sha256],
+        ).fetchone()
+        return ImportRecord(*row) if row else None
+
+    def write_observations(
+        self,
+        frame: pd.DataFrame,
+        record: ImportRecord,
+        *,
+        catalogue: tuple[list[Source], list[Indicator], list[Area]] = ([], [], []),
+        file_label: str = "",
+    ) -> WriteSummary:
+        incoming = frame.copy()
+        incoming["import_id"] = record.id
+        if "_row" not in incoming:
+            incoming["_row"] = range(1, len(incoming) + 1)
+        for column in OBSERVATION_COLUMNS:
+            if column not in incoming:
+                incoming[column] = None
+        incoming = incoming[[*OBSERVATION_COLUMNS, "_row"]]
+        sources, indicators, areas = catalogue
+        with self._transaction():
+            self._upsert_sources(sources)
+            self._upsert_indicators(indicators)
+            self._upsert_areas(areas)
+            self.con.register("incoming_rows", incoming)
+            try:
+                conflicts = self.con.execute(
+                    f"""SELECT n._row, n.indicator, n.area, n.disaggregation, n.source, n.year,
+                               n.value, o.value
+                        FROM incoming_rows n JOIN observations o ON {_KEY_JOIN}
+                        WHERE n.value <> o.value
+                        ORDER BY n._row LIMIT 200"""
+                ).fetchall()
+                if conflicts:
+                    raise InvalidInput(
+                        [
+                            Problem(
+                                file_label or record.path,
+                                f"{ind} / {area} / {year}"
+                                + (f" / {dis}" if dis else "")
+                                + f" from source '{src}' is already stored as {old!r}, "
+                                f"this file has {new!r}; a revised edition needs its own source id",
+                                row=int(row),
+                                column="value",
+                            )
+                            for row, ind, area, dis, src, year, new, old in conflicts
+                        ]
+                    )
+                columns = ", ".join(OBSERVATION_COLUMNS)
+                added = self.con.execute(
+                    f"""INSERT INTO observations ({columns})
+                        SELECT {", ".join("n." + c for c in OBSERVATION_COLUMNS)}
+                        FROM incoming_rows n
+                        WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY_JOIN})"""
+                ).fetchone()[0]
+            finally:
+                self.con.unregister("incoming_rows")
+            unchanged = len(incoming) - int(added)
+            self.con.execute(
+                "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    record.id,
+                    record.path,
+                    record.sha256,
+                    record.format,
+                    record.imported_at,
+                    int(added),
+                    unchanged,
+                ],
+            )
+        return WriteSummary(added=int(added), unchanged=unchanged)
+
+    def observations(
+        self,
+        *,
+        indicator: str | None = None,
+        area: str | None = None,
+        source: str | None = None,
+    ) -> pd.DataFrame:
+        clauses, params = [], []
+        for column, value in (("indicator", indicator), ("area", area), ("source", source)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        return self.con.execute(
+            f"SELECT * FROM observations {where} "
+            "ORDER BY indicator, area, disaggregation, source, year",
+            params,
+        ).df()
+
+    def observations_table(self) -> ibis.Table:
+        return ibis.duckdb.from_connection(self.con).table("observations")
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name: self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in ("observations", "indicators", "sources", "areas", "imports")
+        }
+
+
+class _Transaction:
+    """BEGIN ... COMMIT, or ROLLBACK on any exception: a failed import leaves no trace."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.execute("BEGIN TRANSACTION")
+
+    def __exit__(self, exc_type: type[BaseException] | None, *rest: object) -> None:
+        if exc_type is None:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")

@@ -1,0 +1,84 @@
+"""The store's relational schema, versioned. Plain SQL that DuckDB and PostgreSQL both accept."""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
+OBSERVATION_COLUMNS = (
+    *OBSERVATION_KEY,
+    "value",
+    "flag",
+    "footnote",
+    "se",
+    "ci_low",
+    "ci_high",
+    "import_id",
+)
+
+TABLES = {
+    "meta": """
+        CREATE TABLE meta (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        )""",
+    "sources": """
+        CREATE TABLE sources (
+            id VARCHAR PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            publisher VARCHAR NOT NULL,
+            edition VARCHAR NOT NULL DEFAULT '',
+            released VARCHAR NOT NULL DEFAULT '',
+            licence VARCHAR NOT NULL DEFAULT '',
+            url VARCHAR NOT NULL DEFAULT '',
+            retrieved VARCHAR NOT NULL DEFAULT ''
+        )""",
+    "indicators": """
+        CREATE TABLE indicators (
+            code VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            unit VARCHAR NOT NULL,
+            direction VARCHAR NOT NULL,
+            dimension VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,
+            sdg_targets VARCHAR NOT NULL DEFAULT '',
+            natural_limit DOUBLE,
+            definition VARCHAR NOT NULL DEFAULT '',
+            publisher VARCHAR NOT NULL DEFAULT ''
+        )""",
+    "areas": """
+        CREATE TABLE areas (
+            code VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL
+        )""",
+    "imports": """
+        CREATE TABLE imports (
+            id VARCHAR PRIMARY KEY,
+            path VARCHAR NOT NULL,
+            sha256 VARCHAR NOT NULL,
+            format VARCHAR NOT NULL,
+            imported_at VARCHAR NOT NULL,
+            rows_added INTEGER NOT NULL,
+            rows_unchanged INTEGER NOT NULL
+        )""",
+    "observations": """
+        CREATE TABLE observations (
+            indicator VARCHAR NOT NULL,
+            area VARCHAR NOT NULL,
+            disaggregation VARCHAR NOT NULL DEFAULT '',
+            source VARCHAR NOT NULL,
+            year INTEGER NOT NULL,
+            value DOUBLE NOT NULL,
+            flag VARCHAR,
+            footnote VARCHAR,
+            se DOUBLE,
+            ci_low DOUBLE,
+            ci_high DOUBLE,
+            import_id VARCHAR,
+            PRIMARY KEY (indicator, area, disaggregation, source, year)
+        )""",
+}
+
+# Migrations from version N to N + 1, applied in order inside one transaction.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
