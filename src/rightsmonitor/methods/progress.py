@@ -30,7 +30,11 @@ Notes (edge cases, each recorded as a caveat in the result, never silent)
   instead and say so (``zero_base_value`` / ``zero_target_value``). The result then depends on the
   unit, so the caveat matters.
 * Base and latest (or target) values of opposite signs: a growth rate has no meaning, the ratio is
-  not computed and the status is ``not_computable`` unless the target is already achieved.
+  not computed and the status is ``not_computable`` unless the target is already achieved
+  (``sign_change``). A latest value of exactly 0 is a fall of 100 %, which is defined.
+* The first observation from the base year on falls in or after the target year (the base year
+  was shifted past the deadline): no required path exists, status ``not_computable``
+  (``base_after_target_year``) unless the target is met.
 * A target equal to the base value requires no growth (CAGR_r = 0): if it is not met now the
   series has moved the wrong way, so the status is ``deterioration`` with no ratio.
 * Reader's figures: ``anticipated_year`` = first whole year t with
@@ -100,6 +104,7 @@ class Caveat(StrEnum):
     SIGN_CHANGE = "sign_change"
     TARGET_EQUALS_BASE = "target_equals_base"
     DEADLINE_PASSED = "deadline_passed"
+    BASE_AFTER_TARGET_YEAR = "base_after_target_year"
 
 
 @dataclass(frozen=True)
@@ -174,7 +179,7 @@ def anticipated_year(latest_year: int, latest: float, target: float, growth: flo
     """First whole year the target is met if the observed growth rate continues."""
     if growth <= -1.0 or growth == 0.0 or latest == 0.0 or (target / latest) <= 0:
         return None
-    years_needed = math.log(target / latest) / math.log1p(growth)
+    years_needed = math.log(target / latest) / math.log(1.0 + growth)
     if years_needed < 0:
         return None
     return latest_year + math.ceil(years_needed - 1e-9)
@@ -219,7 +224,9 @@ def measure_progress(
     (y0, v0), (yi, vi) = window[0], window[-1]
     if y0 != base_year:
         caveats.append(Caveat.BASE_YEAR_SHIFTED)
-        notes.append(f"No observation for base year {base_year}; the nearest later year {y0} is used.")
+        notes.append(
+            f"No observation for base year {base_year}; the nearest later year {y0} is used."
+        )
     target = target_level(
         v0, value=target_value, change=target_change, relative_change=target_relative_change
     )
@@ -229,12 +236,16 @@ def measure_progress(
     if base == 0:
         base = ZERO_SUBSTITUTE
         caveats.append(Caveat.ZERO_BASE_VALUE)
-        notes.append("Base value is 0; 0.001 is used for growth rates (result depends on the unit).")
+        notes.append(
+            "Base value is 0; 0.001 is used for growth rates (result depends on the unit)."
+        )
     growth_target = target
     if target is not None and target == 0:
         growth_target = ZERO_SUBSTITUTE
         caveats.append(Caveat.ZERO_TARGET_VALUE)
-        notes.append("Target value is 0; 0.001 is used for growth rates (result depends on the unit).")
+        notes.append(
+            "Target value is 0; 0.001 is used for growth rates (result depends on the unit)."
+        )
     s = -1 if base < 0 else 1
     common = dict(
         direction=d,
@@ -246,9 +257,11 @@ def measure_progress(
         target_year=target_year if numeric or target_year else None,
         target_value=target,
     )
-    if vi / base <= 0 or (growth_target is not None and growth_target / base <= 0):
+    if vi / base < 0 or (growth_target is not None and growth_target / base < 0):
         caveats.append(Caveat.SIGN_CHANGE)
-        notes.append("Values change sign between base, latest and target; growth rates are undefined.")
+        notes.append(
+            "Values change sign between base, latest and target; growth rates are undefined."
+        )
         return ProgressResult(
             status=Status.TARGET_ACHIEVED if achieved else Status.NOT_COMPUTABLE,
             caveats=tuple(caveats),
@@ -272,15 +285,31 @@ def measure_progress(
             **common,
         )
 
-    required = cagr(growth_target, base, target_year - y0)
     anticipated = None if achieved else anticipated_year(yi, vi, growth_target, observed)
     still_needed = None
     if not achieved:
-        if target_year > yi and growth_target / vi > 0:
+        if target_year > yi and vi != 0 and growth_target / vi > 0:
             still_needed = cagr(growth_target, vi, target_year - yi)
         elif target_year <= yi:
             caveats.append(Caveat.DEADLINE_PASSED)
             notes.append(f"The target year {target_year} has passed without the target being met.")
+    if target_year <= y0:
+        caveats.append(Caveat.BASE_AFTER_TARGET_YEAR)
+        notes.append(
+            f"The first observation from the base year on ({y0}) is not before the target year "
+            f"{target_year}: no path to the target can be measured."
+        )
+        return ProgressResult(
+            status=Status.TARGET_ACHIEVED if achieved else Status.NOT_COMPUTABLE,
+            observed_growth=observed,
+            anticipated_year=anticipated,
+            required_annual_change=still_needed,
+            caveats=tuple(caveats),
+            reason="base year at or after the target year",
+            notes=tuple(notes),
+            **common,
+        )
+    required = cagr(growth_target, base, target_year - y0)
     if required == 0:
         caveats.append(Caveat.TARGET_EQUALS_BASE)
         notes.append("The target equals the base value: no growth was required.")

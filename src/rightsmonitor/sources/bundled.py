@@ -59,7 +59,10 @@ def load_bundled(
                 imported_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
             )
             result = write_batch(
-                store, Batch(frame=normalise(frame), format="parquet"), record, file_label=record.path
+                store,
+                Batch(frame=normalise(frame), format="parquet"),
+                record,
+                file_label=record.path,
             )
         results.append(result)
         if on_file is not None:

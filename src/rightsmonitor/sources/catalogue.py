@@ -22,7 +22,9 @@ def _catalog_text(name: str) -> str:
 
 
 def bundled_indicators() -> list[Indicator]:
-    return _parse_list(yaml.safe_load(_catalog_text("indicators.yaml")), Indicator, "indicators.yaml")
+    return _parse_list(
+        yaml.safe_load(_catalog_text("indicators.yaml")), Indicator, "indicators.yaml"
+    )
 
 
 def bundled_sources() -> list[Source]:

@@ -84,7 +84,8 @@ register_format(
 register_format(
     Format(
         "worldbank-wide",
-        "World Bank bulk download: Country Name, Country Code, Indicator Name, Indicator Code, years",
+        "World Bank bulk download: Country Name, Country Code, Indicator Name, Indicator Code,"
+        " one column per year",
         TABLE_SUFFIXES,
         lambda path, columns: worldbank.wide_header_row(path) is not None,
         lambda path, o: worldbank.parse_wide(path, source=o.source or "wb-wdi"),
@@ -93,8 +94,8 @@ register_format(
 register_format(
     Format(
         "worldbank-long",
-        "World Bank one-indicator CSV: Country Name, Country Code, Year, Value (code from --indicator"
-        " or the file name)",
+        "World Bank one-indicator CSV: Country Name, Country Code, Year, Value"
+        " (code from --indicator or the file name)",
         TABLE_SUFFIXES,
         lambda path, columns: worldbank.looks_long(columns),
         lambda path, o: worldbank.parse_long(
@@ -117,7 +118,9 @@ register_format(
         "Our World in Data grapher CSV: Entity, Code, Year, <value> (code from --indicator)",
         TABLE_SUFFIXES,
         lambda path, columns: owid.looks_owid(columns),
-        lambda path, o: owid.parse_owid(path, indicator=_indicator_from_name(path, o), source=o.source),
+        lambda path, o: owid.parse_owid(
+            path, indicator=_indicator_from_name(path, o), source=o.source
+        ),
     )
 )
 
@@ -127,7 +130,9 @@ def detect_format(path: Path) -> Format:
     candidates = [f for f in FORMATS.values() if suffix in f.suffixes]
     if not candidates:
         known = sorted({s for f in FORMATS.values() for s in f.suffixes})
-        raise InvalidInput([Problem(str(path), f"unsupported file type '{suffix}'; expected {known}")])
+        raise InvalidInput(
+            [Problem(str(path), f"unsupported file type '{suffix}'; expected {known}")]
+        )
     columns: list[str] = []
     if suffix in TABLE_SUFFIXES:
         columns = [str(c) for c in tidy.read_table(path).columns]
@@ -185,7 +190,9 @@ def import_file(
     return write_batch(store, batch, record, file_label=str(path))
 
 
-def write_batch(store: Store, batch: Batch, record: ImportRecord, *, file_label: str) -> ImportResult:
+def write_batch(
+    store: Store, batch: Batch, record: ImportRecord, *, file_label: str
+) -> ImportResult:
     indicators = {i.code for i in store.indicators()} | {i.code for i in batch.indicators}
     areas = {a.code for a in store.areas()} | {a.code for a in batch.areas}
     sources = {s.id for s in store.sources()} | {s.id for s in batch.sources}
@@ -209,4 +216,3 @@ def write_batch(store: Store, batch: Batch, record: ImportRecord, *, file_label:
         summary.unchanged,
         catalogue_entries=len(batch.sources) + len(batch.indicators),
     )
-

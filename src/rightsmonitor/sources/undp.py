@@ -47,7 +47,11 @@ def parse_undp(path: Path, *, source: str | None) -> Batch:
     raw.columns = [str(c).strip() for c in raw.columns]
     if not looks_undp(list(raw.columns)):
         raise InvalidInput(
-            [Problem(str(path), f"not a UNDP HDR composite file: first columns must be {ID_COLUMNS}")]
+            [
+                Problem(
+                    str(path), f"not a UNDP HDR composite file: first columns must be {ID_COLUMNS}"
+                )
+            ]
         )
     value_columns = {}
     for column in raw.columns[4:]:

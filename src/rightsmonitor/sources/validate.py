@@ -135,10 +135,13 @@ def validate_batch(
         clashes = frame[clash].sort_values([*key, "_row"])
         first_rows = clashes.groupby(key)["_row"].transform("first")
         report(
-            frame.index.isin(clashes.index) & frame.index.isin(clashes.index[clashes["_row"] != first_rows]),
+            frame.index.isin(clashes.index)
+            & frame.index.isin(clashes.index[clashes["_row"] != first_rows]),
             "value",
             pd.Series(
-                "duplicate of row " + first_rows.astype(int).astype(str) + " with a different value",
+                "duplicate of row "
+                + first_rows.astype(int).astype(str)
+                + " with a different value",
                 index=clashes.index,
             ).reindex(frame.index, fill_value=""),
         )

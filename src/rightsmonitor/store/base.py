@@ -48,7 +48,7 @@ class Store(abc.ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # catalogues -------------------------------------------------------------------------------
+    # catalogues ----------------------------------------------------------------
     @abc.abstractmethod
     def upsert_sources(self, sources: Iterable[Source]) -> None: ...
 
@@ -70,7 +70,7 @@ class Store(abc.ABC):
     def indicator(self, code: str) -> Indicator | None:
         return next((i for i in self.indicators() if i.code == code), None)
 
-    # observations -------------------------------------------------------------------------------
+    # observations ----------------------------------------------------------------
     @abc.abstractmethod
     def find_import(self, sha256: str) -> ImportRecord | None: ...
 
@@ -105,3 +105,7 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def counts(self) -> dict[str, int]: ...
+
+    @abc.abstractmethod
+    def observation_counts(self) -> dict[str, int]:
+        """Observations per indicator code."""

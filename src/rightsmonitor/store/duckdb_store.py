@@ -34,9 +34,12 @@ class DuckDBStore(Store):
             raise StoreError(f"cannot open store {self.location}: {exc}") from exc
         self._prepare_schema(read_only)
 
-    # schema ------------------------------------------------------------------------------------
+    # schema ----------------------------------------------------------------
     def _prepare_schema(self, read_only: bool) -> None:
-        existing = {r[0] for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        existing = {
+            r[0]
+            for r in self.con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+        }
         if not existing:
             if read_only:
                 raise StoreError(f"{self.location} is empty; import data first")
@@ -80,7 +83,7 @@ class DuckDBStore(Store):
     def close(self) -> None:
         self.con.close()
 
-    # catalogues ------------------------------------------------------------------------------------
+    # catalogues ----------------------------------------------------------------
     def upsert_sources(self, sources: Iterable[Source]) -> None:
         with self._transaction():
             self._upsert_sources(sources)
@@ -159,7 +162,7 @@ class DuckDBStore(Store):
         rows = self.con.execute("SELECT code, name, kind FROM areas ORDER BY code").fetchall()
         return [Area(r[0], r[1], AreaKind(r[2])) for r in rows]
 
-    # observations ------------------------------------------------------------------------------------
+    # observations ----------------------------------------------------------------
     def find_import(self, sha256: str) -> ImportRecord | None:
         row = self.con.execute(
             "SELECT id, path, sha256, format, imported_at FROM imports WHERE sha256 = ? "
@@ -258,6 +261,12 @@ class DuckDBStore(Store):
 
     def observations_table(self) -> ibis.Table:
         return ibis.duckdb.from_connection(self.con).table("observations")
+
+    def observation_counts(self) -> dict[str, int]:
+        rows = self.con.execute(
+            "SELECT indicator, count(*) FROM observations GROUP BY indicator"
+        ).fetchall()
+        return dict(rows)
 
     def counts(self) -> dict[str, int]:
         return {

@@ -1,0 +1,373 @@
+"""Apply the progress measure to every target of a plan, with the evidence behind each figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import ibis
+import pandas as pd
+
+from rightsmonitor.assess.engine import SPEC_SCHEMA, assess_series
+from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.methods.progress import METHOD_VERSION, Caveat, Status
+from rightsmonitor.model import (
+    Goal,
+    Indicator,
+    Plan,
+    Source,
+    Target,
+    area_name,
+    disaggregation_key,
+)
+
+CAVEAT_NOTES = {
+    Caveat.BASE_YEAR_SHIFTED: "No observation in the base year; the nearest later year is used.",
+    Caveat.ZERO_BASE_VALUE: "Base value is 0; 0.001 is used for growth rates (unit-dependent).",
+    Caveat.ZERO_TARGET_VALUE: "Target value is 0; 0.001 is used for growth rates (unit-dependent).",
+    Caveat.SIGN_CHANGE: "Values change sign; growth rates are undefined.",
+    Caveat.TARGET_EQUALS_BASE: "The target equals the base value; no growth was required.",
+    Caveat.DEADLINE_PASSED: "The target year has passed without the target being met.",
+    Caveat.BASE_AFTER_TARGET_YEAR: "The first observation from the base year on is not before "
+    "the target year, so no path to the target can be measured.",
+}
+
+
+@dataclass(frozen=True)
+class SeriesPoint:
+    year: int
+    value: float
+    flag: str | None = None
+    footnote: str = ""
+
+
+@dataclass(frozen=True)
+class TargetAssessment:
+    """One target's assessment: the figures, the series they come from, and what to watch."""
+
+    goal: Goal
+    target: Target
+    indicator: Indicator | None
+    area: str
+    direction: str
+    status: Status
+    source: Source | None
+    series: tuple[SeriesPoint, ...]
+    figures: dict
+    caveats: tuple[Caveat, ...] = ()
+    notes: tuple[str, ...] = ()
+    other_sources: tuple[str, ...] = ()
+
+    @property
+    def is_gap(self) -> bool:
+        return self.status is Status.INSUFFICIENT_DATA
+
+    def citations(self) -> list[str]:
+        cites = []
+        if self.source is not None:
+            cites.append(self.source.citation)
+        if self.target.baseline.source:
+            cites.append(f"Official baseline: {self.target.baseline.source}")
+        if self.target.target.source:
+            cites.append(f"Official target: {self.target.target.source}")
+        return cites
+
+    def to_record(self) -> dict:
+        f = self.figures
+        return {
+            "id": self.target.id,
+            "goal": self.goal.id,
+            "dimension": self.goal.dimension.value,
+            "title": self.target.title,
+            "indicator": self.target.indicator,
+            "indicator_name": self.indicator.name if self.indicator else None,
+            "unit": self.indicator.unit if self.indicator else None,
+            "area": self.area,
+            "area_name": area_name(self.area),
+            "disaggregation": dict(self.target.disaggregation),
+            "direction": self.direction,
+            "source_id": self.source.id if self.source else None,
+            "baseline": {"year": f.get("base_year"), "value": f.get("base_value")},
+            "official_baseline": {
+                "year": self.target.baseline.year,
+                "value": self.target.baseline.value,
+            },
+            "target": {
+                "year": self.target.target.year,
+                "value": f.get("target_level")
+                if f.get("target_level") is not None
+                else self.target.target.value,
+            },
+            "official_target": self.target.target.official or None,
+            "latest": {"year": f.get("latest_year"), "value": f.get("latest_value")},
+            "n_observations": f.get("n_observations", 0),
+            "observed_annual_growth": f.get("observed_growth"),
+            "required_annual_growth_from_base": f.get("required_growth"),
+            "ratio": f.get("ratio"),
+            "status": self.status.value,
+            "anticipated_year": f.get("anticipated_year"),
+            "required_annual_change": f.get("required_annual_change"),
+            "sources": self.citations(),
+            "proxy": self.target.proxy is not None,
+            "proxy_note": self.target.proxy,
+            "caveats": [c.value for c in self.caveats],
+            "note": " ".join(self.notes),
+            "responsible": list(self.target.responsible),
+        }
+
+
+@dataclass(frozen=True)
+class PlanAssessment:
+    plan: Plan
+    area: str
+    as_of: int | None
+    assessed_at: str
+    results: tuple[TargetAssessment, ...]
+    method: str = METHOD_VERSION
+    sources: tuple[Source, ...] = field(default=())
+
+    def status_counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for r in self.results:
+            counts[r.status.value] += 1
+        return counts
+
+    def to_json(self) -> dict:
+        return {
+            "plan": {
+                "id": self.plan.id,
+                "title": self.plan.title,
+                "issuer": self.plan.issuer,
+                "document": self.plan.document,
+            },
+            "area": self.area,
+            "area_name": area_name(self.area),
+            "as_of": self.as_of,
+            "assessed_at": self.assessed_at,
+            "method": self.method,
+            "status_counts": self.status_counts(),
+            "targets": [r.to_record() for r in self.results],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for record in (r.to_record() for r in self.results):
+            flat = {}
+            for key, value in record.items():
+                if isinstance(value, dict) and key != "disaggregation":
+                    for sub, inner in value.items():
+                        flat[f"{key}_{sub}"] = inner
+                elif isinstance(value, list | dict):
+                    flat[key] = (
+                        "; ".join(value) if isinstance(value, list) else disaggregation_key(value)
+                    )
+                else:
+                    flat[key] = value
+            rows.append(flat)
+        return pd.DataFrame(rows)
+
+
+def _area_for(plan: Plan, target: Target, country: str | None) -> str:
+    area = target.area or country or plan.country
+    if area is None:
+        raise InvalidInput(
+            [
+                Problem(
+                    plan.id,
+                    f"target '{target.id}' has no area and the plan names no country; "
+                    "give --country ISO3",
+                )
+            ]
+        )
+    return area.upper()
+
+
+def assess_plan(
+    store,
+    plan: Plan,
+    *,
+    country: str | None = None,
+    as_of: int | None = None,
+) -> PlanAssessment:
+    """Assess every target of ``plan`` against the series in ``store``."""
+    catalogue = {i.code: i for i in store.indicators()} | {i.code: i for i in plan.indicators}
+    sources = {s.id: s for s in store.sources()}
+    missing = [t.indicator for _, t in plan.targets() if t.indicator not in catalogue]
+    if missing:
+        raise InvalidInput(
+            [
+                Problem(
+                    plan.id, f"indicator '{code}' is neither in the store nor declared in the plan"
+                )
+                for code in sorted(set(missing))
+            ]
+        )
+    rows = []
+    for _, target in plan.targets():
+        rows.append(
+            {
+                "series_id": target.id,
+                "indicator": target.indicator,
+                "area": _area_for(plan, target, country),
+                "disaggregation": disaggregation_key(target.disaggregation),
+                "wanted_source": target.source,
+            }
+        )
+    wanted = pd.DataFrame(rows)
+    observations = store.observations_table()
+    available = (
+        observations.filter(
+            observations.indicator.isin(list(wanted["indicator"].unique())),
+            observations.area.isin(list(wanted["area"].unique())),
+        )
+        .select(
+            "indicator", "area", "disaggregation", "source", "year", "value", "flag", "footnote"
+        )
+        .execute()
+    )
+    chosen, alternatives = _choose_sources(wanted, available, sources)
+    series_rows = available.merge(chosen, on=["indicator", "area", "disaggregation", "source"])
+
+    specs = []
+    for _, target in plan.targets():
+        indicator = catalogue[target.indicator]
+        direction = target.direction or indicator.direction
+        specs.append(
+            {
+                "series_id": target.id,
+                "base_year": target.baseline.year,
+                "as_of": as_of,
+                "direction": direction.sign,
+                "target_year": target.target.year if target.target.is_numeric else None,
+                "target_value": target.target.value,
+                "target_change": target.target.change,
+                "target_relative_change": target.target.relative_change,
+                "natural_limit": indicator.limit,
+            }
+        )
+    spec_frame = pd.DataFrame(specs)
+    obs_frame = series_rows[["series_id", "year", "value"]].astype(
+        {"series_id": "string", "year": "int64", "value": "float64"}
+    )
+    con = ibis.duckdb.connect()
+    result = con.execute(
+        assess_series(ibis.memtable(obs_frame), ibis.memtable(spec_frame, schema=SPEC_SCHEMA))
+    ).set_index("series_id")
+
+    source_of = dict(zip(chosen["series_id"], chosen["source"], strict=True))
+    assessments = []
+    for (goal, target), wanted_row in zip(plan.targets(), rows, strict=True):
+        indicator = catalogue[target.indicator]
+        figures = _figures(result.loc[target.id])
+        source_id = source_of.get(target.id)
+        points = series_rows[series_rows["series_id"] == target.id].sort_values("year")
+        caveats = tuple(c for c in Caveat if figures.get(c.value))
+        notes = [CAVEAT_NOTES[c] for c in caveats]
+        status = Status(figures["status"])
+        if status is Status.INSUFFICIENT_DATA:
+            notes.insert(0, _gap_reason(target, wanted_row, figures, source_id, as_of))
+        others = alternatives.get(target.id, ())
+        if others:
+            notes.append(
+                f"Also published in {', '.join(others)}; editions are not mixed, "
+                f"this assessment uses {source_id} only."
+            )
+        assessments.append(
+            TargetAssessment(
+                goal=goal,
+                target=target,
+                indicator=indicator,
+                area=wanted_row["area"],
+                direction=(target.direction or indicator.direction).value,
+                status=status,
+                source=sources.get(source_id) if source_id else None,
+                series=tuple(
+                    SeriesPoint(int(p.year), float(p.value), p.flag, p.footnote or "")
+                    for p in points.itertuples(index=False)
+                ),
+                figures=figures,
+                caveats=caveats,
+                notes=tuple(notes),
+                other_sources=tuple(others),
+            )
+        )
+    used = {a.source.id: a.source for a in assessments if a.source}
+    return PlanAssessment(
+        plan=plan,
+        area=(country or plan.country or rows[0]["area"]).upper(),
+        as_of=as_of,
+        assessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        results=tuple(assessments),
+        sources=tuple(used[k] for k in sorted(used)),
+    )
+
+
+def _choose_sources(
+    wanted: pd.DataFrame, available: pd.DataFrame, sources: dict[str, Source]
+) -> tuple[pd.DataFrame, dict[str, list[str]]]:
+    """Pick one source per target: the one named, else the newest edition holding the series."""
+    holdings = available.groupby(["indicator", "area", "disaggregation"])["source"].unique()
+    chosen, alternatives = [], {}
+    for row in wanted.itertuples(index=False):
+        held = list(holdings.get((row.indicator, row.area, row.disaggregation), []))
+        if row.wanted_source:
+            pick = row.wanted_source
+        elif held:
+            pick = max(held, key=lambda s: (sources[s].released if s in sources else "", s))
+        else:
+            pick = None
+        if pick is not None:
+            chosen.append(
+                {
+                    "series_id": row.series_id,
+                    "indicator": row.indicator,
+                    "area": row.area,
+                    "disaggregation": row.disaggregation,
+                    "source": pick,
+                }
+            )
+        others = sorted(s for s in held if s != pick)
+        if others:
+            alternatives[row.series_id] = others
+    columns = ["series_id", "indicator", "area", "disaggregation", "source"]
+    return pd.DataFrame(chosen, columns=columns), alternatives
+
+
+def _gap_reason(
+    target: Target, wanted: dict, figures: dict, source_id: str | None, as_of: int | None
+) -> str:
+    series = f"{target.indicator} for {wanted['area']}"
+    if wanted["disaggregation"]:
+        series += f" ({wanted['disaggregation']})"
+    if source_id is None:
+        return (
+            f"Data gap: no observations of {series} are stored; import them with `rights import`."
+        )
+    n = figures.get("n_observations", 0)
+    upper = as_of if as_of is not None else "the latest year"
+    return (
+        f"Data gap: {n} observation(s) of {series} in {source_id} between "
+        f"{target.baseline.year} and {upper}; at least 2 are needed."
+    )
+
+
+def _figures(row: pd.Series) -> dict:
+    out = {}
+    for key, value in row.items():
+        if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+            out[key] = None
+        elif key in (
+            "base_year",
+            "latest_year",
+            "target_year",
+            "anticipated_year",
+            "n_observations",
+        ):
+            out[key] = int(value)
+        elif isinstance(value, bool) or key in {c.value for c in Caveat}:
+            out[key] = bool(value)
+        elif key == "status":
+            out[key] = str(value)
+        else:
+            out[key] = float(value)
+    return out

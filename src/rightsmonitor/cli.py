@@ -1,0 +1,338 @@
+"""The ``rights`` command: a thin Typer shell over the library.
+
+Each command calls one library function. Library errors become a one-line ``Error: ...`` and exit
+code 1 (usage errors exit 2, Typer's convention); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rightsmonitor import __version__
+from rightsmonitor.errors import RightsMonitorError
+
+app = typer.Typer(
+    help="Rights Monitor: plans x evidence -> progress assessments -> reports.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+if not console.is_terminal:  # pipes and CI logs: wide enough for the summary tables
+    console = Console(width=140)
+err_console = Console(stderr=True)
+_state = {"debug": False}
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        help="Store file (DuckDB). Default: $RIGHTSMONITOR_DB, else the per-user data directory.",
+        show_default=False,
+    ),
+]
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RightsMonitorError as exc:
+            if _state["debug"]:
+                raise
+            err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _progress() -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"rightsmonitor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+@app.command("import")
+@handle_errors
+def import_command(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files to import (CSV, XLSX, catalogue YAML).")
+    ],
+    db: DbOption = None,
+    format: Annotated[
+        str | None, typer.Option(help="Force a format (see `rights formats`); default: detect.")
+    ] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source id for rows without a 'source' column.")
+    ] = None,
+    indicator: Annotated[
+        str | None, typer.Option(help="Indicator code for one-indicator layouts (WB long, OWID).")
+    ] = None,
+) -> None:
+    """Load observations or catalogue metadata; one transaction per file, re-runs change nothing."""
+    from rightsmonitor.sources import import_file
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        for path in paths:
+            result = import_file(store, path, format=format, source=source, indicator=indicator)
+            if result.already_imported:
+                console.print(f"{path}: already imported (same bytes); nothing changed")
+            else:
+                extra = (
+                    f", {result.catalogue_entries} catalogue entries"
+                    if result.catalogue_entries
+                    else ""
+                )
+                console.print(
+                    f"{path}: {result.format}, {result.added:,} added, "
+                    f"{result.unchanged:,} unchanged{extra}"
+                )
+
+
+@app.command("formats")
+def formats_command() -> None:
+    """List the import formats."""
+    from rightsmonitor.sources import FORMATS
+
+    table = Table("format", "files", "layout")
+    for fmt in FORMATS.values():
+        table.add_row(fmt.name, " ".join(fmt.suffixes), fmt.description)
+    console.print(table)
+
+
+@app.command("load-bundled")
+@handle_errors
+def load_bundled_command(db: DbOption = None) -> None:
+    """Load the bundled open datasets (UNDP HDR, World Bank WDI, JMP/ILO/ASPIRE) into the store."""
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        _load_bundled(store)
+        console.print(f"store {store.location}: {store.counts()['observations']:,} observations")
+
+
+def _load_bundled(store: Any) -> None:
+    from rightsmonitor.sources import load_bundled
+    from rightsmonitor.sources.bundled import bundled_files
+
+    files = bundled_files()
+    with _progress() as progress:
+        task = progress.add_task("Loading bundled data", total=len(files))
+
+        def advance(path: Path, result: Any) -> None:
+            progress.update(task, advance=1, description=f"Loaded {path.stem}")
+
+        load_bundled(store, on_file=advance)
+
+
+@app.command("assess")
+@handle_errors
+def assess_command(
+    plan: Annotated[str, typer.Argument(help="Plan YAML file, or a bundled plan name.")],
+    db: DbOption = None,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("report"),
+    as_of: Annotated[
+        int | None, typer.Option("--as-of", help="Use only observations up to this year.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO3 area for plans that name no country.")
+    ] = None,
+) -> None:
+    """Assess every target of a plan and write index.html, assessment.json and assessment.csv."""
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        paths = _assess_and_publish(store, plan, out=out, as_of=as_of, country=country)
+    console.print(f"Report: {paths['html']}")
+
+
+def _assess_and_publish(
+    store: Any, plan_name: str, *, out: Path, as_of: int | None, country: str | None
+) -> dict[str, Path]:
+    from rightsmonitor.assess import assess_plan
+    from rightsmonitor.plans import load_plan
+    from rightsmonitor.publish import write_outputs
+
+    plan = load_plan(plan_name)
+    with _progress() as progress:
+        task = progress.add_task(f"Assessing {plan.id}", total=2)
+        assessment = assess_plan(store, plan, country=country, as_of=as_of)
+        progress.update(task, advance=1, description=f"Writing report for {plan.id}")
+        paths = write_outputs(assessment, out)
+        progress.update(task, advance=1)
+    _print_summary(assessment)
+    return paths
+
+
+def _print_summary(assessment: Any) -> None:
+    from rightsmonitor.publish.report import number
+
+    table = Table(title=f"{assessment.plan.title} — {assessment.area}", title_justify="left")
+    for column in ("target", "indicator", "base", "latest", "target value", "ratio", "status"):
+        table.add_column(column, justify="right" if column in ("ratio",) else "left")
+    colours = {
+        "target_achieved": "green",
+        "substantial_progress": "green",
+        "moderate_progress": "yellow",
+        "limited_progress": "dark_orange",
+        "deterioration": "red",
+        "insufficient_data": "grey50",
+        "not_computable": "magenta",
+    }
+    for r in assessment.results:
+        f = r.figures
+        table.add_row(
+            r.target.id,
+            r.target.indicator,
+            f"{number(f['base_value'])} ({f['base_year']})" if f.get("base_year") else "–",
+            f"{number(f['latest_value'])} ({f['latest_year']})" if f.get("latest_year") else "–",
+            number(f.get("target_level")) if f.get("target_level") is not None else "–",
+            number(f.get("ratio"), 3),
+            f"[{colours[r.status.value]}]{r.status.value}[/]",
+        )
+    console.print(table)
+
+
+@app.command("demo")
+@handle_errors
+def demo_command(
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("demo-report"),
+    country: Annotated[str, typer.Option(help="ISO3 country for the generic SDG plan.")] = "CHN",
+    db: DbOption = None,
+) -> None:
+    """Run the whole loop on the bundled data: load, assess both bundled plans, write reports."""
+    from rightsmonitor.plans import bundled_plans
+    from rightsmonitor.publish.report import write_landing
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        _load_bundled(store)
+        reports = {}
+        for name in bundled_plans():
+            reports[name] = _assess_and_publish(
+                store, name, out=out / name, as_of=None, country=country.upper()
+            )
+        landing = write_landing(out, reports)
+        console.print(f"Store: {store.location}")
+    console.print(f"Reports: {landing}")
+
+
+@app.command("indicators")
+@handle_errors
+def indicators_command(
+    db: DbOption = None,
+    dimension: Annotated[str | None, typer.Option(help="Only this rights dimension.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """List the indicators in the store with how many observations each has."""
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        indicators = [i for i in store.indicators() if dimension in (None, i.dimension.value)]
+        counts = store.observation_counts()
+    if json_output:
+        rows = [
+            i.model_dump(mode="json") | {"observations": counts.get(i.code, 0)} for i in indicators
+        ]
+        console.print_json(json.dumps(rows))
+        return
+    table = Table("code", "name", "unit", "better", "dimension", "type", "observations")
+    for i in indicators:
+        table.add_row(
+            i.code,
+            i.name,
+            i.unit,
+            i.direction.value,
+            i.dimension.value,
+            i.type.value,
+            f"{counts.get(i.code, 0):,}",
+        )
+    console.print(table)
+
+
+@app.command("show")
+@handle_errors
+def show_command(
+    indicator: Annotated[str, typer.Argument(help="Indicator code.")],
+    area: Annotated[str | None, typer.Option(help="ISO3 or subdivision code.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source id.")] = None,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Show the stored observations of one indicator, with source, flags and footnotes."""
+    from rightsmonitor.errors import NotFound
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        meta = store.indicator(indicator)
+        if meta is None:
+            raise NotFound(f"no indicator '{indicator}' in the store; see `rights indicators`")
+        frame = store.observations(
+            indicator=indicator, area=area.upper() if area else None, source=source
+        )
+    columns = ["area", "disaggregation", "source", "year", "value", "flag", "footnote"]
+    if json_output:
+        console.print(frame[columns].to_json(orient="records"), soft_wrap=True)
+        return
+    table = Table(*columns, title=f"{meta.code}: {meta.name} ({meta.unit})", title_justify="left")
+    for row in frame[columns].itertuples(index=False):
+        table.add_row(*("" if v is None or v != v else str(v) for v in row))
+    console.print(table)
+    console.print(f"{len(frame):,} observations")
+
+
+@app.command("plans")
+def plans_command() -> None:
+    """List the bundled plans."""
+    from rightsmonitor.plans import bundled_plans, load_plan
+
+    table = Table("name", "title", "targets")
+    for name in bundled_plans():
+        plan = load_plan(name)
+        table.add_row(name, plan.title, str(len(plan.targets())))
+    console.print(table)
+
+
+@app.command("schema")
+def schema_command() -> None:
+    """Print the JSON Schema of the plan format."""
+    from rightsmonitor.plans import shipped_schema
+
+    console.print_json(json.dumps(shipped_schema()))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,121 @@
+"""Plan files: YAML, checked against the shipped JSON Schema, then the pydantic model.
+
+Errors point at the file, the field path and the line, because plans are written by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from pydantic import ValidationError
+
+from rightsmonitor.errors import InvalidInput, NotFound, Problem
+from rightsmonitor.model import Plan
+
+SCHEMA_FILE = "plan.schema.json"
+
+
+def plan_json_schema() -> dict[str, Any]:
+    """The JSON Schema generated from the model; the shipped file must equal it (tested)."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://rightsmonitor.org/schema/plan-1.json"
+    return schema
+
+
+def shipped_schema() -> dict[str, Any]:
+    text = resources.files(__name__).joinpath(SCHEMA_FILE).read_text("utf-8")
+    return json.loads(text)
+
+
+def bundled_plans() -> dict[str, Path]:
+    folder = Path(str(resources.files(__name__)))
+    return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+
+
+def resolve_plan(name_or_path: str | Path) -> Path:
+    """A path, or the name of a bundled plan (``china-nhrap-2021-2025``)."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    bundled = bundled_plans()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)]
+    raise NotFound(
+        f"no plan file '{name_or_path}' and no bundled plan of that name; "
+        f"bundled plans: {', '.join(bundled)}"
+    )
+
+
+def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict:
+    """Map each field path to the 1-based line where it starts in the YAML text."""
+    index = {} if index is None else index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _line_index(value, (*path, key.value), index)
+            index.setdefault((*path, key.value), key.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _line_index(item, (*path, i), index)
+    return index
+
+
+def _locate(lines: dict, path: tuple) -> int | None:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = resolve_plan(path)
+    label = str(path)
+    text = path.read_text("utf-8")
+    try:
+        node = yaml.compose(text)
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem(label, f"is not valid YAML: {exc}")]) from exc
+    if not isinstance(document, dict):
+        raise InvalidInput([Problem(label, "a plan must be a YAML mapping (key: value)")])
+    lines = _line_index(node) if node is not None else {}
+    # YAML reads unquoted dates as dates; the schema expects ISO text.
+    if "adopted" in document and hasattr(document["adopted"], "isoformat"):
+        document["adopted"] = document["adopted"].isoformat()
+
+    validator = jsonschema.Draft202012Validator(shipped_schema())
+    problems = [
+        Problem(
+            label,
+            f"field '{'.'.join(map(str, e.absolute_path)) or '(top)'}': {e.message}",
+            row=_locate(lines, tuple(e.absolute_path)),
+        )
+        for e in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
+    ]
+    if problems:
+        raise InvalidInput(_as_lines(problems))
+    try:
+        return Plan.model_validate(document)
+    except ValidationError as exc:
+        raise InvalidInput(
+            _as_lines(
+                [
+                    Problem(
+                        label,
+                        f"field '{'.'.join(map(str, e['loc'])) or '(top)'}': {e['msg']}",
+                        row=_locate(lines, tuple(e["loc"])),
+                    )
+                    for e in exc.errors()
+                ]
+            )
+        ) from exc
+
+
+def _as_lines(problems: list[Problem]) -> list[Problem]:
+    """Problems whose 'row' is a line of YAML read better as 'line N'."""
+    return [Problem(p.file + (f", line {p.row}" if p.row else ""), p.message) for p in problems]
