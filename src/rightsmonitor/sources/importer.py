@@ -74,15 +74,6 @@ register_format(
 )
 register_format(
     Format(
-        "tidy",
-        "tidy CSV/XLSX: indicator, area, year, value [, source, sex, age, ..., flag, footnote]",
-        TABLE_SUFFIXES,
-        lambda path, columns: tidy.looks_tidy(columns),
-        lambda path, o: tidy.parse_tidy(path, source=o.source),
-    )
-)
-register_format(
-    Format(
         "worldbank-wide",
         "World Bank bulk download: Country Name, Country Code, Indicator Name, Indicator Code,"
         " one column per year",
@@ -124,6 +115,17 @@ register_format(
     )
 )
 
+# The generic tidy layout last: detection tries the specific layouts first.
+register_format(
+    Format(
+        "tidy",
+        "tidy CSV/XLSX: indicator, area, year, value [, source, sex, age, ..., flag, footnote]",
+        TABLE_SUFFIXES,
+        lambda path, columns: tidy.looks_tidy(columns),
+        lambda path, o: tidy.parse_tidy(path, source=o.source),
+    )
+)
+
 
 def detect_format(path: Path) -> Format:
     suffix = path.suffix.lower()
@@ -133,9 +135,7 @@ def detect_format(path: Path) -> Format:
         raise InvalidInput(
             [Problem(str(path), f"unsupported file type '{suffix}'; expected {known}")]
         )
-    columns: list[str] = []
-    if suffix in TABLE_SUFFIXES:
-        columns = [str(c) for c in tidy.read_table(path).columns]
+    columns = tidy.header_columns(path) if suffix in TABLE_SUFFIXES else []
     for fmt in candidates:
         if fmt.detect(path, columns):
             return fmt

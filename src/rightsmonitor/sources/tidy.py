@@ -21,6 +21,7 @@ ci_low, ci_high no        confidence interval bounds (both or neither)
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -62,9 +63,24 @@ def read_table(path: Path, *, header_row: int = 1) -> pd.DataFrame:
         ) from exc
 
 
+def header_columns(path: Path) -> list[str]:
+    """The first line's column names, read without parsing the rest (layout detection)."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        try:
+            return [str(c) for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns]
+        except (ValueError, OSError) as exc:
+            raise InvalidInput([Problem(str(path), f"cannot be read as Excel: {exc}")]) from exc
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return next(csv.reader(handle), [])
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidInput([Problem(str(path), f"cannot be read as UTF-8 CSV: {exc}")]) from exc
+
+
 def looks_tidy(columns: list[str]) -> bool:
+    """Two or more of the required columns: enough to say what is missing if it is not all."""
     lowered = {c.strip().lower() for c in columns}
-    return set(REQUIRED) <= lowered
+    return len(set(REQUIRED) & lowered) >= 2
 
 
 def parse_tidy(path: Path, *, source: str | None = None) -> Batch:

@@ -1,0 +1,76 @@
+"""The bundled datasets: published values come through unchanged, editions stay apart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rightsmonitor.sources.bundled import bundled_dir, bundled_files
+from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
+from rightsmonitor.store import DuckDBStore
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def value(store: DuckDBStore, indicator: str, area: str, year: int, source: str, dis: str = ""):
+    frame = store.observations(indicator=indicator, area=area, source=source)
+    return frame[(frame["year"] == year) & (frame["disaggregation"] == dis)]["value"].item()
+
+
+def test_published_hdi_values_for_china_by_edition(bundled_store_file: Path) -> None:
+    from rightsmonitor.store import open_store
+
+    with open_store(bundled_store_file, read_only=True) as store:
+        # HDR 2025 table values (SOURCES.md); HDR 2023/24 revises 2022 to 0.788.
+        assert value(store, "HDR.HDI", "CHN", 1990, "undp-hdr-2025") == 0.491
+        assert value(store, "HDR.HDI", "CHN", 2022, "undp-hdr-2025") == 0.796
+        assert value(store, "HDR.HDI", "CHN", 2023, "undp-hdr-2025") == 0.797
+        assert value(store, "HDR.HDI", "CHN", 2022, "undp-hdr-2023-24") == 0.788
+        assert value(store, "HDR.LE", "CHN", 2023, "undp-hdr-2025") == 77.953
+        counts = store.counts()
+    assert counts["sources"] == len(bundled_sources()) == 6
+    assert counts["indicators"] == len(bundled_indicators())
+    assert counts["observations"] > 700_000
+
+
+def test_every_catalogue_indicator_has_bundled_data() -> None:
+    stored = set(
+        pd.concat(pd.read_parquet(p, columns=["indicator"]) for p in bundled_files())["indicator"]
+    )
+    assert {i.code for i in bundled_indicators()} == stored
+
+
+def test_bundled_sources_file_records_each_licence() -> None:
+    text = (bundled_dir() / "SOURCES.md").read_text("utf-8")
+    for source in bundled_sources():
+        assert source.id in text
+        assert source.licence
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="publisher files in ../shared are not present")
+def test_hdr_2025_parquet_equals_every_cell_of_the_publisher_file() -> None:
+    raw = pd.read_csv(
+        SHARED / "undp_hdr/HDR25_Composite_indices_complete_time_series.csv", encoding="utf-8-sig"
+    )
+    bundled = pd.read_parquet(bundled_dir() / "undp-hdr-2025.parquet")
+    hdi = bundled[(bundled.indicator == "HDR.HDI") & (bundled.disaggregation == "")]
+    got = hdi.set_index(["area", "year"])["value"]
+    expected = raw.melt(id_vars="iso3", value_vars=[f"hdi_{y}" for y in range(1990, 2024)]).dropna()
+    expected["year"] = expected["variable"].str[-4:].astype(int)
+    expected = expected.set_index(["iso3", "year"])["value"]
+    assert len(got) == len(expected)
+    assert (got.loc[expected.index] == expected).all()
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="publisher files in ../shared are not present")
+def test_wdi_parquet_equals_the_publisher_files() -> None:
+    bundled = pd.read_parquet(bundled_dir() / "wb-wdi.parquet")
+    index = pd.read_csv(SHARED / "wdi/_index.csv")
+    for row in index.itertuples(index=False):
+        raw = pd.read_csv(SHARED / "wdi" / row.file, keep_default_na=False, na_values=[""])
+        raw = raw.dropna(subset=["Value"])
+        mine = bundled[bundled.indicator == row.code]
+        assert len(mine) == len(raw), row.code
+        assert mine["value"].sum() == pytest.approx(raw["Value"].sum(), rel=1e-12), row.code
