@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import table_dump
 
+from conftest import table_dump
 from rightsmonitor.errors import InvalidInput
 from rightsmonitor.sources import import_file
 from rightsmonitor.store import DuckDBStore
