@@ -282,7 +282,9 @@ def assess_plan(
                 status=status,
                 source=sources.get(source_id) if source_id else None,
                 series=tuple(
-                    SeriesPoint(int(p.year), float(p.value), p.flag, p.footnote or "")
+                    SeriesPoint(
+                        int(p.year), float(p.value), _text(p.flag) or None, _text(p.footnote)
+                    )
                     for p in points.itertuples(index=False)
                 ),
                 figures=figures,
@@ -310,7 +312,7 @@ def _choose_sources(
     chosen, alternatives = [], {}
     for row in wanted.itertuples(index=False):
         held = list(holdings.get((row.indicator, row.area, row.disaggregation), []))
-        if row.wanted_source:
+        if isinstance(row.wanted_source, str):
             pick = row.wanted_source
         elif held:
             pick = max(held, key=lambda s: (sources[s].released if s in sources else "", s))
@@ -349,6 +351,11 @@ def _gap_reason(
         f"Data gap: {n} observation(s) of {series} in {source_id} between "
         f"{target.baseline.year} and {upper}; at least 2 are needed."
     )
+
+
+def _text(value: object) -> str:
+    """Stored text that may come back as None or NaN from the database layer."""
+    return value if isinstance(value, str) else ""
 
 
 def _figures(row: pd.Series) -> dict:

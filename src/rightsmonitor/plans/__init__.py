@@ -80,7 +80,10 @@ def load_plan(path: str | Path) -> Plan:
         node = yaml.compose(text)
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(label, f"is not valid YAML: {exc}")]) from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc)
+        raise InvalidInput([Problem(label + where, f"is not valid YAML: {reason}")]) from exc
     if not isinstance(document, dict):
         raise InvalidInput([Problem(label, "a plan must be a YAML mapping (key: value)")])
     lines = _line_index(node) if node is not None else {}
@@ -102,6 +105,20 @@ def load_plan(path: str | Path) -> Plan:
     try:
         return Plan.model_validate(document)
     except ValidationError as exc:
+        errors = exc.errors()
+        # A list whose only item failed is also reported "too short": that echo is noise.
+        locations = [tuple(e["loc"]) for e in errors]
+        errors = [
+            e
+            for e in errors
+            if not (
+                e["type"] == "too_short"
+                and any(
+                    len(o) > len(e["loc"]) and o[: len(e["loc"])] == tuple(e["loc"])
+                    for o in locations
+                )
+            )
+        ]
         raise InvalidInput(
             _as_lines(
                 [
@@ -110,7 +127,7 @@ def load_plan(path: str | Path) -> Plan:
                         f"field '{'.'.join(map(str, e['loc'])) or '(top)'}': {e['msg']}",
                         row=_locate(lines, tuple(e["loc"])),
                     )
-                    for e in exc.errors()
+                    for e in errors
                 ]
             )
         ) from exc
