@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,9 +26,13 @@ FLAGS = [
     "--virtual-time-budget=10000",
 ]
 
+# CI sets RIGHTSMONITOR_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
+REQUIRED = os.environ.get("RIGHTSMONITOR_REQUIRE_BROWSER") == "1"
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(CHROMIUM is None, reason="needs Chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        CHROMIUM is None and not REQUIRED, reason="needs Chromium (apt-get install chromium)"
+    ),
 ]
 
 

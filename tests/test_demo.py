@@ -53,7 +53,7 @@ def test_assessment_json_has_every_documented_key(demo: Path) -> None:
     assert data["area"] == "CHN"
     assert len(data["targets"]) == 13
     for target in data["targets"]:
-        assert REQUIRED_KEYS <= set(target)
+        assert set(target) >= REQUIRED_KEYS
         assert target["direction"] in ("higher", "lower")
         assert set(target["baseline"]) == {"year", "value"}
     statuses = {t["id"]: t["status"] for t in data["targets"]}
@@ -112,7 +112,6 @@ def test_report_is_self_contained_and_cites_sources(demo: Path) -> None:
 
 def test_running_the_demo_again_changes_nothing_in_the_store(demo: Path) -> None:
     from conftest import table_dump
-
     from rightsmonitor.store import open_store
 
     db = demo.parent / "store.duckdb"

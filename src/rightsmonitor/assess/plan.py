@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-import ibis
 import pandas as pd
 
-from rightsmonitor.assess.engine import SPEC_SCHEMA, assess_series
+from rightsmonitor.assess.engine import run_progress
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.progress import METHOD_VERSION, Caveat, Status
 from rightsmonitor.model import (
@@ -245,14 +244,7 @@ def assess_plan(
                 "natural_limit": indicator.limit,
             }
         )
-    spec_frame = pd.DataFrame(specs)
-    obs_frame = series_rows[["series_id", "year", "value"]].astype(
-        {"series_id": "string", "year": "int64", "value": "float64"}
-    )
-    con = ibis.duckdb.connect()
-    result = con.execute(
-        assess_series(ibis.memtable(obs_frame), ibis.memtable(spec_frame, schema=SPEC_SCHEMA))
-    ).set_index("series_id")
+    result = run_progress(series_rows, pd.DataFrame(specs)).set_index("series_id")
 
     source_of = dict(zip(chosen["series_id"], chosen["source"], strict=True))
     assessments = []

@@ -1,0 +1,38 @@
+# Two commands do all the set-up on a fresh machine:
+#   make demo   create the environment, load the bundled data, assess both plans, write reports
+#   make test   create the environment and run lint + the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-stamp
+
+.PHONY: demo test lint format bench docs clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/rights demo --out demo-report
+
+test: $(STAMP) lint
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench tools
+	$(BIN)/ruff format --check src tests bench tools
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests bench tools
+	$(BIN)/ruff format src tests bench tools
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_progress.py
+
+docs: $(STAMP)
+	$(BIN)/python tools/cli_docs.py
+
+clean:
+	rm -rf $(VENV) demo-report .pytest_cache .ruff_cache .hypothesis
