@@ -287,3 +287,10 @@ def test_world_bank_long_and_undp_layouts_are_detected(store: DuckDBStore, tmp_p
     assert chn[("HDR.LE", "sex=female", 2023)] == 81.0
     assert chn[("HDR.GNIPC", "sex=male", 2023)] == 25000.5
     assert "HDR.HDI_RANK" not in set(store.observations()["indicator"])
+
+
+def test_dry_run_counts_and_writes_nothing(catalogued: DuckDBStore, tmp_path: Path) -> None:
+    before = table_dump(catalogued)
+    result = import_file(catalogued, write(tmp_path, "obs.csv", GOOD), dry_run=True)
+    assert (result.added, result.unchanged) == (5, 0)
+    assert table_dump(catalogued) == before

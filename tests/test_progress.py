@@ -483,6 +483,10 @@ def test_scaling_all_values_leaves_ratio_unchanged(
     kw = dict(base_year=2015, direction=direction, target_year=2030)
     a = measure_progress(ys, values, target_value=target, **kw)
     b = measure_progress(ys, [v * scale for v in values], target_value=target * scale, **kw)
-    assert a.status == b.status or (a.ratio is not None and abs(a.ratio - round(a.ratio, 2)) < 1e-9)
+    # Status can only flip where rounding decides: a ratio on a threshold, a value on the target.
+    on_threshold = a.ratio is not None and min(abs(a.ratio - t) for t in (0.95, 0.6, 0.0)) < 1e-9
+    on_target = abs(values[-1] - target) <= 1e-9 * target
+    if not (on_threshold or on_target):
+        assert a.status == b.status
     if a.ratio is not None:
         assert b.ratio == pytest.approx(a.ratio, rel=1e-9, abs=1e-12)

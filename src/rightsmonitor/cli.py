@@ -100,6 +100,9 @@ def import_command(
     indicator: Annotated[
         str | None, typer.Option(help="Indicator code for one-indicator layouts (WB long, OWID).")
     ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and count, then roll back: store unchanged.")
+    ] = False,
 ) -> None:
     """Load observations or catalogue metadata; one transaction per file, re-runs change nothing."""
     from rightsmonitor.sources import import_file
@@ -107,7 +110,9 @@ def import_command(
 
     with open_store(db) as store:
         for path in paths:
-            result = import_file(store, path, format=format, source=source, indicator=indicator)
+            result = import_file(
+                store, path, format=format, source=source, indicator=indicator, dry_run=dry_run
+            )
             if result.already_imported:
                 console.print(f"{path}: already imported (same bytes); nothing changed")
             else:
@@ -116,8 +121,9 @@ def import_command(
                     if result.catalogue_entries
                     else ""
                 )
+                verb = "would be added (dry run, nothing written)" if dry_run else "added"
                 console.print(
-                    f"{path}: {result.format}, {result.added:,} added, "
+                    f"{path}: {result.format}, {result.added:,} {verb}, "
                     f"{result.unchanged:,} unchanged{extra}"
                 )
 

@@ -165,8 +165,12 @@ def import_file(
     format: str | None = None,
     source: str | None = None,
     indicator: str | None = None,
+    dry_run: bool = False,
 ) -> ImportResult:
-    """Import a file in one transaction; on any problem raise InvalidInput and write nothing."""
+    """Import a file in one transaction; on any problem raise InvalidInput and write nothing.
+
+    ``dry_run`` validates and counts what would be added, then rolls back.
+    """
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
@@ -187,11 +191,11 @@ def import_file(
         format=fmt.name,
         imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     )
-    return write_batch(store, batch, record, file_label=str(path))
+    return write_batch(store, batch, record, file_label=str(path), dry_run=dry_run)
 
 
 def write_batch(
-    store: Store, batch: Batch, record: ImportRecord, *, file_label: str
+    store: Store, batch: Batch, record: ImportRecord, *, file_label: str, dry_run: bool = False
 ) -> ImportResult:
     indicators = {i.code for i in store.indicators()} | {i.code for i in batch.indicators}
     areas = {a.code for a in store.areas()} | {a.code for a in batch.areas}
@@ -208,6 +212,7 @@ def write_batch(
         record,
         catalogue=(batch.sources, batch.indicators, batch.areas),
         file_label=file_label,
+        dry_run=dry_run,
     )
     return ImportResult(
         record.path,

@@ -82,12 +82,14 @@ class Store(abc.ABC):
         *,
         catalogue: tuple[list[Source], list[Indicator], list[Area]] = ([], [], []),
         file_label: str = "",
+        dry_run: bool = False,
     ) -> WriteSummary:
         """Write validated rows and their catalogue entries in one transaction, or nothing.
 
         Rows whose key is stored with the same value are left alone (re-imports change nothing);
         a key stored with a different value is a conflict, reported with the file row, and the
-        whole write is rolled back.
+        whole write is rolled back. ``dry_run`` does everything, reports the counts, and rolls
+        back.
         """
 
     @abc.abstractmethod

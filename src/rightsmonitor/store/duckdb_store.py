@@ -178,6 +178,7 @@ class DuckDBStore(Store):
         *,
         catalogue: tuple[list[Source], list[Indicator], list[Area]] = ([], [], []),
         file_label: str = "",
+        dry_run: bool = False,
     ) -> WriteSummary:
         incoming = frame.copy()
         incoming["import_id"] = record.id
@@ -188,56 +189,73 @@ class DuckDBStore(Store):
                 incoming[column] = None
         incoming = incoming[[*OBSERVATION_COLUMNS, "_row"]]
         sources, indicators, areas = catalogue
-        with self._transaction():
-            self._upsert_sources(sources)
-            self._upsert_indicators(indicators)
-            self._upsert_areas(areas)
-            self.con.register("incoming_rows", incoming)
-            try:
-                conflicts = self.con.execute(
-                    f"""SELECT n._row, n.indicator, n.area, n.disaggregation, n.source, n.year,
-                               n.value, o.value
-                        FROM incoming_rows n JOIN observations o ON {_KEY_JOIN}
-                        WHERE n.value <> o.value
-                        ORDER BY n._row LIMIT 200"""
-                ).fetchall()
-                if conflicts:
-                    raise InvalidInput(
-                        [
-                            Problem(
-                                file_label or record.path,
-                                f"{ind} / {area} / {year}"
-                                + (f" / {dis}" if dis else "")
-                                + f" from source '{src}' is already stored as {old!r}, "
-                                f"this file has {new!r}; a revised edition needs its own source id",
-                                row=int(row),
-                                column="value",
-                            )
-                            for row, ind, area, dis, src, year, new, old in conflicts
-                        ]
-                    )
-                columns = ", ".join(OBSERVATION_COLUMNS)
-                added = self.con.execute(
-                    f"""INSERT INTO observations ({columns})
-                        SELECT {", ".join("n." + c for c in OBSERVATION_COLUMNS)}
-                        FROM incoming_rows n
-                        WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY_JOIN})"""
-                ).fetchone()[0]
-            finally:
-                self.con.unregister("incoming_rows")
-            unchanged = len(incoming) - int(added)
-            self.con.execute(
-                "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    record.id,
-                    record.path,
-                    record.sha256,
-                    record.format,
-                    record.imported_at,
-                    int(added),
-                    unchanged,
-                ],
-            )
+        try:
+            with self._transaction():
+                summary = self._write(incoming, record, sources, indicators, areas, file_label)
+                if dry_run:
+                    raise _RollBack(summary)
+        except _RollBack as rolled_back:
+            return rolled_back.summary
+        return summary
+
+    def _write(
+        self,
+        incoming: pd.DataFrame,
+        record: ImportRecord,
+        sources: list[Source],
+        indicators: list[Indicator],
+        areas: list[Area],
+        file_label: str,
+    ) -> WriteSummary:
+        self._upsert_sources(sources)
+        self._upsert_indicators(indicators)
+        self._upsert_areas(areas)
+        self.con.register("incoming_rows", incoming)
+        try:
+            conflicts = self.con.execute(
+                f"""SELECT n._row, n.indicator, n.area, n.disaggregation, n.source, n.year,
+                           n.value, o.value
+                    FROM incoming_rows n JOIN observations o ON {_KEY_JOIN}
+                    WHERE n.value <> o.value
+                    ORDER BY n._row LIMIT 200"""
+            ).fetchall()
+            if conflicts:
+                raise InvalidInput(
+                    [
+                        Problem(
+                            file_label or record.path,
+                            f"{ind} / {area} / {year}"
+                            + (f" / {dis}" if dis else "")
+                            + f" from source '{src}' is already stored as {old!r}, "
+                            f"this file has {new!r}; a revised edition needs its own source id",
+                            row=int(row),
+                            column="value",
+                        )
+                        for row, ind, area, dis, src, year, new, old in conflicts
+                    ]
+                )
+            columns = ", ".join(OBSERVATION_COLUMNS)
+            added = self.con.execute(
+                f"""INSERT INTO observations ({columns})
+                    SELECT {", ".join("n." + c for c in OBSERVATION_COLUMNS)}
+                    FROM incoming_rows n
+                    WHERE NOT EXISTS (SELECT 1 FROM observations o WHERE {_KEY_JOIN})"""
+            ).fetchone()[0]
+        finally:
+            self.con.unregister("incoming_rows")
+        unchanged = len(incoming) - int(added)
+        self.con.execute(
+            "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                record.id,
+                record.path,
+                record.sha256,
+                record.format,
+                record.imported_at,
+                int(added),
+                unchanged,
+            ],
+        )
         return WriteSummary(added=int(added), unchanged=unchanged)
 
     def observations(
@@ -273,6 +291,13 @@ class DuckDBStore(Store):
             name: self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
             for name in ("observations", "indicators", "sources", "areas", "imports")
         }
+
+
+class _RollBack(Exception):
+    """Raised inside a transaction to undo a dry run after counting what it would do."""
+
+    def __init__(self, summary: WriteSummary) -> None:
+        self.summary = summary
 
 
 class _Transaction:
