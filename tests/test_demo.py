@@ -103,7 +103,7 @@ def test_report_is_self_contained_and_cites_sources(demo: Path) -> None:
     assert "Plotly" in html
     assert html.count('class="card"') == 13
     assert "Data gaps" in html and "CN.PRACTISING_PHYSICIANS" in html
-    assert "World Bank. World Development Indicators" in html
+    assert "World Bank, World Development Indicators (edition 2026-07-01 snapshot)." in html
     assert "Proxy series." in html
     assert "CC BY 4.0" in html
     visible = re.sub(r"<script.*?</script>", "", html, flags=re.S)

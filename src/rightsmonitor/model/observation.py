@@ -59,12 +59,14 @@ class Source(BaseModel):
 
     @property
     def citation(self) -> str:
-        parts = [self.publisher, self.title]
+        """'Publisher, Title (edition E). Licence: L.' — the line reports print under a figure."""
+        text = f"{self.publisher}, {self.title}"
         if self.edition:
-            parts.append(f"edition {self.edition}")
+            text += f" (edition {self.edition})"
+        text += "."
         if self.licence:
-            parts.append(f"licence {self.licence}")
-        return ". ".join(parts)
+            text += f" Licence: {self.licence}."
+        return text
 
 
 class Observation(BaseModel):
