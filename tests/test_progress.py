@@ -199,12 +199,18 @@ CASES = [
         expect=dict(status=Status.TARGET_ACHIEVED, ratio=None, caveats=(Caveat.SIGN_CHANGE,)),
     ),
     Case(
-        "falls to zero",
+        # China's extreme poverty in the demo: 2.9 % in 2015 was already under the 3 % target.
+        "falls to zero, base already met the target",
         (2015, 2020),
         (2.9, 0.0),
         "lower",
         target_value=3,
-        expect=dict(status=Status.TARGET_ACHIEVED, observed_growth=-1.0),
+        expect=dict(
+            status=Status.TARGET_ACHIEVED,
+            observed_growth=-1.0,
+            ratio=1 / ((3 / 2.9) ** (1 / 15) - 1),
+            caveats=(Caveat.BASE_MEETS_TARGET,),
+        ),
     ),
     Case(
         "target equals base, missed",
@@ -212,7 +218,11 @@ CASES = [
         (50, 45),
         "higher",
         target_value=50,
-        expect=dict(status=Status.DETERIORATION, ratio=None, caveats=(Caveat.TARGET_EQUALS_BASE,)),
+        expect=dict(
+            status=Status.DETERIORATION,
+            ratio=None,
+            caveats=(Caveat.BASE_MEETS_TARGET, Caveat.TARGET_EQUALS_BASE),
+        ),
     ),
     Case(
         "deadline passed",

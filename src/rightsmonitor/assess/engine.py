@@ -67,6 +67,7 @@ RESULT_COLUMNS = (
     "target_equals_base",
     "deadline_passed",
     "base_after_target_year",
+    "base_meets_target",
 )
 
 
@@ -200,6 +201,12 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
         target_equals_base=enough & ok & t.numeric & (t.required_growth == 0),
         deadline_passed=enough & pending & (t.target_year <= t.yi),
         base_after_target_year=enough & ok & t.numeric & (t.target_year <= t.y0),
+        base_meets_target=enough
+        & t.numeric
+        & (
+            ((t.direction > 0) & (t.v0 >= t.target_level))
+            | ((t.direction < 0) & (t.v0 <= t.target_level))
+        ),
     )
     return result.select(*RESULT_COLUMNS)
 

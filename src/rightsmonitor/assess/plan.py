@@ -29,6 +29,8 @@ CAVEAT_NOTES = {
     Caveat.DEADLINE_PASSED: "The target year has passed without the target being met.",
     Caveat.BASE_AFTER_TARGET_YEAR: "The first observation from the base year on is not before "
     "the target year, so no path to the target can be measured.",
+    Caveat.BASE_MEETS_TARGET: "The base value already met the target; the ratio is not a measure "
+    "of progress here (the required growth points the other way).",
 }
 
 

@@ -35,6 +35,8 @@ Notes (edge cases, each recorded as a caveat in the result, never silent)
 * The first observation from the base year on falls in or after the target year (the base year
   was shifted past the deadline): no required path exists, status ``not_computable``
   (``base_after_target_year``) unless the target is met.
+* A base value that already meets the target makes the required growth point the wrong way;
+  the ratio is still computed as sdg-build does, but flagged (``base_meets_target``).
 * A target equal to the base value requires no growth (CAGR_r = 0): if it is not met now the
   series has moved the wrong way, so the status is ``deterioration`` with no ratio.
 * Reader's figures: ``anticipated_year`` = first whole year t with
@@ -105,6 +107,7 @@ class Caveat(StrEnum):
     TARGET_EQUALS_BASE = "target_equals_base"
     DEADLINE_PASSED = "deadline_passed"
     BASE_AFTER_TARGET_YEAR = "base_after_target_year"
+    BASE_MEETS_TARGET = "base_meets_target"
 
 
 @dataclass(frozen=True)
@@ -231,6 +234,12 @@ def measure_progress(
         v0, value=target_value, change=target_change, relative_change=target_relative_change
     )
     achieved = target is not None and (vi >= target if d > 0 else vi <= target)
+    if target is not None and target_year is not None and (v0 >= target if d > 0 else v0 <= target):
+        caveats.append(Caveat.BASE_MEETS_TARGET)
+        notes.append(
+            "The base value already met the target, so the required growth points the other way "
+            "and the ratio is not a measure of progress; read the status and the trend."
+        )
 
     base = v0
     if base == 0:
