@@ -18,22 +18,22 @@ def test_new_store_records_its_schema_version(tmp_path: Path) -> None:
     assert row == (str(SCHEMA_VERSION),)
 
 
-def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
-    path = tmp_path / "s.duckdb"
+def store_claiming_version(path: Path, version: int) -> Path:
     open_store(path).close()
     con = duckdb.connect(str(path))
-    con.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
     con.close()
+    return path
+
+
+def test_a_newer_schema_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    path = store_claiming_version(tmp_path / "s.duckdb", 99)
     with pytest.raises(StoreError, match="schema 99, newer than this Rights Monitor"):
         open_store(path)
 
 
 def test_an_older_schema_without_a_migration_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "s.duckdb"
-    open_store(path).close()
-    con = duckdb.connect(str(path))
-    con.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
-    con.close()
+    path = store_claiming_version(tmp_path / "s.duckdb", 0)
     with pytest.raises(StoreError, match="cannot be migrated"):
         open_store(path)
 
