@@ -320,6 +320,70 @@ def show_command(
     console.print(f"{len(frame):,} observations")
 
 
+@app.command("hdi")
+@handle_errors
+def hdi_command(
+    country: Annotated[str, typer.Option(help="ISO3 country or ISO 3166-2 subdivision code.")],
+    year: Annotated[int | None, typer.Option(help="Only this year.")] = None,
+    edition: Annotated[
+        str | None,
+        typer.Option(help="Source id holding the components; default: the newest HDR edition."),
+    ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the recomputed indices as a derived source.")
+    ] = False,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Recompute the HDI family (HDI, GDI, IHDI, GII, PHDI) beside the published values."""
+    from rightsmonitor.assess.hdi import INDICES, recompute, save_recomputed
+    from rightsmonitor.errors import NotFound
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        sources = {s.id: s for s in store.sources()}
+        if edition is None:
+            editions = sorted(
+                (s for s in sources.values() if s.id.startswith("undp-hdr-")),
+                key=lambda s: s.released,
+            )
+            if not editions:
+                raise NotFound("no HDR edition in the store; run `rights load-bundled` first")
+            edition = editions[-1].id
+        elif edition not in sources:
+            raise NotFound(f"no source '{edition}' in the store; see `rights indicators`")
+        frame = recompute(store, edition, area=country.upper(), year=year)
+        if frame.empty:
+            raise NotFound(f"no HDR components for {country.upper()} in '{edition}'")
+        if save:
+            added = save_recomputed(store, edition)
+            err_console.print(f"stored {added:,} recomputed values as source rm.hdi.{edition}")
+    columns = ["year"] + [c for i in INDICES for c in (i, f"calc_{i}")]
+    if json_output:
+        records = frame[["area", *columns]].astype(object).where(frame[["area", *columns]].notna())
+        console.print_json(
+            json.dumps({"edition": edition, "rows": records.to_dict(orient="records")})
+        )
+        return
+    table = Table(
+        title=f"{country.upper()} — {edition}: published | recomputed", title_justify="left"
+    )
+    table.add_column("year")
+    for index in INDICES:
+        table.add_column(index.upper(), justify="right")
+    for row in frame.itertuples(index=False):
+        cells = [str(row.year)]
+        for index in INDICES:
+            published, calc = getattr(row, index), getattr(row, f"calc_{index}")
+            cells.append(
+                "–"
+                if calc != calc
+                else f"{'' if published != published else f'{published:.3f} | '}{calc:.4f}"
+            )
+        table.add_row(*cells)
+    console.print(table)
+
+
 @app.command("plans")
 def plans_command() -> None:
     """List the bundled plans."""
