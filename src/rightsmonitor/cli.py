@@ -384,6 +384,95 @@ def hdi_command(
     console.print(table)
 
 
+@app.command("inequality")
+@handle_errors
+def inequality_command(
+    data: Annotated[Path, typer.Argument(help="Microdata: Parquet, CSV, Stata .dta or SPSS .sav.")],
+    var: Annotated[str, typer.Option("--var", help="The column whose distribution is measured.")],
+    weight: Annotated[str | None, typer.Option(help="Survey weight column.")] = None,
+    by: Annotated[str | None, typer.Option(help="Group column (region, urban/rural, ...).")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Gini, Theil T and L, Atkinson, Palma and S80/S20 of a variable, overall or by group."""
+    from rightsmonitor.methods.inequality import inequality_table
+    from rightsmonitor.sources.microdata import open_microdata
+
+    columns = [c for c in (var, weight, by) if c]
+    table = open_microdata(data, columns=columns)
+    groups = [by] if by else []
+    frame = inequality_table(table, var, weight=weight, by=groups).order_by(groups or ["n"])
+    result = frame.execute()
+    if json_output:
+        console.print_json(result.to_json(orient="records"))
+        return
+    shown = [*groups, "n", "mean", "gini", "theil_t", "theil_l", "atkinson_1_0", "palma", "s80_s20"]
+    out = Table(*shown, title=f"Inequality of {var}" + (f" by {by}" if by else ""))
+    for row in result[shown].itertuples(index=False):
+        out.add_row(*(f"{v:,.4f}" if isinstance(v, float) else str(v) for v in row))
+    console.print(out)
+    if (result["nonpositive"] > 0).any():
+        err_console.print("Values <= 0 present: Theil L and Atkinson (e >= 1) are undefined (NaN).")
+
+
+@app.command("gaps")
+@handle_errors
+def gaps_command(
+    indicator: Annotated[str, typer.Argument(help="Indicator code.")],
+    area: Annotated[str, typer.Option(help="ISO3 country.")],
+    by: Annotated[
+        str, typer.Option(help="sex, location, age, ... or 'region' (subdivisions vs national).")
+    ] = "sex",
+    source: Annotated[str | None, typer.Option(help="Source id; default: the newest.")] = None,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Gaps between groups (ratio, difference, trend) and who is furthest behind."""
+    from rightsmonitor.assess.gaps import gaps_for
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        report = gaps_for(store, indicator, area=area, by=by, source=source)
+    if json_output:
+        console.print_json(
+            json.dumps(
+                {
+                    "indicator": report.indicator,
+                    "area": report.area,
+                    "by": report.by,
+                    "source": report.source,
+                    "reference": report.reference,
+                    "ranking": json.loads(report.ranking.to_json(orient="records")),
+                    "gaps": json.loads(report.gaps.to_json(orient="records")),
+                }
+            )
+        )
+        return
+    table = Table(
+        "rank",
+        "group",
+        "latest year",
+        "value",
+        "reference",
+        "ratio",
+        "difference",
+        "trend",
+        title=f"{indicator}, {report.area}: {by} gaps vs {report.reference} ({report.source})",
+        title_justify="left",
+    )
+    for row in report.ranking.itertuples(index=False):
+        table.add_row(
+            str(row.rank),
+            str(row.group),
+            str(row.latest_year),
+            f"{row.latest_value:.4g}",
+            f"{row.latest_reference:.4g}",
+            f"{row.latest_ratio:.3f}",
+            f"{row.latest_difference:+.4g}",
+            row.trend,
+        )
+    console.print(table)
+
+
 @app.command("plans")
 def plans_command() -> None:
     """List the bundled plans."""

@@ -1,0 +1,87 @@
+"""Group gaps for a stored indicator: by sex, location or any disaggregation, or regions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from rightsmonitor.errors import InvalidInput, NotFound, Problem
+from rightsmonitor.methods.gaps import furthest_behind, gap_trends, group_gaps
+from rightsmonitor.model import lookup_area, parse_disaggregation_key
+from rightsmonitor.store import Store
+
+# The conventional reference group of each dimension; anything else compares with the total.
+REFERENCE_GROUP = {"sex": "male", "location": "urban"}
+
+
+@dataclass(frozen=True)
+class GapReport:
+    indicator: str
+    area: str
+    by: str
+    source: str
+    reference: str
+    gaps: pd.DataFrame
+    trends: pd.DataFrame
+    ranking: pd.DataFrame
+
+
+def _newest_source(store: Store, frame: pd.DataFrame) -> str:
+    released = {s.id: s.released for s in store.sources()}
+    return max(frame["source"].unique(), key=lambda s: (released.get(s, ""), s))
+
+
+def gaps_for(
+    store: Store, indicator: str, *, area: str, by: str = "sex", source: str | None = None
+) -> GapReport:
+    meta = store.indicator(indicator)
+    if meta is None:
+        raise NotFound(f"no indicator '{indicator}' in the store")
+    area = area.upper()
+    if by == "region":
+        country = lookup_area(area)
+        if country is None or "-" in area:
+            raise InvalidInput([Problem("--area", f"'{area}' is not a country code")])
+        import pycountry
+
+        alpha2 = pycountry.countries.get(alpha_3=area).alpha_2
+        obs = store.observations(indicator=indicator, source=source)
+        obs = obs[
+            (obs["disaggregation"] == "")
+            & ((obs["area"] == area) | obs["area"].str.startswith(f"{alpha2}-"))
+        ]
+    else:
+        obs = store.observations(indicator=indicator, area=area, source=source)
+    if obs.empty:
+        raise NotFound(f"no observations of {indicator} for {area}")
+    source = source or _newest_source(store, obs)
+    obs = obs[obs["source"] == source]
+
+    if by == "region":
+        national = obs[obs["area"] == area].set_index("year")["value"]
+        groups = obs[obs["area"] != area].rename(columns={"area": "group"})
+        reference_name = f"{area} (national)"
+    else:
+        parts = obs["disaggregation"].map(parse_disaggregation_key)
+        single = parts.map(lambda d: len(d) == 1 and by in d)
+        groups = obs[single].assign(group=parts[single].map(lambda d: d[by]))
+        wanted = REFERENCE_GROUP.get(by)
+        if wanted is not None and wanted in set(groups["group"]):
+            national = groups[groups["group"] == wanted].set_index("year")["value"]
+            groups = groups[groups["group"] != wanted]
+            reference_name = f"{by}={wanted}"
+        else:
+            national = obs[obs["disaggregation"] == ""].set_index("year")["value"]
+            reference_name = "total"
+    if groups.empty or national.empty:
+        raise NotFound(
+            f"{indicator} for {area} in '{source}' has no {by} groups with a reference to compare"
+        )
+    gaps = group_gaps(
+        groups[["year", "group", "value"]], reference=national, direction=meta.direction.sign
+    )
+    trends = gap_trends(gaps)
+    return GapReport(
+        indicator, area, by, source, reference_name, gaps, trends, furthest_behind(trends)
+    )
