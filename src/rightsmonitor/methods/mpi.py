@@ -1,0 +1,387 @@
+"""Alkire-Foster multidimensional poverty: identification, aggregation, decomposition.
+
+Formulas (Alkire and Foster 2011; Alkire et al. 2015, ch. 5)
+------------------------------------------------------------
+Person i is deprived in indicator j (g_ij = 1) when their achievement falls short of the cutoff
+z_j (or a ready 0/1 deprivation says so). With weights w_j summing to 1, the deprivation score is
+c_i = sum_j w_j g_ij, and i is poor when c_i >= k. With survey weights s_i:
+
+* H  = sum_i s_i 1[c_i >= k] / sum_i s_i                     (incidence, headcount ratio)
+* A  = sum_i s_i 1[c_i >= k] c_i / sum_i s_i 1[c_i >= k]     (intensity among the poor)
+* M0 = H * A = sum_i s_i c_i(k) / sum_i s_i                  (adjusted headcount ratio, the MPI)
+* M1, M2: as M0 with g_ij replaced by the normalised gap (z_j - x_ij) / z_j or its square, for
+  cardinal indicators (a 0/1 indicator has gap 1).
+* uncensored headcount h_j = sum s_i g_ij / sum s_i; censored h_j(k) counts only the poor;
+  M0 = sum_j w_j h_j(k); contribution of j = w_j h_j(k) / M0 (absolute: w_j h_j(k)).
+* vulnerable: 1/5 <= c_i < k; in severe poverty: c_i >= 1/2.
+* subgroup l: M0 = sum_l (N_l / N) M0_l, contribution of l = (N_l / N) M0_l / M0.
+
+Exactness at the cutoff
+-----------------------
+Weights and k are rational numbers (1/6, 1/18, 1/3), and 1/6 + 1/6 >= 1/3 must hold exactly, which
+floating point does not guarantee. Scores are therefore integers in units of 1/L, with L the least
+common multiple of the denominators of the weights and of k: c_i >= k becomes an integer
+comparison. Specification weights are parsed as fractions ("1/6"); decimals are accepted only if
+they sum to exactly 1.
+
+Standard errors are design-based (Taylor linearisation with strata and PSUs, see
+:mod:`rightsmonitor.methods.survey`): every measure above is a ratio of weighted totals. Persons
+with any indicator missing are left out (complete cases, as OPHI's global MPI does) and counted.
+
+References
+----------
+Alkire, S. and Foster, J. (2011) "Counting and multidimensional poverty measurement", *Journal
+of Public Economics* 95(7-8). Alkire, S., Foster, J., Seth, S., Santos, M. E., Roche, J. M. and
+Ballon, P. (2015) *Multidimensional Poverty Measurement and Analysis*, Oxford University Press.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import ibis
+import ibis.expr.types as ir
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.methods.survey import Design, Estimate, estimate_ratios
+
+METHOD_VERSION = "alkire-foster/1"
+VULNERABLE_FROM = Fraction(1, 5)
+SEVERE_FROM = Fraction(1, 2)
+
+
+def _fraction(value: object) -> Fraction:
+    try:
+        return (
+            Fraction(str(value)).limit_denominator(10**9)
+            if not isinstance(value, Fraction)
+            else value
+        )
+    except (ValueError, ZeroDivisionError) as exc:
+        raise ValueError(f"'{value}' is not a number or a fraction like 1/6") from exc
+
+
+class IndicatorSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    column: str = Field(min_length=1)
+    weight: Fraction | None = None
+    cutoff: float | None = None
+    deprived_if: Literal["below", "at_or_below", "above", "at_or_above", "equal"] = "equal"
+    deprived_value: float = 1.0
+    cardinal: bool = False
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight(cls, value: object) -> Fraction | None:
+        return None if value is None else _fraction(value)
+
+    @model_validator(mode="after")
+    def _rules(self) -> IndicatorSpec:
+        if self.deprived_if != "equal" and self.cutoff is None:
+            raise ValueError(
+                f"indicator '{self.name}': deprived_if={self.deprived_if} needs a cutoff"
+            )
+        if self.cardinal and (
+            self.cutoff is None or self.deprived_if not in ("below", "at_or_below")
+        ):
+            raise ValueError(
+                f"indicator '{self.name}': cardinal needs a cutoff and deprived_if below"
+            )
+        return self
+
+
+class DimensionSpec(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    weight: Fraction | None = None
+    indicators: tuple[IndicatorSpec, ...] = Field(min_length=1)
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight(cls, value: object) -> Fraction | None:
+        return None if value is None else _fraction(value)
+
+
+class MPISpec(BaseModel):
+    """Dimensions, indicators, deprivation cutoffs, nested weights and poverty cutoffs k."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    id: str
+    title: str = ""
+    k: tuple[Fraction, ...] = Field(min_length=1)
+    dimensions: tuple[DimensionSpec, ...] = Field(min_length=1)
+
+    @field_validator("k", mode="before")
+    @classmethod
+    def _ks(cls, value: object) -> tuple[Fraction, ...]:
+        values = value if isinstance(value, list | tuple) else [value]
+        ks = tuple(_fraction(v) for v in values)
+        if any(not 0 < k <= 1 for k in ks):
+            raise ValueError("every k must be in (0, 1]")
+        return ks
+
+    @model_validator(mode="after")
+    def _weights(self) -> MPISpec:
+        weights = self.indicator_weights()
+        total = sum(weights.values(), Fraction(0))
+        if total != 1:
+            raise ValueError(
+                f"indicator weights sum to {total} ({float(total):.6f}), not exactly 1; "
+                "write fractions such as 1/6 rather than rounded decimals"
+            )
+        names = [i.name for d in self.dimensions for i in d.indicators]
+        if len(names) != len(set(names)):
+            raise ValueError("indicator names must be unique")
+        return self
+
+    def indicators(self) -> list[IndicatorSpec]:
+        return [i for d in self.dimensions for i in d.indicators]
+
+    def indicator_weights(self) -> dict[str, Fraction]:
+        """Explicit indicator weights, else the dimension's weight (default equal) split equally."""
+        weights: dict[str, Fraction] = {}
+        equal_dimension = Fraction(1, len(self.dimensions))
+        for dimension in self.dimensions:
+            share = dimension.weight if dimension.weight is not None else equal_dimension
+            for indicator in dimension.indicators:
+                weights[indicator.name] = (
+                    indicator.weight
+                    if indicator.weight is not None
+                    else share / len(dimension.indicators)
+                )
+        return weights
+
+    def score_unit(self, extra: Sequence[Fraction] = ()) -> int:
+        """L: the least common multiple of every denominator (weights, k and thresholds)."""
+        denominators = [w.denominator for w in self.indicator_weights().values()]
+        denominators += [k.denominator for k in (*self.k, *extra)]
+        return math.lcm(*denominators)
+
+
+def load_spec(name_or_path: str | Path) -> MPISpec:
+    """'global' (shipped) or a path to a YAML specification."""
+    if str(name_or_path) == "global":
+        text = (
+            resources.files("rightsmonitor.methods")
+            .joinpath("mpi_specs", "global.yaml")
+            .read_text()
+        )
+        label = "global MPI specification"
+    else:
+        path = Path(name_or_path)
+        if not path.is_file():
+            raise InvalidInput([Problem(str(path), "no such specification file (or use 'global')")])
+        text, label = path.read_text("utf-8"), str(path)
+    try:
+        return MPISpec.model_validate(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        raise InvalidInput([Problem(label, f"is not valid YAML: {exc}")]) from exc
+    except ValidationError as exc:
+        raise InvalidInput(
+            [
+                Problem(label, f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}")
+                for e in exc.errors()
+            ]
+        ) from exc
+
+
+def deprivation(table: ir.Table, indicator: IndicatorSpec) -> ir.IntegerValue:
+    """g_ij as 0/1 (null where the achievement is missing)."""
+    x = table[indicator.column].cast("float64")
+    rule = indicator.deprived_if
+    if rule == "equal":
+        flag = x == indicator.deprived_value
+    elif rule == "below":
+        flag = x < indicator.cutoff
+    elif rule == "at_or_below":
+        flag = x <= indicator.cutoff
+    elif rule == "above":
+        flag = x > indicator.cutoff
+    else:
+        flag = x >= indicator.cutoff
+    return flag.cast("int64")
+
+
+def normalised_gap(table: ir.Table, indicator: IndicatorSpec) -> ir.FloatingValue:
+    """(z - x) / z where deprived (cardinal indicators), else the 0/1 deprivation."""
+    g = deprivation(table, indicator)
+    if not indicator.cardinal:
+        return g.cast("float64")
+    z = indicator.cutoff
+    x = table[indicator.column].cast("float64")
+    return ibis.ifelse(g == 1, (z - x) / z, 0.0)
+
+
+@dataclass(frozen=True)
+class MPIResult:
+    """Every Alkire-Foster figure for one k and one group, each a design-based estimate."""
+
+    k: Fraction
+    group: tuple
+    H: Estimate
+    A: Estimate
+    M0: Estimate
+    M1: Estimate | None
+    M2: Estimate | None
+    vulnerable: Estimate
+    severe: Estimate
+    uncensored_headcount: dict[str, Estimate]
+    censored_headcount: dict[str, Estimate]
+    contribution: dict[str, float]
+    absolute_contribution: dict[str, float]
+    dimension_contribution: dict[str, float]
+    population_share: float
+    contribution_to_total: float
+    n: int
+    excluded: int
+
+
+def _complete_cases(table: ir.Table, spec: MPISpec, design: Design) -> tuple[ir.Table, int]:
+    needed = [i.column for i in spec.indicators()] + design.columns()
+    missing = [c for c in needed if c not in table.columns]
+    if missing:
+        raise InvalidInput(
+            [
+                Problem(
+                    "data", f"no column '{c}' (needed by the specification or design)", column=c
+                )
+                for c in missing
+            ]
+        )
+    keep = ibis.and_(*(table[c].notnull() for c in needed))
+    total = table.count().execute()
+    complete = table.filter(keep)
+    return complete, int(total - complete.count().execute())
+
+
+def estimate_mpi(
+    table: ir.Table,
+    spec: MPISpec,
+    design: Design = Design(),
+    *,
+    k: Sequence[Fraction] | None = None,
+    by: Sequence[str] = (),
+) -> list[MPIResult]:
+    """H, A, M0 (M1, M2), headcounts, contributions and shares for each k, overall and by group."""
+    ks = tuple(_fraction(v) for v in k) if k else spec.k
+    unit = spec.score_unit((*ks, VULNERABLE_FROM, SEVERE_FROM))
+    weights = spec.indicator_weights()
+    integer_weight = {name: int(w * unit) for name, w in weights.items()}
+    cardinal = any(i.cardinal for i in spec.indicators())
+    data, excluded = _complete_cases(table, spec, design)
+    missing_by = [c for c in by if c not in data.columns]
+    if missing_by:
+        raise InvalidInput(
+            [Problem("data", f"no column '{c}' to group by", column=c) for c in missing_by]
+        )
+    g = {i.name: deprivation(data, i) for i in spec.indicators()}
+    score = sum((integer_weight[name] * g[name] for name in g), ibis.literal(0))
+    gaps = {i.name: normalised_gap(data, i) for i in spec.indicators()} if cardinal else {}
+    prepared = data.mutate(
+        _score=score,
+        **{f"_g_{name}": expr for name, expr in g.items()},
+        **{f"_gap_{name}": expr for name, expr in gaps.items()},
+    )
+    one = ibis.literal(1.0)
+    results: list[MPIResult] = []
+    for kk in ks:
+        cutoff = math.ceil(kk * unit)
+
+        def ratios(t: ir.Table, cutoff: int = cutoff) -> dict:
+            poor = (t._score >= cutoff).cast("float64")
+            share = t._score.cast("float64") / unit
+            out = {
+                "H": (poor, one),
+                "A": (poor * share, poor),
+                "M0": (poor * share, one),
+                "vulnerable": (
+                    (
+                        (t._score * VULNERABLE_FROM.denominator >= unit * VULNERABLE_FROM.numerator)
+                        & (t._score < cutoff)
+                    ).cast("float64"),
+                    one,
+                ),
+                "severe": (
+                    (t._score * SEVERE_FROM.denominator >= unit * SEVERE_FROM.numerator).cast(
+                        "float64"
+                    ),
+                    one,
+                ),
+            }
+            for name in g:
+                gj = t[f"_g_{name}"].cast("float64")
+                out[f"u_{name}"] = (gj, one)
+                out[f"c_{name}"] = (poor * gj, one)
+            if cardinal:
+                m1 = sum((float(weights[n]) * t[f"_gap_{n}"] for n in g), ibis.literal(0.0))
+                m2 = sum((float(weights[n]) * t[f"_gap_{n}"] ** 2 for n in g), ibis.literal(0.0))
+                out["M1"] = (poor * m1, one)
+                out["M2"] = (poor * m2, one)
+            return out
+
+        overall = estimate_ratios(prepared, ratios, design)[()]
+        groups = estimate_ratios(prepared, ratios, design, by=by) if by else {(): overall}
+        total_population = overall["H"].population
+        for key, estimates in groups.items():
+            results.append(
+                _result(
+                    kk,
+                    key,
+                    estimates,
+                    weights,
+                    spec,
+                    overall["M0"].estimate,
+                    total_population,
+                    excluded,
+                )
+            )
+    return results
+
+
+def _result(
+    k: Fraction,
+    key: tuple,
+    e: dict[str, Estimate],
+    weights: dict[str, Fraction],
+    spec: MPISpec,
+    total_m0: float,
+    total_population: float,
+    excluded: int,
+) -> MPIResult:
+    m0 = e["M0"].estimate
+    absolute = {n: float(weights[n]) * e[f"c_{n}"].estimate for n in weights}
+    relative = {n: (a / m0 if m0 else float("nan")) for n, a in absolute.items()}
+    dimensions = {d.name: sum(relative[i.name] for i in d.indicators) for d in spec.dimensions}
+    share = e["H"].population / total_population if total_population else float("nan")
+    return MPIResult(
+        k=k,
+        group=key,
+        H=e["H"],
+        A=e["A"],
+        M0=e["M0"],
+        M1=e.get("M1"),
+        M2=e.get("M2"),
+        vulnerable=e["vulnerable"],
+        severe=e["severe"],
+        uncensored_headcount={n: e[f"u_{n}"] for n in weights},
+        censored_headcount={n: e[f"c_{n}"] for n in weights},
+        contribution=relative,
+        absolute_contribution=absolute,
+        dimension_contribution=dimensions,
+        population_share=share,
+        contribution_to_total=share * m0 / total_m0 if total_m0 else float("nan"),
+        n=e["H"].n,
+        excluded=excluded,
+    )

@@ -1,0 +1,219 @@
+"""Design-based estimates of ratios (means, proportions, MPI measures) by Taylor linearisation.
+
+Every estimate is a ratio R = Y / X of weighted totals (a mean or a proportion has x = 1). Its
+linearised variance under a stratified cluster design (with-replacement approximation, as Stata's
+``svy`` and R's ``survey`` use by default) is
+
+    V(R) = sum_h  n_h / (n_h - 1) * sum_c (u_hc - u_h)^2,   u_hc = (Y_hc - R X_hc) / X,
+
+where Y_hc, X_hc are the weighted totals of PSU c in stratum h, n_h the number of PSUs in the
+stratum and u_h their mean. The sum over PSUs is computed from per-stratum sums of squares and
+cross-products of the PSU totals, so the data pass is two aggregations on the backend (DuckDB
+reads Parquet lazily): nothing of the size of the data is held in memory.
+
+Domains (subgroups) are estimated as ratios of domain-restricted totals over the *whole* design:
+PSUs with no member of the domain count with zero totals, as survey statisticians require.
+A stratum with a single PSU ("lonely PSU") contributes, by default, its squared deviation from
+the grand mean (zero for a ratio), like R's ``options(survey.lonely.psu = "adjust")``;
+``lonely_psu="certainty"`` makes it contribute nothing. Either way the result says so.
+Confidence intervals use Student's t with (number of PSUs - number of strata) degrees of freedom.
+The design effect compares V(R) with the variance had the same n units been a simple random
+sample with replacement: n / (n - 1) * (sum_i w_i e_i^2 / W) / (n (X / W)^2), e_i = y_i - R x_i,
+summing over the units that enter the estimate (x_i != 0).
+
+References
+----------
+Wolter, K. (2007) *Introduction to Variance Estimation*, 2nd ed., Springer, ch. 6.
+Lumley, T. (2010) *Complex Surveys: A Guide to Analysis Using R*, Wiley, ch. 2-3.
+StataCorp, *Stata Survey Data Reference Manual*, "Variance estimation".
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import ibis
+import ibis.expr.types as ir
+import pandas as pd
+from scipy import stats
+
+LONELY_PSU_RULES = ("adjust", "certainty")
+
+
+@dataclass(frozen=True)
+class Design:
+    """Column names of the sampling design; all optional (no weight = every unit counts 1)."""
+
+    weight: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+    lonely_psu: str = "adjust"
+
+    def __post_init__(self) -> None:
+        if self.lonely_psu not in LONELY_PSU_RULES:
+            raise ValueError(f"lonely_psu must be one of {LONELY_PSU_RULES}")
+
+    def columns(self) -> list[str]:
+        return [c for c in (self.weight, self.strata, self.psu) if c]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """One design-based estimate with everything needed to judge it."""
+
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    df: int
+    n: int
+    population: float
+    deff: float
+    lonely_strata: int = 0
+
+    @property
+    def effective_n(self) -> float:
+        return self.n / self.deff if self.deff and self.deff > 0 else float("nan")
+
+
+Ratio = tuple[ir.NumericValue, ir.NumericValue]  # (y, x) expressions on the prepared table
+
+
+def mean_of(value: ir.NumericValue) -> Ratio:
+    """A mean as a ratio: units with a missing value add zero to numerator and denominator.
+
+    They stay in the design, as a domain would. That equals listwise deletion whenever every PSU
+    keeps a respondent (the usual case); to delete listwise in any design, filter the table first.
+    """
+    present = value.notnull()
+    return ibis.ifelse(present, value.cast("float64"), 0.0), ibis.ifelse(present, 1.0, 0.0)
+
+
+def proportion_of(condition: ir.BooleanValue) -> Ratio:
+    """A proportion as a ratio: units where the condition is unknown drop out."""
+    present = condition.notnull()
+    return ibis.ifelse(present & condition, 1.0, 0.0), ibis.ifelse(present, 1.0, 0.0)
+
+
+def _prepare(table: ir.Table, design: Design) -> ir.Table:
+    weight = table[design.weight].cast("float64") if design.weight else ibis.literal(1.0)
+    stratum = table[design.strata].cast("string") if design.strata else ibis.literal("1")
+    # Without a PSU column every unit is its own PSU.
+    psu = table[design.psu].cast("string") if design.psu else ibis.row_number().cast("string")
+    return table.mutate(_w=weight, _stratum=stratum, _psu=stratum.concat("|", psu))
+
+
+def estimate_ratios(
+    table: ir.Table,
+    ratios: Callable[[ir.Table], Mapping[str, Ratio]],
+    design: Design,
+    *,
+    by: Sequence[str] = (),
+    confidence: float = 0.95,
+) -> dict[tuple, dict[str, Estimate]]:
+    """Estimates of every named ratio, for every domain of ``by`` (key () for the whole)."""
+    by = list(by)
+    t = _prepare(table, design)
+    # A constant (x = 1 for a mean) is broadcast to a column so it can be counted per row.
+    named = {
+        name: tuple(e if isinstance(e, ir.Column) else t._w * 0.0 + e for e in pair)
+        for name, pair in ratios(t).items()
+    }
+    # Pass 1: PSU totals per domain, plus the row-level sums needed for the design effect.
+    psu_aggs: dict[str, ir.Value] = {"_n": t.count()}
+    for name, (y, x) in named.items():
+        psu_aggs[f"y__{name}"] = (t._w * y).sum()
+        psu_aggs[f"x__{name}"] = (t._w * x).sum()
+        psu_aggs[f"yy__{name}"] = (t._w * y * y).sum()
+        psu_aggs[f"yx__{name}"] = (t._w * y * x).sum()
+        psu_aggs[f"xx__{name}"] = (t._w * x * x).sum()
+        psu_aggs[f"n__{name}"] = (x != 0).cast("int64").sum()
+        psu_aggs[f"w__{name}"] = ibis.ifelse(x != 0, t._w, 0.0).sum()
+    psu_aggs["_wsum"] = t._w.sum()
+    totals = t.group_by([*by, "_stratum", "_psu"]).aggregate(**psu_aggs)
+    # Pass 2: per domain and stratum, sums and cross-products of the PSU totals.
+    stratum_aggs: dict[str, ir.Value] = {"_n": totals._n.sum(), "_wsum": totals._wsum.sum()}
+    for name in named:
+        y, x = totals[f"y__{name}"], totals[f"x__{name}"]
+        stratum_aggs |= {
+            f"Y__{name}": y.sum(),
+            f"X__{name}": x.sum(),
+            f"YY__{name}": (y * y).sum(),
+            f"YX__{name}": (y * x).sum(),
+            f"XX__{name}": (x * x).sum(),
+            f"ry__{name}": totals[f"yy__{name}"].sum(),
+            f"rxy__{name}": totals[f"yx__{name}"].sum(),
+            f"rx__{name}": totals[f"xx__{name}"].sum(),
+            f"n__{name}": totals[f"n__{name}"].sum(),
+            f"w__{name}": totals[f"w__{name}"].sum(),
+        }
+    strata = totals.group_by([*by, "_stratum"]).aggregate(**stratum_aggs).execute()
+    psus_per_stratum = (
+        t.group_by("_stratum").aggregate(_n_psu=t._psu.nunique()).execute().set_index("_stratum")
+    )
+    n_psu = int(psus_per_stratum["_n_psu"].sum())
+    df = max(n_psu - len(psus_per_stratum), 1)
+    t_quantile = float(stats.t.ppf(0.5 + confidence / 2, df))
+    strata = strata.join(psus_per_stratum, on="_stratum")
+    results: dict[tuple, dict[str, Estimate]] = {}
+    groups = strata.groupby(by, sort=True, dropna=False) if by else [((), strata)]
+    for key, part in groups:
+        key = key if isinstance(key, tuple) else (key,)
+        results[key] = {
+            name: _ratio_estimate(part, name, t_quantile, df, design.lonely_psu) for name in named
+        }
+    return results
+
+
+def _ratio_estimate(
+    part: pd.DataFrame, name: str, t_quantile: float, df: int, lonely_rule: str
+) -> Estimate:
+    Y, X = float(part[f"Y__{name}"].sum()), float(part[f"X__{name}"].sum())
+    n = int(part[f"n__{name}"].sum())
+    population = float(part[f"w__{name}"].sum())
+    if X == 0:
+        nan = float("nan")
+        return Estimate(nan, nan, nan, nan, df, n, population, nan)
+    R = Y / X
+    variance, lonely = 0.0, 0
+    for row in part.to_dict("records"):
+        n_h = int(row["_n_psu"])
+        sum_u = (row[f"Y__{name}"] - R * row[f"X__{name}"]) / X
+        sum_uu = (
+            row[f"YY__{name}"] - 2 * R * row[f"YX__{name}"] + R**2 * row[f"XX__{name}"]
+        ) / X**2
+        if n_h > 1:
+            variance += n_h / (n_h - 1) * (sum_uu - sum_u**2 / n_h)
+        else:
+            lonely += 1
+            if lonely_rule == "adjust":
+                variance += sum_uu  # centred on the grand mean of u, which is 0 for a ratio
+    variance = max(variance, 0.0)
+    se = math.sqrt(variance)
+    srs = _srs_variance(part, name, R, X, n)
+    return Estimate(
+        estimate=R,
+        se=se,
+        ci_low=R - t_quantile * se,
+        ci_high=R + t_quantile * se,
+        df=df,
+        n=n,
+        population=population,
+        deff=float(variance / srs) if srs > 0 else float("nan"),
+        lonely_strata=lonely,
+    )
+
+
+def _srs_variance(part: pd.DataFrame, name: str, R: float, X: float, n: int) -> float:
+    """Variance of R had the n units been a simple random sample (for the design effect)."""
+    if n < 2:
+        return float("nan")
+    W = float(part[f"w__{name}"].sum())
+    residual = (
+        part[f"ry__{name}"].sum()
+        - 2 * R * part[f"rxy__{name}"].sum()
+        + R**2 * part[f"rx__{name}"].sum()
+    )
+    return n / (n - 1) * (residual / W) / (n * (X / W) ** 2)

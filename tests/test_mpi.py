@@ -1,0 +1,153 @@
+"""Alkire-Foster MPI: the published worked example, exact cutoffs, identities, and the reference
+computations for the Benin DHS and the two-round synthetic survey (../shared, skipped if absent).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+
+from rightsmonitor.errors import InvalidInput
+from rightsmonitor.methods.mpi import MPISpec, estimate_mpi, load_spec
+from rightsmonitor.methods.survey import Design
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "mpi_microdata"
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared microdata not present")
+
+# Alkire & Foster (2011), the 4-person illustration: achievements in income, years of education,
+# a health score and a dummy, cutoffs z = (500, 12, 3, 1), deprived when below the cutoff.
+AF_ACHIEVEMENTS = pd.DataFrame(
+    {
+        "income": [700, 300, 400, 800],
+        "school": [14, 13, 10, 11],
+        "health": [4, 5, 1, 3],
+        "access": [1, 0, 0, 1],
+    }
+)
+AF_SPEC = {
+    "id": "af-illustration",
+    "k": ["1/2"],
+    "dimensions": [
+        {
+            "name": n,
+            "indicators": [
+                {"name": n, "column": n, "cutoff": z, "deprived_if": "below", "cardinal": True}
+            ],
+        }
+        for n, z in [("income", 500), ("school", 12), ("health", 3), ("access", 1)]
+    ],
+}
+
+
+def test_alkire_foster_worked_example() -> None:
+    result = estimate_mpi(ibis.memtable(AF_ACHIEVEMENTS), MPISpec.model_validate(AF_SPEC))[0]
+    assert result.H.estimate == pytest.approx(1 / 2)
+    assert result.A.estimate == pytest.approx(3 / 4)
+    assert result.M0.estimate == pytest.approx(3 / 8)
+    # M1, M2 by hand: gaps of the poor (persons 2 and 3) over n * d = 16.
+    gaps = [0.4, 1.0, 0.2, 2 / 12, 2 / 3, 1.0]
+    assert result.M1.estimate == pytest.approx(sum(gaps) / 16)
+    assert result.M2.estimate == pytest.approx(sum(g * g for g in gaps) / 16)
+    assert result.censored_headcount["income"].estimate == pytest.approx(1 / 2)
+    assert result.uncensored_headcount["school"].estimate == pytest.approx(1 / 2)
+
+
+def test_cutoff_is_compared_exactly() -> None:
+    # 7/10 + 1/10 is 0.7999999999999999 in floating point, below k = 4/5.
+    spec = MPISpec.model_validate(
+        {
+            "id": "exact",
+            "k": ["4/5"],
+            "dimensions": [
+                {
+                    "name": "d",
+                    "indicators": [
+                        {"name": "a", "column": "a", "weight": "7/10"},
+                        {"name": "b", "column": "b", "weight": "1/10"},
+                        {"name": "c", "column": "c", "weight": "2/10"},
+                    ],
+                }
+            ],
+        }
+    )
+    assert 0.7 + 0.1 < 0.8
+    frame = pd.DataFrame({"a": [1, 1], "b": [1, 0], "c": [0, 1]})
+    result = estimate_mpi(ibis.memtable(frame), spec)[0]
+    assert result.H.estimate == 1.0  # both persons have a score of exactly 4/5
+
+
+def test_weights_must_sum_to_exactly_one() -> None:
+    bad = {
+        "id": "bad",
+        "k": [0.3333],
+        "dimensions": [
+            {
+                "name": "d",
+                "indicators": [
+                    {"name": "a", "column": "a", "weight": 0.3333},
+                    {"name": "b", "column": "b", "weight": 0.3333},
+                    {"name": "c", "column": "c", "weight": 0.3333},
+                ],
+            }
+        ],
+    }
+    with pytest.raises(ValueError, match="not exactly 1"):
+        MPISpec.model_validate(bad)
+
+
+def test_missing_spec_file_and_column(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="no such specification"):
+        load_spec(tmp_path / "nope.yaml")
+    with pytest.raises(InvalidInput, match="no column 'd_cm'"):
+        estimate_mpi(ibis.memtable(pd.DataFrame({"x": [1]})), load_spec("global"))
+
+
+@pytest.fixture(scope="module")
+def synthetic() -> ibis.Table:
+    if not SHARED.is_dir():
+        pytest.skip("../shared microdata not present")
+    return ibis.duckdb.connect().read_csv(SHARED / "syn_cdta.csv")
+
+
+@needs_shared
+def test_benin_dhs_2017_18_reference() -> None:
+    table = ibis.duckdb.connect().read_csv(SHARED / "ben_dhs17_18.csv")
+    design = Design(weight="weight", strata="strata", psu="psu")
+    r = estimate_mpi(table, load_spec("global"), design)[0]
+    # Reference computation in ../shared/data/SOURCES.md: M0 0.3669, H 66.75 %, A 54.96 %.
+    assert (r.n, r.excluded) == (72_412, 73_728 - 72_412)
+    assert round(r.M0.estimate, 4) == 0.3669
+    assert round(r.H.estimate * 100, 2) == 66.75
+    assert round(r.A.estimate * 100, 2) == 54.96
+    assert r.M0.ci_low < r.M0.estimate < r.M0.ci_high and r.M0.se > 0
+
+
+@needs_shared
+def test_synthetic_rounds_and_decomposition_identities(synthetic: ibis.Table) -> None:
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    overall = estimate_mpi(synthetic, load_spec("global"), design)[0]
+    rounds = {r.group[0]: r for r in estimate_mpi(synthetic, load_spec("global"), design, by=["t"])}
+    assert round(overall.M0.estimate, 4) == 0.1181
+    assert round(rounds[1].M0.estimate, 4) == 0.1424 and round(rounds[1].H.estimate, 4) == 0.3352
+    assert round(rounds[2].M0.estimate, 4) == 0.0940 and round(rounds[2].H.estimate, 4) == 0.2308
+    # Identities: M0 = H A; M0 = sum_j w_j h_j(k); contributions sum to 1; subgroups add up.
+    assert overall.M0.estimate == pytest.approx(overall.H.estimate * overall.A.estimate)
+    assert sum(overall.absolute_contribution.values()) == pytest.approx(overall.M0.estimate)
+    assert sum(overall.contribution.values()) == pytest.approx(1.0)
+    assert sum(overall.dimension_contribution.values()) == pytest.approx(1.0)
+    assert sum(r.population_share * r.M0.estimate for r in rounds.values()) == pytest.approx(
+        overall.M0.estimate
+    )
+    assert sum(r.contribution_to_total for r in rounds.values()) == pytest.approx(1.0)
+    assert overall.severe.estimate <= overall.H.estimate
+
+
+def test_several_k_values() -> None:
+    results = estimate_mpi(
+        ibis.memtable(AF_ACHIEVEMENTS), MPISpec.model_validate(AF_SPEC), k=[Fraction(1, 4), 1]
+    )
+    assert [r.H.estimate for r in results] == pytest.approx([3 / 4, 1 / 4])
