@@ -151,3 +151,30 @@ def test_several_k_values() -> None:
         ibis.memtable(AF_ACHIEVEMENTS), MPISpec.model_validate(AF_SPEC), k=[Fraction(1, 4), 1]
     )
     assert [r.H.estimate for r in results] == pytest.approx([3 / 4, 1 / 4])
+
+
+def test_cli_json_keys_on_the_worked_example(tmp_path: Path) -> None:
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from rightsmonitor.cli import app
+
+    data = tmp_path / "af.parquet"
+    AF_ACHIEVEMENTS.assign(region=["n", "n", "s", "s"]).to_parquet(data)
+    spec = tmp_path / "af.yaml"
+    spec.write_text(yaml.safe_dump(AF_SPEC))
+    result = CliRunner().invoke(
+        app, ["mpi", str(data), "--spec", str(spec), "--by", "region", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert {"H", "A", "M0", "censored_headcount", "contribution"} <= set(out)
+    assert out["M0"]["estimate"] == pytest.approx(3 / 8)
+    assert out["k"] == "1/2"
+    assert sum(out["contribution"].values()) == pytest.approx(1.0)
+    shares = {g["region"]: g["population_share"] for g in out["groups"]}
+    assert shares == {"n": 0.5, "s": 0.5}
+    bad_k = CliRunner().invoke(app, ["mpi", str(data), "--spec", str(spec), "--k", "a third"])
+    assert bad_k.exit_code == 2

@@ -414,6 +414,137 @@ def inequality_command(
         err_console.print("Values <= 0 present: Theil L and Atkinson (e >= 1) are undefined (NaN).")
 
 
+def _estimate_json(e: Any) -> dict | None:
+    if e is None:
+        return None
+    keys = ("estimate", "se", "ci_low", "ci_high", "deff", "n", "population")
+    return {k: (None if getattr(e, k) != getattr(e, k) else getattr(e, k)) for k in keys}
+
+
+def _mpi_json(r: Any) -> dict:
+    return {
+        "k": str(r.k),
+        "n": r.n,
+        "excluded_incomplete": r.excluded,
+        **{m: _estimate_json(getattr(r, m)) for m in ("H", "A", "M0", "M1", "M2")},
+        "vulnerable": _estimate_json(r.vulnerable),
+        "severe": _estimate_json(r.severe),
+        "censored_headcount": {k: _estimate_json(v) for k, v in r.censored_headcount.items()},
+        "uncensored_headcount": {k: _estimate_json(v) for k, v in r.uncensored_headcount.items()},
+        "contribution": r.contribution,
+        "absolute_contribution": r.absolute_contribution,
+        "dimension_contribution": r.dimension_contribution,
+    }
+
+
+@app.command("mpi")
+@handle_errors
+def mpi_command(
+    data: Annotated[Path, typer.Argument(help="Microdata: Parquet, CSV, Stata .dta or SPSS .sav.")],
+    spec: Annotated[str, typer.Option(help="'global' or a specification YAML.")] = "global",
+    k: Annotated[
+        str | None, typer.Option(help="Poverty cutoff, e.g. 1/3 or 0.5; default: the spec's first.")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Decompose by this column.")] = None,
+    weight: Annotated[str | None, typer.Option(help="Survey weight column.")] = None,
+    strata: Annotated[str | None, typer.Option(help="Strata column.")] = None,
+    psu: Annotated[str | None, typer.Option(help="Primary sampling unit (cluster) column.")] = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
+) -> None:
+    """Alkire-Foster MPI: H, A, M0 with confidence intervals, censored headcounts, contributions."""
+    from fractions import Fraction
+
+    from rightsmonitor.methods.mpi import estimate_mpi, load_spec
+    from rightsmonitor.methods.survey import Design
+    from rightsmonitor.sources.microdata import open_microdata
+
+    specification = load_spec(spec)
+    design = Design(weight=weight, strata=strata, psu=psu)
+    table = open_microdata(data, columns=[*design.columns(), *([by] if by else [])])
+    try:
+        cutoff = Fraction(k) if k else specification.k[0]
+    except ValueError as exc:
+        raise typer.BadParameter(f"--k '{k}' is not a number or fraction") from exc
+    with _progress() as progress:
+        progress.add_task("Estimating", total=None)
+        overall = estimate_mpi(table, specification, design, k=[cutoff])[0]
+        groups = estimate_mpi(table, specification, design, k=[cutoff], by=[by]) if by else []
+    if json_output:
+        out = {"spec": specification.id, "design": design.__dict__, **_mpi_json(overall)}
+        if by:
+            out["groups"] = [
+                {
+                    by: r.group[0],
+                    "population_share": r.population_share,
+                    "contribution_to_total": r.contribution_to_total,
+                    **_mpi_json(r),
+                }
+                for r in groups
+            ]
+        console.print_json(json.dumps(out, default=str))
+        return
+    head = Table(
+        "measure",
+        "estimate",
+        "SE",
+        "95% CI",
+        "deff",
+        title=(
+            f"{specification.title or specification.id}, k = {cutoff} "
+            f"({overall.n:,} persons, {overall.excluded:,} incomplete left out)"
+        ),
+        title_justify="left",
+    )
+    for name in ("H", "A", "M0", "M1", "M2", "vulnerable", "severe"):
+        e = getattr(overall, name)
+        if e is not None:
+            head.add_row(
+                name,
+                f"{e.estimate:.4f}",
+                f"{e.se:.4f}",
+                f"{e.ci_low:.4f} – {e.ci_high:.4f}",
+                f"{e.deff:.1f}",
+            )
+    console.print(head)
+    detail = Table(
+        "indicator",
+        "uncensored",
+        "censored",
+        "contribution",
+        title_justify="left",
+        title="Headcount ratios and contributions to M0",
+    )
+    for name, e in overall.censored_headcount.items():
+        detail.add_row(
+            name,
+            f"{overall.uncensored_headcount[name].estimate:.4f}",
+            f"{e.estimate:.4f}",
+            f"{overall.contribution[name]:.1%}",
+        )
+    console.print(detail)
+    if groups:
+        table_by = Table(
+            by,
+            "population share",
+            "H",
+            "A",
+            "M0 (95% CI)",
+            "contribution",
+            title=f"Decomposition by {by}",
+            title_justify="left",
+        )
+        for r in groups:
+            table_by.add_row(
+                str(r.group[0]),
+                f"{r.population_share:.1%}",
+                f"{r.H.estimate:.4f}",
+                f"{r.A.estimate:.4f}",
+                f"{r.M0.estimate:.4f} ({r.M0.ci_low:.4f} – {r.M0.ci_high:.4f})",
+                f"{r.contribution_to_total:.1%}",
+            )
+        console.print(table_by)
+
+
 @app.command("gaps")
 @handle_errors
 def gaps_command(
