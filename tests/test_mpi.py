@@ -178,3 +178,19 @@ def test_cli_json_keys_on_the_worked_example(tmp_path: Path) -> None:
     assert shares == {"n": 0.5, "s": 0.5}
     bad_k = CliRunner().invoke(app, ["mpi", str(data), "--spec", str(spec), "--k", "a third"])
     assert bad_k.exit_code == 2
+
+
+@needs_shared
+def test_change_between_rounds(synthetic: ibis.Table) -> None:
+    from rightsmonitor.methods.mpi import change_between
+
+    design = Design(weight="weight", strata="stratum", psu="psu")
+    rounds = {r.group[0]: r for r in estimate_mpi(synthetic, load_spec("global"), design, by=["t"])}
+    changes = {c.measure: c for c in change_between(rounds[1], rounds[2], years=4)}
+    m0 = changes["M0"]
+    assert m0.absolute == pytest.approx(rounds[2].M0.estimate - rounds[1].M0.estimate)
+    assert m0.relative == pytest.approx(m0.absolute / rounds[1].M0.estimate)
+    assert m0.annualised_absolute == pytest.approx(m0.absolute / 4)
+    assert m0.annualised_relative == pytest.approx((m0.end / m0.start) ** 0.25 - 1)
+    assert m0.se == pytest.approx((rounds[1].M0.se ** 2 + rounds[2].M0.se ** 2) ** 0.5)
+    assert m0.significant and m0.absolute < 0  # 0.1424 -> 0.0940 is far beyond noise

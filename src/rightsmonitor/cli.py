@@ -449,6 +449,13 @@ def mpi_command(
     weight: Annotated[str | None, typer.Option(help="Survey weight column.")] = None,
     strata: Annotated[str | None, typer.Option(help="Strata column.")] = None,
     psu: Annotated[str | None, typer.Option(help="Primary sampling unit (cluster) column.")] = None,
+    over: Annotated[
+        str | None,
+        typer.Option(help="Round column: report the change from the first to the last round."),
+    ] = None,
+    years: Annotated[
+        float | None, typer.Option(help="Years between those rounds, to annualise changes.")
+    ] = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
 ) -> None:
     """Alkire-Foster MPI: H, A, M0 with confidence intervals, censored headcounts, contributions."""
@@ -460,7 +467,8 @@ def mpi_command(
 
     specification = load_spec(spec)
     design = Design(weight=weight, strata=strata, psu=psu)
-    table = open_microdata(data, columns=[*design.columns(), *([by] if by else [])])
+    extra = [c for c in (by, over) if c]
+    table = open_microdata(data, columns=[*design.columns(), *extra])
     try:
         cutoff = Fraction(k) if k else specification.k[0]
     except ValueError as exc:
@@ -469,6 +477,15 @@ def mpi_command(
         progress.add_task("Estimating", total=None)
         overall = estimate_mpi(table, specification, design, k=[cutoff])[0]
         groups = estimate_mpi(table, specification, design, k=[cutoff], by=[by]) if by else []
+        changes = []
+        if over:
+            from rightsmonitor.methods.mpi import change_between
+
+            rounds = estimate_mpi(table, specification, design, k=[cutoff], by=[over])
+            if len(rounds) < 2:
+                raise typer.BadParameter(f"--over {over}: the data hold fewer than two rounds")
+            changes = change_between(rounds[0], rounds[-1], years=years)
+            first, last = rounds[0].group[0], rounds[-1].group[0]
     if json_output:
         out = {"spec": specification.id, "design": design.__dict__, **_mpi_json(overall)}
         if by:
@@ -481,6 +498,12 @@ def mpi_command(
                 }
                 for r in groups
             ]
+        if over:
+            out["changes"] = {
+                "from": first,
+                "to": last,
+                "measures": [c.__dict__ | {"significant": c.significant} for c in changes],
+            }
         console.print_json(json.dumps(out, default=str))
         return
     head = Table(
@@ -543,6 +566,31 @@ def mpi_command(
                 f"{r.contribution_to_total:.1%}",
             )
         console.print(table_by)
+    if changes:
+        change_table = Table(
+            "measure",
+            str(first),
+            str(last),
+            "change",
+            "relative",
+            "per year",
+            "p",
+            "",
+            title=f"Change from {over} = {first} to {last} (independent samples)",
+            title_justify="left",
+        )
+        for c in changes:
+            change_table.add_row(
+                c.measure,
+                f"{c.start:.4f}",
+                f"{c.end:.4f}",
+                f"{c.absolute:+.4f}",
+                f"{c.relative:+.1%}",
+                "–" if c.annualised_absolute is None else f"{c.annualised_absolute:+.4f}",
+                f"{c.p_value:.3f}",
+                "significant" if c.significant else "",
+            )
+        console.print(change_table)
 
 
 @app.command("gaps")

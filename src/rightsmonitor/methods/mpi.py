@@ -385,3 +385,61 @@ def _result(
         n=e["H"].n,
         excluded=excluded,
     )
+
+
+@dataclass(frozen=True)
+class Change:
+    """Change of one measure between two rounds (independent samples)."""
+
+    measure: str
+    start: float
+    end: float
+    absolute: float
+    relative: float
+    annualised_absolute: float | None
+    annualised_relative: float | None
+    se: float
+    z: float
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < 0.05
+
+
+def change_between(start: MPIResult, end: MPIResult, *, years: float | None = None) -> list[Change]:
+    """Absolute, relative and annualised changes of H, A, M0 and the censored headcounts.
+
+    The standard error of a difference between two independent cross-sections is
+    sqrt(se_1^2 + se_2^2); the test is two-sided on the normal distribution. Annualised:
+    absolute change / years and (end / start) ** (1 / years) - 1 (Alkire et al. 2015, ch. 9).
+    """
+    from scipy import stats
+
+    pairs = [(m, getattr(start, m), getattr(end, m)) for m in ("H", "A", "M0")]
+    pairs += [
+        (f"censored_headcount.{n}", start.censored_headcount[n], end.censored_headcount[n])
+        for n in start.censored_headcount
+    ]
+    changes = []
+    for name, a, b in pairs:
+        difference = b.estimate - a.estimate
+        se = math.sqrt(a.se**2 + b.se**2)
+        z = difference / se if se > 0 else float("nan")
+        changes.append(
+            Change(
+                measure=name,
+                start=a.estimate,
+                end=b.estimate,
+                absolute=difference,
+                relative=difference / a.estimate if a.estimate else float("nan"),
+                annualised_absolute=difference / years if years else None,
+                annualised_relative=(b.estimate / a.estimate) ** (1 / years) - 1
+                if years and a.estimate > 0 and b.estimate >= 0
+                else None,
+                se=se,
+                z=z,
+                p_value=float(2 * stats.norm.sf(abs(z))) if se > 0 else float("nan"),
+            )
+        )
+    return changes
