@@ -194,3 +194,26 @@ def test_change_between_rounds(synthetic: ibis.Table) -> None:
     assert m0.annualised_relative == pytest.approx((m0.end / m0.start) ** 0.25 - 1)
     assert m0.se == pytest.approx((rounds[1].M0.se ** 2 + rounds[2].M0.se ** 2) ** 0.5)
     assert m0.significant and m0.absolute < 0  # 0.1424 -> 0.0940 is far beyond noise
+
+
+def test_single_pass_point_estimates_equal_the_full_estimator(tmp_path: Path) -> None:
+    from rightsmonitor.methods.mpi import point_estimates
+    from rightsmonitor.sources.synthetic import generate_survey
+
+    path = tmp_path / "survey.parquet"
+    truth = generate_survey(path, 20_000, rounds=2, seed=5, missing_rate=0.02)
+    table = ibis.duckdb.connect().read_parquet(path)
+    spec = load_spec("global")
+    fast = point_estimates(table, spec, weight="weight", by=["t"]).set_index("t")
+    full = {r.group[0]: r for r in estimate_mpi(table, spec, Design("weight"), by=["t"])}
+    for t in (1, 2):
+        assert fast.loc[t, "n"] == full[t].n == truth.persons[t - 1]
+        for measure in ("H", "A", "M0"):
+            assert fast.loc[t, measure] == pytest.approx(
+                getattr(full[t], measure).estimate, abs=1e-12
+            )
+        assert fast.loc[t, "M0"] == pytest.approx(truth.M0(t - 1), abs=1e-12)
+        for name, value in truth.censored_headcount(t - 1).items():
+            indicator = next(i.name for i in spec.indicators() if i.column == name)
+            assert fast.loc[t, f"censored_{indicator}"] == pytest.approx(value, abs=1e-12)
+    assert fast["excluded"].iloc[0] == full[1].excluded > 0
