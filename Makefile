@@ -29,7 +29,10 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests bench tools
 
 bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/bench_progress.py
+	$(BIN)/python bench/bench_hdi.py
+	$(BIN)/python bench/bench_mpi.py --big 100000000
 
 docs: $(STAMP)
 	$(BIN)/python tools/cli_docs.py

@@ -593,6 +593,80 @@ def mpi_command(
         console.print(change_table)
 
 
+@app.command("registry")
+@handle_errors
+def registry_command(
+    data: Annotated[Path, typer.Argument(help="Registry or panel: Parquet, CSV, .dta or .sav.")],
+    id_column: Annotated[str, typer.Option("--id", help="Household (or person) id column.")],
+    round_column: Annotated[str, typer.Option("--round", help="Round (wave, year) column.")],
+    spec: Annotated[str, typer.Option(help="'global' or a specification YAML.")] = "global",
+    k: Annotated[
+        str | None, typer.Option(help="Poverty cutoff; default: the spec's first.")
+    ] = None,
+    margin: Annotated[
+        str, typer.Option(help="At risk: score within this much below k (e.g. 1/10).")
+    ] = "1/10",
+    by: Annotated[str | None, typer.Option(help="Subgroup column.")] = None,
+    weight: Annotated[str | None, typer.Option(help="Weight column.")] = None,
+    min_cell: Annotated[int, typer.Option(help="Suppress counts below this size.")] = 10,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
+) -> None:
+    """Newly identified, exited, relapsed and at-risk households per round, and transitions."""
+    from fractions import Fraction
+
+    from rightsmonitor.methods.mpi import load_spec
+    from rightsmonitor.methods.registry import registry_report
+    from rightsmonitor.sources.microdata import open_microdata
+
+    table = open_microdata(data, columns=[id_column, round_column, *(c for c in (by, weight) if c)])
+    try:
+        cutoff, risk = (Fraction(k) if k else None), Fraction(margin)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--k/--margin must be numbers or fractions: {exc}") from exc
+    report = registry_report(
+        table,
+        load_spec(spec),
+        id_column=id_column,
+        round_column=round_column,
+        k=cutoff,
+        risk_margin=risk,
+        weight=weight,
+        by=[by] if by else [],
+        min_cell=min_cell,
+    )
+    if json_output:
+        out = {
+            "rounds": report.rounds,
+            "min_cell": report.min_cell,
+            "suppressed_cells": report.suppressed_cells,
+            "counts": json.loads(report.counts.to_json(orient="records")),
+            "transitions": json.loads(report.transitions.to_json(orient="records")),
+        }
+        console.print_json(json.dumps(out, default=str))
+        return
+    counts = report.counts.pivot_table(
+        index=["round", *([by] if by else [])], columns="status", values="n", dropna=False
+    )
+    columns = ["all", "poor", "newly_identified", "persistent", "exited", "relapsed", "at_risk"]
+    table_out = Table(
+        "round" + (f" / {by}" if by else ""),
+        *columns,
+        title=f"Registry: households by status (counts under {min_cell} suppressed)",
+        title_justify="left",
+    )
+    for index, row in counts.iterrows():
+        label = " / ".join(map(str, index)) if isinstance(index, tuple) else str(index)
+        table_out.add_row(
+            label, *("·" if pd_isna(row.get(c)) else f"{row[c]:,.0f}" for c in columns)
+        )
+    console.print(table_out)
+    console.print(f"{report.suppressed_cells} cell(s) suppressed; ids were pseudonymised.")
+
+
+def pd_isna(value: Any) -> bool:
+    return value is None or value != value
+
+
 @app.command("gaps")
 @handle_errors
 def gaps_command(

@@ -1,0 +1,111 @@
+"""Household registry: identification, exit, relapse, risk and transitions on a hand-made panel;
+pseudonymised ids and small-cell suppression."""
+
+from __future__ import annotations
+
+import json
+from fractions import Fraction
+from pathlib import Path
+
+import ibis
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from rightsmonitor.cli import app
+from rightsmonitor.errors import InvalidInput
+from rightsmonitor.methods.mpi import MPISpec
+from rightsmonitor.methods.registry import registry_report
+
+SPEC = MPISpec.model_validate(
+    {
+        "id": "reg",
+        "k": ["1/2"],
+        "dimensions": [
+            {
+                "name": "d",
+                "indicators": [
+                    {"name": "a", "column": "a", "weight": "1/2"},
+                    {"name": "b", "column": "b", "weight": "1/4"},
+                    {"name": "c", "column": "c", "weight": "1/4"},
+                ],
+            }
+        ],
+    }
+)
+# Statuses by round (P poor = a deprived; R at risk = only b; N = nothing):
+PATHS = {"A": "PNPP", "B": "NPNN", "C": "RNNR", "D": "NNNN"}
+PROFILE = {"P": (1, 0, 0), "R": (0, 1, 0), "N": (0, 0, 0)}
+
+
+def panel(copies: int) -> pd.DataFrame:
+    rows = []
+    for name, path in PATHS.items():
+        for c in range(copies):
+            for t, state in enumerate(path, start=1):
+                a, b, c_ = PROFILE[state]
+                rows.append({"hh": f"{name}{c}", "round": t, "a": a, "b": b, "c": c_})
+    return pd.DataFrame(rows)
+
+
+def count(report, round_: int, status: str) -> float:
+    c = report.counts
+    return c[(c["round"] == round_) & (c["status"] == status)]["n"].item()
+
+
+def test_statuses_follow_each_household() -> None:
+    report = registry_report(
+        ibis.memtable(panel(10)),
+        SPEC,
+        id_column="hh",
+        round_column="round",
+        risk_margin=Fraction(1, 4),
+        key="test",
+    )
+    assert report.rounds == [1, 2, 3, 4]
+    assert count(report, 1, "newly_identified") == 10  # A
+    assert count(report, 2, "exited") == 10 and count(report, 2, "newly_identified") == 10  # A, B
+    assert count(report, 3, "relapsed") == 10 and count(report, 3, "exited") == 10  # A back, B out
+    assert count(report, 4, "persistent") == 10  # A
+    assert count(report, 1, "at_risk") == 10 and count(report, 4, "at_risk") == 10  # C
+    assert count(report, 2, "relapsed") == 0
+    t = report.transitions
+    row = t[(t["round"] == 3) & (t["previous"] == "poor") & (t["now"] == "not poor")]
+    assert row["n"].item() == 10
+
+
+def test_small_cells_are_suppressed() -> None:
+    report = registry_report(
+        ibis.memtable(panel(3)), SPEC, id_column="hh", round_column="round", key="test"
+    )
+    assert report.suppressed_cells > 0
+    shown = report.counts[report.counts["n"].notna()]["n"]
+    assert ((shown == 0) | (shown >= 10)).all()
+    assert (report.counts["suppressed"] == report.counts["n"].isna()).all()
+
+
+def test_conflicting_records_for_one_household_are_refused() -> None:
+    frame = panel(1)
+    frame = pd.concat([frame, frame.iloc[[0]].assign(a=0)])
+    with pytest.raises(InvalidInput, match="one record per id and round"):
+        registry_report(ibis.memtable(frame), SPEC, id_column="hh", round_column="round", key="k")
+
+
+def test_cli_never_prints_an_identifier(tmp_path: Path) -> None:
+    data = tmp_path / "registry.csv"
+    panel(12).to_csv(data, index=False)
+    spec = tmp_path / "spec.yaml"
+    import yaml
+
+    spec.write_text(yaml.safe_dump(json.loads(SPEC.model_dump_json())))
+    result = CliRunner().invoke(
+        app,
+        ["registry", str(data), "--id", "hh", "--round", "round", "--spec", str(spec), "--json"],
+        env={"RIGHTSMONITOR_PSEUDONYM_KEY": "secret"},
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert {"counts", "transitions", "min_cell", "suppressed_cells"} <= set(out)
+    assert "A0" not in result.output and "B11" not in result.output
+    exited = [c for c in out["counts"] if c["round"] == 2 and c["status"] == "exited"]
+    assert exited[0]["n"] == 12
