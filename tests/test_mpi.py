@@ -217,3 +217,48 @@ def test_single_pass_point_estimates_equal_the_full_estimator(tmp_path: Path) ->
             indicator = next(i.name for i in spec.indicators() if i.column == name)
             assert fast.loc[t, f"censored_{indicator}"] == pytest.approx(value, abs=1e-12)
     assert fast["excluded"].iloc[0] == full[1].excluded > 0
+
+
+def test_saved_estimates_become_evidence_with_their_interval(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from rightsmonitor.cli import app
+    from rightsmonitor.sources.synthetic import generate_survey
+    from rightsmonitor.store import open_store
+
+    data = tmp_path / "survey.parquet"
+    generate_survey(data, 30_000, seed=9)
+    db = tmp_path / "store.duckdb"
+    args = [
+        "mpi",
+        str(data),
+        "--weight",
+        "weight",
+        "--strata",
+        "stratum",
+        "--psu",
+        "psu",
+        "--by",
+        "rural",
+        "--save",
+        "--area",
+        "BEN",
+        "--year",
+        "2024",
+        "--db",
+        str(db),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        saved = store.observations(indicator="MPI.M0", area="BEN")
+        assert set(saved["disaggregation"]) == {"rural=0", "rural=1"}
+        assert (saved["ci_low"] < saved["value"]).all() and (
+            saved["value"] < saved["ci_high"]
+        ).all()
+        assert saved["source"].str.startswith("rm.mpi.").all()
+        assert store.indicator("MPI.H").direction.value == "lower"
+    again = CliRunner().invoke(app, args)
+    assert again.exit_code == 0  # same file, same estimates: nothing changes
+    with open_store(db) as store:
+        assert len(store.observations(indicator="MPI.M0")) == 2

@@ -310,6 +310,9 @@ def show_command(
             indicator=indicator, area=area.upper() if area else None, source=source
         )
     columns = ["area", "disaggregation", "source", "year", "value", "flag", "footnote"]
+    for extra in ("se", "ci_low", "ci_high"):
+        if frame[extra].notna().any():
+            columns.insert(columns.index("flag"), extra)
     if json_output:
         console.print(frame[columns].to_json(orient="records"), soft_wrap=True)
         return
@@ -456,6 +459,12 @@ def mpi_command(
     years: Annotated[
         float | None, typer.Option(help="Years between those rounds, to annualise changes.")
     ] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store H, A, M0 (with SE, CI) as observations.")
+    ] = False,
+    area: Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")] = None,
+    year: Annotated[int | None, typer.Option(help="With --save: the survey year.")] = None,
+    db: DbOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
 ) -> None:
     """Alkire-Foster MPI: H, A, M0 with confidence intervals, censored headcounts, contributions."""
@@ -486,6 +495,25 @@ def mpi_command(
                 raise typer.BadParameter(f"--over {over}: the data hold fewer than two rounds")
             changes = change_between(rounds[0], rounds[-1], years=years)
             first, last = rounds[0].group[0], rounds[-1].group[0]
+    if save:
+        if area is None or year is None:
+            raise typer.BadParameter("--save needs --area and --year")
+        from rightsmonitor.assess.mpi import save_estimates
+        from rightsmonitor.store import open_store
+
+        with open_store(db) as store:
+            stored = save_estimates(
+                store,
+                groups or [overall],
+                data=data,
+                spec=specification,
+                area=area.upper(),
+                year=year,
+                by=by,
+            )
+        err_console.print(
+            f"stored {stored.added} estimates (MPI.M0, MPI.H, MPI.A) for {area.upper()}"
+        )
     if json_output:
         out = {"spec": specification.id, "design": design.__dict__, **_mpi_json(overall)}
         if by:
