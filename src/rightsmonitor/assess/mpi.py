@@ -94,6 +94,10 @@ def save_estimates(
         format="mpi-estimates",
         imported_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     )
+    if store.find_import(record.sha256) is not None:
+        # Same file, specification, k, area, year and grouping: already stored. Recomputing can
+        # differ in the last bit (parallel sums do) and must not count as a revised value.
+        return ImportResult(str(data), record.format, 0, 0, already_imported=True)
     batch = Batch(
         frame=normalise(frame),
         format="mpi-estimates",
