@@ -29,8 +29,13 @@ def test_published_hdi_values_for_china_by_edition(bundled_store_file: Path) -> 
         assert value(store, "HDR.HDI", "CHN", 2023, "undp-hdr-2025") == 0.797
         assert value(store, "HDR.HDI", "CHN", 2022, "undp-hdr-2023-24") == 0.788
         assert value(store, "HDR.LE", "CHN", 2023, "undp-hdr-2025") == 77.953
+        # Three editions of one number, each kept (HDR 2020 annex: 0.499 in 1990, 0.761 in 2019).
+        assert value(store, "HDR.HDI", "CHN", 1990, "undp-hdr-2020") == 0.499
+        assert value(store, "HDR.HDI", "CHN", 2019, "undp-hdr-2020") == 0.761
+        assert value(store, "HDR.HDI", "CHN", 1990, "undp-hdr-2023-24") == 0.482
+        assert value(store, "HDR.HDI", "CHN", 2019, "undp-hdr-2023-24") == 0.775
         counts = store.counts()
-    assert counts["sources"] == len(bundled_sources()) == 6
+    assert counts["sources"] == len(bundled_sources()) == 7
     assert counts["indicators"] == len(bundled_indicators())
     assert counts["observations"] > 700_000
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from rightsmonitor.sources.batch import Batch
+from rightsmonitor.sources.batch import Batch, normalise
 from rightsmonitor.sources.bundled import AGGREGATES_FILE, bundled_dir
 from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
 from rightsmonitor.sources.owid import parse_owid
@@ -39,6 +39,66 @@ OWID_FILES = {
 STORED = ["indicator", "area", "disaggregation", "source", "year", "value", "flag", "footnote"]
 
 
+# UNDP groupings in the annex that have no code among the bundled aggregates.
+ANNEX_GROUPS_NOT_BUNDLED = {
+    "Developing countries",
+    "Least developed countries",
+    "Small island developing states",
+    "Organisation for Economic Co-operation and Development",
+}
+# Former names that pycountry no longer knows (Türkiye since 2022).
+FORMER_NAMES = {"Turkey": "TUR"}
+ANNEX_YEARS = {2: 1990, 4: 2000, 6: 2010, 8: 2014, 10: 2015, 12: 2017, 14: 2018, 16: 2019}
+
+
+def hdr2020_annex(data: Path) -> Batch:
+    """HDR 2020 Statistical Annex Table 2 (HDI trends): country names to ISO3 through UNDP's own
+    names in the HDR 2023/24 file, then pycountry; any country row left unmatched stops the build.
+    """
+    import pycountry
+
+    names = pd.read_csv(
+        data / "undp_hdr/HDR23-24_Composite_indices_complete_time_series.csv", encoding="utf-8-sig"
+    )
+    undp = dict(zip(names["country"].str.strip(), names["iso3"], strict=True))
+    sheet = pd.read_excel(data / "undp_hdr/2020_Statistical_Annex_Table_2.xlsx", header=None)
+    rows = []
+    for index, record in sheet.iloc[5:].iterrows():
+        name = record[1]
+        if not isinstance(name, str) or pd.isna(record[2]):
+            continue  # headings, group labels, notes
+        name = name.strip()
+        if name in ANNEX_GROUPS_NOT_BUNDLED:
+            continue
+        code = undp.get(name) or FORMER_NAMES.get(name)
+        if code is None:
+            try:
+                code = pycountry.countries.lookup(name).alpha_3
+            except LookupError:
+                try:
+                    matches = pycountry.countries.search_fuzzy(name)
+                except LookupError:
+                    matches = []
+                code = matches[0].alpha_3 if len(matches) == 1 else None
+        if code is None:
+            sys.exit(f"HDR 2020 annex: no ISO3 code for '{name}' (row {index + 1})")
+        for column, year in ANNEX_YEARS.items():
+            value = record[column]
+            if pd.notna(value) and str(value).strip() not in ("..", ""):
+                rows.append(
+                    {
+                        "indicator": "HDR.HDI",
+                        "area": code,
+                        "year": year,
+                        "value": value,
+                        "source": "undp-hdr-2020",
+                        "_row": index + 1,
+                        "_column": str(year),
+                    }
+                )
+    return Batch(frame=normalise(pd.DataFrame(rows)), format="undp-hdr-annex")
+
+
 def batches(data: Path) -> list[Batch]:
     found = [
         parse_undp(
@@ -50,6 +110,7 @@ def batches(data: Path) -> list[Batch]:
             source="undp-hdr-2023-24",
         ),
     ]
+    found.append(hdr2020_annex(data))
     index = pd.read_csv(data / "wdi/_index.csv")
     for row in index.itertuples(index=False):
         found.append(parse_long(data / "wdi" / row.file, indicator=row.code, source="wb-wdi"))
