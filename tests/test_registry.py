@@ -109,3 +109,24 @@ def test_cli_never_prints_an_identifier(tmp_path: Path) -> None:
     assert "A0" not in result.output and "B11" not in result.output
     exited = [c for c in out["counts"] if c["round"] == 2 and c["status"] == "exited"]
     assert exited[0]["n"] == 12
+
+
+def test_generated_panel_has_exits_and_relapses(tmp_path: Path) -> None:
+    from rightsmonitor.methods.mpi import load_spec
+    from rightsmonitor.sources.synthetic import generate_survey
+
+    path = tmp_path / "panel.parquet"
+    generate_survey(path, 20_000, rounds=4, seed=3)
+    report = registry_report(
+        ibis.duckdb.connect().read_parquet(path),
+        load_spec("global"),
+        id_column="hh_id",
+        round_column="t",
+        by=["rural"],
+        key="k",
+    )
+    counts = report.counts.groupby("status")["n"].sum()
+    assert counts["exited"] > 0 and counts["relapsed"] > 0 and counts["at_risk"] > 0
+    # Households (not persons) are counted: one record per household and round.
+    households = report.counts[(report.counts["status"] == "all") & (report.counts["round"] == 1)]
+    assert households["n"].sum() == pytest.approx(20_000 / 5, rel=0.1)
