@@ -57,3 +57,16 @@ def test_default_path_comes_from_the_environment(
     assert default_store_path() == tmp_path / "env.duckdb"
     monkeypatch.delenv(ENV_VAR)
     assert default_store_path().name == "rightsmonitor.duckdb"
+
+
+def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
+    path = store_claiming_version(tmp_path / "s.duckdb", 1)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE surveys")  # what a version-1 file looked like
+    con.close()
+    with open_store(path) as store:
+        assert store.surveys() == []
+        version = store.con.execute(
+            "SELECT value FROM meta WHERE key = 'schema_version'"
+        ).fetchone()
+    assert version == (str(SCHEMA_VERSION),)

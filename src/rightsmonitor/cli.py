@@ -695,6 +695,169 @@ def pd_isna(value: Any) -> bool:
     return value is None or value != value
 
 
+survey_app = typer.Typer(
+    help="Perception surveys: import microdata, estimate with design-based CIs."
+)
+app.add_typer(survey_app, name="survey")
+
+
+def _survey_source(data: str, map_path: Path | None, db: Path | None) -> tuple[Any, Any]:
+    """A file (with its map), or the id of a survey stored by `rights survey import`."""
+    from rightsmonitor.model.survey import SurveyMap
+    from rightsmonitor.sources.microdata import open_microdata
+    from rightsmonitor.sources.survey_import import load_survey_map
+
+    if Path(data).is_file():
+        survey = load_survey_map(map_path)[0] if map_path else None
+        return open_microdata(data, columns=survey.columns() if survey else None), survey
+    from rightsmonitor.store import open_store
+
+    store = open_store(db)
+    stored = {s["id"]: s for s in store.surveys()}
+    if data not in stored:
+        from rightsmonitor.errors import NotFound
+
+        raise NotFound(
+            f"'{data}' is neither a file nor a stored survey ({', '.join(stored) or 'none'})"
+        )
+    import yaml
+
+    survey = SurveyMap.model_validate(yaml.safe_load(stored[data]["map_yaml"]))
+    return store.survey_table(data), survey
+
+
+@survey_app.command("import")
+@handle_errors
+def survey_import_command(
+    data: Annotated[Path, typer.Argument(help="Responses: CSV, Excel, Stata .dta or SPSS .sav.")],
+    map_path: Annotated[Path, typer.Option("--map", help="Questionnaire map (YAML).")],
+    db: DbOption = None,
+) -> None:
+    """Validate and store survey microdata (ids pseudonymised, value labels kept)."""
+    from rightsmonitor.sources.survey_import import import_survey
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        survey, rows = import_survey(store, data, map_path)
+    if rows:
+        console.print(f"{data}: survey '{survey.id}', {rows:,} respondents stored")
+    else:
+        console.print(f"{data}: already imported (same bytes); nothing changed")
+
+
+@survey_app.command("list")
+@handle_errors
+def survey_list_command(db: DbOption = None) -> None:
+    """List the stored surveys."""
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        rows = store.surveys()
+    table = Table("id", "title", "respondents")
+    for row in rows:
+        table.add_row(row["id"], row["title"], f"{row['respondents']:,}")
+    console.print(table)
+
+
+@survey_app.command("estimate")
+@handle_errors
+def survey_estimate_command(
+    data: Annotated[str, typer.Argument(help="A responses file, or a stored survey id.")],
+    map_path: Annotated[
+        Path | None, typer.Option("--map", help="Questionnaire map (YAML).")
+    ] = None,
+    weight: Annotated[str | None, typer.Option(help="Weight column (without --map).")] = None,
+    strata: Annotated[str | None, typer.Option(help="Strata column (without --map).")] = None,
+    psu: Annotated[str | None, typer.Option(help="PSU column (without --map).")] = None,
+    mean: Annotated[str | None, typer.Option("--mean", help="Mean of this item or column.")] = None,
+    proportion: Annotated[
+        str | None, typer.Option("--proportion", help="Share answering VAR=VALUE.")
+    ] = None,
+    construct: Annotated[
+        str | None, typer.Option("--construct", help="A construct of the map.")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Estimate for each value of this column.")] = None,
+    min_respondents: Annotated[
+        int, typer.Option(help="Suppress estimates from fewer respondents (without --map).")
+    ] = 30,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Design-based estimate, SE, 95% CI, design effect and n, overall or by group."""
+    from rightsmonitor.methods.perception import estimate
+    from rightsmonitor.methods.survey import Design
+
+    chosen = [
+        (k, v)
+        for k, v in (("mean", mean), ("proportion", proportion), ("construct", construct))
+        if v
+    ]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --mean, --proportion, --construct")
+    kind, target = chosen[0]
+    if kind == "construct" and map_path is None and Path(data).is_file():
+        raise typer.BadParameter("--construct needs --map (or a stored survey id)")
+    table, survey = _survey_source(data, map_path, db)
+    if kind == "construct" and survey is not None:
+        try:
+            survey.construct(target)
+        except KeyError:
+            raise typer.BadParameter(
+                f"no construct '{target}'; the map has {[c.name for c in survey.constructs]}"
+            ) from None
+    design = None if survey else Design(weight=weight, strata=strata, psu=psu)
+    results = estimate(
+        table,
+        f"{kind}:{target}",
+        survey=survey,
+        design=design,
+        by=[by] if by else [],
+        min_respondents=min_respondents,
+    )
+    rows = []
+    for r in results:
+        e = r.estimate
+        row = {by: r.group[0]} if by else {}
+        row |= {
+            "estimate": e.estimate if e else None,
+            "se": e.se if e else None,
+            "ci_low": e.ci_low if e else None,
+            "ci_high": e.ci_high if e else None,
+            "deff": e.deff if e else None,
+            "n": r.n,
+            "suppressed": r.suppressed,
+        }
+        rows.append(row)
+    if json_output:
+        console.print_json(json.dumps(rows, default=str))
+        return
+    limit = survey.min_respondents if survey else min_respondents
+    table_out = Table(
+        *([by] if by else []),
+        "estimate",
+        "SE",
+        "95% CI",
+        "deff",
+        "n",
+        title=f"{kind} {target}",
+        title_justify="left",
+    )
+    for row in rows:
+        if row["suppressed"]:
+            cells = ["suppressed", "", "", "", str(row["n"])]
+        else:
+            cells = [
+                f"{row['estimate']:.4f}",
+                f"{row['se']:.4f}",
+                f"{row['ci_low']:.4f} – {row['ci_high']:.4f}",
+                f"{row['deff']:.2f}",
+                f"{row['n']:,}",
+            ]
+        table_out.add_row(*([str(row[by])] if by else []), *cells)
+    console.print(table_out)
+    console.print(f"Estimates from fewer than {limit} respondents are suppressed.")
+
+
 @app.command("gaps")
 @handle_errors
 def gaps_command(

@@ -217,3 +217,87 @@ def _srs_variance(part: pd.DataFrame, name: str, R: float, X: float, n: int) -> 
         + R**2 * part[f"rx__{name}"].sum()
     )
     return n / (n - 1) * (residual / W) / (n * (X / W) ** 2)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Difference between two domains' estimates, with its linearised SE (covariance included)."""
+
+    a: tuple
+    b: tuple
+    estimate: float
+    se: float
+    ci_low: float
+    ci_high: float
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return self.p_value < 0.05
+
+
+def domain_differences(
+    table: ir.Table,
+    ratio: Callable[[ir.Table], Ratio],
+    design: Design,
+    *,
+    by: Sequence[str],
+    pairs: Sequence[tuple[tuple, tuple]],
+    confidence: float = 0.95,
+) -> list[Difference]:
+    """R_a - R_b for pairs of domains of ``by`` (groups, or waves of one design).
+
+    The difference is linearised at PSU level, u_hc = u_a,hc - u_b,hc, so PSUs shared by both
+    domains carry their covariance; domains with no PSU in common reduce to the sum of variances.
+    """
+    by = list(by)
+    t = _prepare(table, design)
+    y, x = ratio(t)
+    x = x if isinstance(x, ir.Column) else t._w * 0.0 + x
+    totals = (
+        t.group_by([*by, "_stratum", "_psu"])
+        .aggregate(Y=(t._w * y).sum(), X=(t._w * x).sum())
+        .execute()
+    )
+    psus = t.group_by(["_stratum", "_psu"]).aggregate(_n=t.count()).execute()[["_stratum", "_psu"]]
+    n_psu = psus.groupby("_stratum").size()
+    df = max(len(psus) - len(n_psu), 1)
+    t_quantile = float(stats.t.ppf(0.5 + confidence / 2, df))
+    totals["_key"] = list(zip(*(totals[c] for c in by), strict=True)) if by else [()] * len(totals)
+
+    def linearised(key: tuple) -> tuple[float, pd.Series]:
+        part = totals[totals["_key"] == key]
+        Y, X = float(part["Y"].sum()), float(part["X"].sum())
+        R = Y / X
+        u = ((part["Y"] - R * part["X"]) / X).to_numpy()
+        index = pd.MultiIndex.from_frame(part[["_stratum", "_psu"]])
+        return R, pd.Series(u, index=index)
+
+    results = []
+    full_index = pd.MultiIndex.from_frame(psus)
+    for a, b in pairs:
+        r_a, u_a = linearised(tuple(a))
+        r_b, u_b = linearised(tuple(b))
+        u = u_a.reindex(full_index, fill_value=0.0) - u_b.reindex(full_index, fill_value=0.0)
+        variance = 0.0
+        for _, values in u.groupby(level=0):
+            n_h = len(values)
+            if n_h > 1:
+                variance += n_h / (n_h - 1) * float(((values - values.mean()) ** 2).sum())
+            elif design.lonely_psu == "adjust":
+                variance += float((values**2).sum())
+        se = math.sqrt(variance)
+        estimate = r_a - r_b
+        p = float(2 * stats.t.sf(abs(estimate / se), df)) if se > 0 else float("nan")
+        results.append(
+            Difference(
+                tuple(a),
+                tuple(b),
+                estimate,
+                se,
+                estimate - t_quantile * se,
+                estimate + t_quantile * se,
+                p,
+            )
+        )
+    return results

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -195,3 +196,63 @@ def _write_round(
     truth.poor[t] += w[poor].sum()
     truth.poor_score[t] += (w * score)[poor].sum()
     truth.censored[t] += (w[poor, None] * g[poor]).sum(axis=0)
+
+
+PERCEPTION_ITEMS = {
+    # column: (scale min, scale max, baseline latent shift)
+    "q_safe_night": (1, 4, 0.6),  # 1 very unsafe ... 4 very safe
+    "q_safe_home": (1, 4, 0.9),
+    "q_life_sat": (0, 10, 0.3),  # 0 worst ... 10 best possible life
+    "q_better_off": (1, 5, 0.2),  # better off than five years ago: 1 much worse ... 5 much better
+    "q_services": (1, 5, 0.0),  # satisfied with public services
+}
+
+
+def generate_perception_survey(
+    respondents: int,
+    *,
+    waves: int = 1,
+    seed: int = 0,
+    dont_know_rate: float = 0.03,
+) -> pd.DataFrame:
+    """A stratified two-stage perception survey: 6 regions x urban/rural strata, clusters of 25
+    respondents, design weights, correlated answers through a person and cluster effect, groups
+    (sex, age band, urban, region), codes 8 ("don't know") and 9 ("refused"), and waves in which
+    feelings improve slightly."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    frames = []
+    for wave in range(1, waves + 1):
+        n = respondents
+        cluster = rng.integers(0, max(2, n // 25), n) + wave * 10_000_000
+        cluster_rng = np.random.default_rng([seed, 11])
+        cluster_ids, position = np.unique(cluster, return_inverse=True)
+        region = cluster_rng.integers(0, 6, len(cluster_ids))[position]
+        urban = (cluster_rng.random(len(cluster_ids)) < 0.6).astype(int)[position]
+        cluster_effect = cluster_rng.normal(0, 0.35, len(cluster_ids))[position]
+        sex = rng.choice(["female", "male"], n)
+        age = rng.choice(["18-29", "30-44", "45-59", "60+"], n, p=[0.22, 0.28, 0.27, 0.23])
+        person = rng.normal(0, 1, n) + cluster_effect + 0.25 * urban - 0.08 * region + 0.1 * wave
+        frame = pd.DataFrame(
+            {
+                "resp_id": [f"R{wave}-{i:07d}" for i in range(n)],
+                "wave": wave,
+                "stratum": region * 2 + urban,
+                "psu": cluster,
+                "weight": np.where(urban == 1, 0.8, 1.4) * rng.uniform(0.7, 1.3, n),
+                "region": region + 1,
+                "urban": urban,
+                "sex": sex,
+                "age_band": age,
+            }
+        )
+        for column, (low, high, shift) in PERCEPTION_ITEMS.items():
+            latent = person + shift + rng.normal(0, 0.8, n) + np.where(sex == "female", -0.1, 0)
+            share = 1 / (1 + np.exp(-latent))
+            answer = np.rint(low + share * (high - low)).astype(float)
+            coded = rng.random(n) < dont_know_rate
+            answer[coded] = rng.choice([8.0, 9.0], coded.sum()) if high < 8 else 99.0
+            frame[column] = answer
+        frames.append(frame)
+    return pd.concat(frames, ignore_index=True)

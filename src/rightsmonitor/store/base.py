@@ -108,6 +108,17 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def counts(self) -> dict[str, int]: ...
 
+    # survey microdata -----------------------------------------------------------------------
+    @abc.abstractmethod
+    def write_survey(self, survey: dict, frame: pd.DataFrame, record: ImportRecord) -> WriteSummary:
+        """Store one survey's validated, pseudonymised responses and its map, in one transaction."""
+
+    @abc.abstractmethod
+    def surveys(self) -> list[dict]: ...
+
+    @abc.abstractmethod
+    def survey_table(self, survey_id: str) -> ibis.Table: ...
+
     @abc.abstractmethod
     def observation_counts(self) -> dict[str, int]:
         """Observations per indicator code."""

@@ -9,7 +9,7 @@ import duckdb
 import ibis
 import pandas as pd
 
-from rightsmonitor.errors import InvalidInput, Problem, StoreError
+from rightsmonitor.errors import InvalidInput, NotFound, Problem, StoreError
 from rightsmonitor.model import Area, AreaKind, Indicator, Source
 from rightsmonitor.store.base import ImportRecord, Store, WriteSummary
 from rightsmonitor.store.schema import (
@@ -280,6 +280,69 @@ class DuckDBStore(Store):
     def observations_table(self) -> ibis.Table:
         return ibis.duckdb.from_connection(self.con).table("observations")
 
+    def write_survey(self, survey: dict, frame: pd.DataFrame, record: ImportRecord) -> WriteSummary:
+        table = "survey_" + survey["id"].replace("-", "_")
+        existing = self.con.execute(
+            "SELECT import_id FROM surveys WHERE id = ?", [survey["id"]]
+        ).fetchone()
+        if existing is not None:
+            raise InvalidInput(
+                [
+                    Problem(
+                        record.path,
+                        f"survey '{survey['id']}' is already stored from another file; give this "
+                        "file's map its own id (one id per survey file or wave)",
+                    )
+                ]
+            )
+        with self._transaction():
+            self.con.register("incoming_survey", frame)
+            try:
+                self.con.execute(f'CREATE TABLE "{table}" AS SELECT * FROM incoming_survey')
+            finally:
+                self.con.unregister("incoming_survey")
+            self.con.execute(
+                "INSERT INTO surveys VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    survey["id"],
+                    survey["title"],
+                    survey["map_yaml"],
+                    survey["labels_json"],
+                    table,
+                    len(frame),
+                    record.id,
+                ],
+            )
+            self.con.execute(
+                "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    record.id,
+                    record.path,
+                    record.sha256,
+                    record.format,
+                    record.imported_at,
+                    len(frame),
+                    0,
+                ],
+            )
+        return WriteSummary(added=len(frame), unchanged=0)
+
+    def surveys(self) -> list[dict]:
+        cursor = self.con.execute(
+            "SELECT id, title, map_yaml, labels_json, data_table, respondents, import_id "
+            "FROM surveys ORDER BY id"
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def survey_table(self, survey_id: str) -> ibis.Table:
+        row = self.con.execute(
+            "SELECT data_table FROM surveys WHERE id = ?", [survey_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no survey '{survey_id}' in the store; see `rights survey list`")
+        return ibis.duckdb.from_connection(self.con).table(row[0])
+
     def observation_counts(self) -> dict[str, int]:
         rows = self.con.execute(
             "SELECT indicator, count(*) FROM observations GROUP BY indicator"
@@ -289,7 +352,7 @@ class DuckDBStore(Store):
     def counts(self) -> dict[str, int]:
         return {
             name: self.con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in ("observations", "indicators", "sources", "areas", "imports")
+            for name in ("observations", "indicators", "sources", "areas", "imports", "surveys")
         }
 
 

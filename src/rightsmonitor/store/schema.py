@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -62,6 +62,16 @@ TABLES = {
             rows_added INTEGER NOT NULL,
             rows_unchanged INTEGER NOT NULL
         )""",
+    "surveys": """
+        CREATE TABLE surveys (
+            id VARCHAR PRIMARY KEY,
+            title VARCHAR NOT NULL,
+            map_yaml VARCHAR NOT NULL,
+            labels_json VARCHAR NOT NULL,
+            data_table VARCHAR NOT NULL,
+            respondents INTEGER NOT NULL,
+            import_id VARCHAR NOT NULL
+        )""",
     "observations": """
         CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
@@ -81,4 +91,6 @@ TABLES = {
 }
 
 # Migrations from version N to N + 1, applied in order inside one transaction.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: (TABLES["surveys"],),  # 2: perception-survey microdata (issue #4)
+}
