@@ -35,7 +35,7 @@ def test_published_hdi_values_for_china_by_edition(bundled_store_file: Path) -> 
         assert value(store, "HDR.HDI", "CHN", 1990, "undp-hdr-2023-24") == 0.482
         assert value(store, "HDR.HDI", "CHN", 2019, "undp-hdr-2023-24") == 0.775
         counts = store.counts()
-    assert counts["sources"] == len(bundled_sources()) == 7
+    assert counts["sources"] == len(bundled_sources()) == 9
     assert counts["indicators"] == len(bundled_indicators())
     assert counts["observations"] > 700_000
 
@@ -79,3 +79,19 @@ def test_wdi_parquet_equals_the_publisher_files() -> None:
         mine = bundled[bundled.indicator == row.code]
         assert len(mine) == len(raw), row.code
         assert mine["value"].sum() == pytest.approx(raw["Value"].sum(), rel=1e-12), row.code
+
+
+def test_world_happiness_report_series_with_their_intervals(bundled_store_file: Path) -> None:
+    from rightsmonitor.store import open_store
+
+    with open_store(bundled_store_file, read_only=True) as store:
+        ladder = store.observations(indicator="WHR.LIFE_EVALUATION_3Y", source="whr-2026")
+        panel = store.observations(indicator="WHR.LIFE_LADDER", area="CHN", source="whr-2024")
+    row = ladder[(ladder["area"] == "FIN") & (ladder["year"] == 2025)].iloc[0]
+    assert (row["value"], row["ci_low"], row["ci_high"]) == (7.764, 7.69, 7.837)
+    china = ladder[(ladder["area"] == "CHN") & (ladder["year"] == 2025)]["value"].item()
+    assert china == 6.074
+    assert panel["year"].min() <= 2010 and panel["year"].max() == 2023
+    # The publisher's names are mapped exactly, never fuzzily: South Korea is KOR, not the DPRK.
+    assert "PRK" not in set(ladder["area"]) or "KOR" in set(ladder["area"])
+    assert "KOR" in set(ladder["area"]) and "XKX" in set(ladder["area"])

@@ -237,3 +237,52 @@ def test_bad_map_names_the_field(
     with pytest.raises(InvalidInput, match="share_agreeing needs agree_from"):
         import_survey(store, data, write_map(tmp_path, text))
     assert yaml.safe_load(text)["id"] == "synthetic-perception"
+
+
+def test_survey_estimates_are_evidence_for_a_plan_target(tmp_path: Path) -> None:
+    from rightsmonitor.assess import assess_plan
+    from rightsmonitor.plans import load_plan
+    from rightsmonitor.publish import write_outputs
+    from rightsmonitor.store import open_store
+
+    data = tmp_path / "survey.csv"
+    generate_perception_survey(3000, waves=2, seed=4).to_csv(data, index=False)
+    db = tmp_path / "store.duckdb"
+    result = CliRunner().invoke(
+        app,
+        [
+            "survey",
+            "estimate",
+            str(data),
+            "--map",
+            str(EXAMPLE_MAP),
+            "--construct",
+            "security",
+            "--save",
+            "--area",
+            "CHN",
+            "--wave-years",
+            "1=2021,2=2023",
+            "--db",
+            str(db),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "schema_version: 1\nid: safety\ntitle: Safety plan\ncountry: CHN\ngoals:\n"
+        "  - id: security\n    title: Security\n    dimension: wellbeing\n    targets:\n"
+        "      - id: feel-safe\n        title: Residents who feel safe at night\n"
+        "        indicator: SURVEY.SYNTHETIC-PERCEPTION.SECURITY\n"
+        "        baseline: {year: 2021}\n        target: {year: 2025, value: 0.9}\n"
+    )
+    with open_store(db) as store:
+        assessment = assess_plan(store, load_plan(plan))
+    (card,) = assessment.results
+    record = card.to_record()
+    assert record["latest"]["year"] == 2023 and record["n_observations"] == 2
+    low, high = record["latest_ci"]
+    assert low < record["latest"]["value"] < high
+    assert record["status"] in ("substantial_progress", "moderate_progress", "limited_progress")
+    html = write_outputs(assessment, tmp_path / "report")["html"].read_text()
+    assert "95% CI" in html and '"arrayminus"' in html  # the interval is printed and drawn

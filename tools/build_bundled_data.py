@@ -36,7 +36,10 @@ OWID_FILES = {
     ),
     "health-protection-coverage.csv": ("ILO.HEALTH_PROTECTION_COVERAGE", "owid-ilo-2020"),
 }
-STORED = ["indicator", "area", "disaggregation", "source", "year", "value", "flag", "footnote"]
+STORED = [
+    "indicator", "area", "disaggregation", "source", "year", "value", "flag", "footnote",
+    "ci_low", "ci_high",
+]  # fmt: skip
 
 
 # UNDP groupings in the annex that have no code among the bundled aggregates.
@@ -75,11 +78,7 @@ def hdr2020_annex(data: Path) -> Batch:
             try:
                 code = pycountry.countries.lookup(name).alpha_3
             except LookupError:
-                try:
-                    matches = pycountry.countries.search_fuzzy(name)
-                except LookupError:
-                    matches = []
-                code = matches[0].alpha_3 if len(matches) == 1 else None
+                code = None  # never fuzzy-match: it maps "Republic of Korea" to the DPRK
         if code is None:
             sys.exit(f"HDR 2020 annex: no ISO3 code for '{name}' (row {index + 1})")
         for column, year in ANNEX_YEARS.items():
@@ -99,6 +98,84 @@ def hdr2020_annex(data: Path) -> Batch:
     return Batch(frame=normalise(pd.DataFrame(rows)), format="undp-hdr-annex")
 
 
+# World Happiness Report names that pycountry's exact lookup does not know.
+WHR_NAMES = {
+    "Congo (Brazzaville)": "COG",
+    "Congo (Kinshasa)": "COD",
+    "DR Congo": "COD",
+    "Côte d’Ivoire": "CIV",
+    "Ivory Coast": "CIV",
+    "Hong Kong S.A.R. of China": "HKG",
+    "Hong Kong SAR of China": "HKG",
+    "Lao PDR": "LAO",
+    "Swaziland": "SWZ",
+    "Taiwan Province of China": "TWN",
+    "Kosovo": "XKX",
+    "Republic of Korea": "KOR",
+    "Russia": "RUS",
+    "State of Palestine": "PSE",
+}
+# Territories without an ISO 3166 code: not stored.
+WHR_SKIPPED = {"North Cyprus", "Somaliland region", "Somaliland Region"}
+WHR24_COLUMNS = {
+    "Life Ladder": "WHR.LIFE_LADDER",
+    "Log GDP per capita": "WHR.LOG_GDP",
+    "Social support": "WHR.SOCIAL_SUPPORT",
+    "Healthy life expectancy at birth": "WHR.HEALTHY_LE",
+    "Freedom to make life choices": "WHR.FREEDOM",
+    "Generosity": "WHR.GENEROSITY",
+    "Perceptions of corruption": "WHR.CORRUPTION",
+    "Positive affect": "WHR.POSITIVE_AFFECT",
+    "Negative affect": "WHR.NEGATIVE_AFFECT",
+}
+
+
+def whr_code(name: str) -> str | None:
+    import pycountry
+
+    if name in WHR_SKIPPED:
+        return None
+    if name in WHR_NAMES:
+        return WHR_NAMES[name]
+    try:
+        return pycountry.countries.lookup(name).alpha_3
+    except LookupError:
+        sys.exit(f"World Happiness Report: no ISO3 code for '{name}'")
+
+
+def whr(data: Path) -> list[Batch]:
+    panel = pd.read_csv(data / "whr/WHR24_DataForTable2.1.csv")
+    panel["_row"] = panel.index + 2
+    panel["area"] = panel["Country name"].map(whr_code)
+    panel = panel[panel["area"].notna()]
+    long = panel.melt(
+        id_vars=["area", "year", "_row"], value_vars=list(WHR24_COLUMNS), var_name="_column"
+    ).dropna(subset=["value"])
+    long["indicator"] = long["_column"].map(WHR24_COLUMNS)
+    long["source"] = "whr-2024"
+    figure = pd.read_csv(data / "whr/WHR26_Data_Figure_2.1.csv")
+    figure["area"] = figure["Country name"].map(whr_code)
+    figure = figure[figure["area"].notna()]
+    ladder = pd.DataFrame(
+        {
+            "indicator": "WHR.LIFE_EVALUATION_3Y",
+            "area": figure["area"],
+            "year": figure["Year"],
+            "value": figure["Life evaluation (3-year average)"],
+            "ci_low": figure["Lower whisker"],
+            "ci_high": figure["Upper whisker"],
+            "source": "whr-2026",
+            "footnote": "3-year average; whiskers are the 95 % confidence interval",
+            "_row": figure.index + 2,
+            "_column": "Life evaluation (3-year average)",
+        }
+    )
+    return [
+        Batch(frame=normalise(long), format="whr"),
+        Batch(frame=normalise(ladder), format="whr"),
+    ]
+
+
 def batches(data: Path) -> list[Batch]:
     found = [
         parse_undp(
@@ -111,6 +188,7 @@ def batches(data: Path) -> list[Batch]:
         ),
     ]
     found.append(hdr2020_annex(data))
+    found += whr(data)
     index = pd.read_csv(data / "wdi/_index.csv")
     for row in index.itertuples(index=False):
         found.append(parse_long(data / "wdi" / row.file, indicator=row.code, source="wb-wdi"))

@@ -691,6 +691,14 @@ def registry_command(
     console.print(f"{report.suppressed_cells} cell(s) suppressed; ids were pseudonymised.")
 
 
+def type_of(text: str) -> int | str:
+    """Wave labels in --wave-years: numbers stay numbers, so they match the data's column."""
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def pd_isna(value: Any) -> bool:
     return value is None or value != value
 
@@ -780,6 +788,15 @@ def survey_estimate_command(
     min_respondents: Annotated[
         int, typer.Option(help="Suppress estimates from fewer respondents (without --map).")
     ] = 30,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the estimates (with CI) as observations.")
+    ] = False,
+    area: Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")] = None,
+    year: Annotated[int | None, typer.Option(help="With --save: the survey year.")] = None,
+    wave_years: Annotated[
+        str | None,
+        typer.Option(help="With --save: estimate by wave and store each, e.g. 1=2021,2=2023."),
+    ] = None,
     db: DbOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
 ) -> None:
@@ -806,6 +823,24 @@ def survey_estimate_command(
                 f"no construct '{target}'; the map has {[c.name for c in survey.constructs]}"
             ) from None
     design = None if survey else Design(weight=weight, strata=strata, psu=psu)
+    waves: dict = {}
+    if save:
+        if survey is None or area is None or (year is None) == (wave_years is None):
+            raise typer.BadParameter(
+                "--save needs a map (or stored survey), --area, and either --year or --wave-years"
+            )
+        if wave_years:
+            if by or not survey.design.round:
+                raise typer.BadParameter("--wave-years needs the map's design.round and no --by")
+            try:
+                waves = {
+                    type_of(k): int(v) for k, v in (p.split("=") for p in wave_years.split(","))
+                }
+            except ValueError as exc:
+                raise typer.BadParameter(
+                    f"--wave-years '{wave_years}': write 1=2021,2=2023"
+                ) from exc
+            by = survey.design.round
     results = estimate(
         table,
         f"{kind}:{target}",
@@ -814,6 +849,29 @@ def survey_estimate_command(
         by=[by] if by else [],
         min_respondents=min_respondents,
     )
+    if save:
+        from rightsmonitor.assess.perception import save_survey_estimates
+        from rightsmonitor.sources.importer import sha256_of
+        from rightsmonitor.store import open_store
+
+        if waves:
+            results = [r for r in results if r.group and r.group[0] in waves]
+        label = data if Path(data).is_file() else f"stored survey {data}"
+        digest = sha256_of(Path(data)) if Path(data).is_file() else f"{data:0<64}"
+        with open_store(db) as store:
+            stored = save_survey_estimates(
+                store,
+                results,
+                survey=survey,
+                kind=kind,
+                target=target,
+                area=area.upper(),
+                digest=digest,
+                data_label=str(label),
+                years=waves or year,
+                disaggregate_by=None if waves else by,
+            )
+        err_console.print(f"stored {stored.added} estimate(s) for {area.upper()}")
     rows = []
     for r in results:
         e = r.estimate

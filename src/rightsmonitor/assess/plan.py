@@ -40,6 +40,8 @@ class SeriesPoint:
     value: float
     flag: str | None = None
     footnote: str = ""
+    ci_low: float | None = None
+    ci_high: float | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,14 @@ class TargetAssessment:
     @property
     def is_gap(self) -> bool:
         return self.status is Status.INSUFFICIENT_DATA
+
+    def latest_interval(self) -> list[float] | None:
+        """The latest value's confidence interval, when the evidence is a survey estimate."""
+        latest = self.figures.get("latest_year")
+        point = next((p for p in self.series if p.year == latest), None)
+        if point is None or point.ci_low is None or point.ci_high is None:
+            return None
+        return [point.ci_low, point.ci_high]
 
     def citations(self) -> list[str]:
         cites = []
@@ -101,6 +111,7 @@ class TargetAssessment:
             },
             "official_target": self.target.target.official or None,
             "latest": {"year": f.get("latest_year"), "value": f.get("latest_value")},
+            "latest_ci": self.latest_interval(),
             "n_observations": f.get("n_observations", 0),
             "observed_annual_growth": f.get("observed_growth"),
             "required_annual_growth_from_base": f.get("required_growth"),
@@ -155,7 +166,9 @@ class PlanAssessment:
         for record in (r.to_record() for r in self.results):
             flat = {}
             for key, value in record.items():
-                if isinstance(value, dict) and key != "disaggregation":
+                if key == "latest_ci":
+                    flat["latest_ci_low"], flat["latest_ci_high"] = value or (None, None)
+                elif isinstance(value, dict) and key != "disaggregation":
                     for sub, inner in value.items():
                         flat[f"{key}_{sub}"] = inner
                 elif isinstance(value, list | dict):
@@ -222,7 +235,16 @@ def assess_plan(
             observations.area.isin(list(wanted["area"].unique())),
         )
         .select(
-            "indicator", "area", "disaggregation", "source", "year", "value", "flag", "footnote"
+            "indicator",
+            "area",
+            "disaggregation",
+            "source",
+            "year",
+            "value",
+            "flag",
+            "footnote",
+            "ci_low",
+            "ci_high",
         )
         .execute()
     )
@@ -277,7 +299,12 @@ def assess_plan(
                 source=sources.get(source_id) if source_id else None,
                 series=tuple(
                     SeriesPoint(
-                        int(p.year), float(p.value), _text(p.flag) or None, _text(p.footnote)
+                        int(p.year),
+                        float(p.value),
+                        _text(p.flag) or None,
+                        _text(p.footnote),
+                        _number(p.ci_low),
+                        _number(p.ci_high),
                     )
                     for p in points.itertuples(index=False)
                 ),
@@ -345,6 +372,10 @@ def _gap_reason(
         f"Data gap: {n} observation(s) of {series} in {source_id} between "
         f"{target.baseline.year} and {upper}; at least 2 are needed."
     )
+
+
+def _number(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
 
 
 def _text(value: object) -> str:

@@ -17,6 +17,21 @@ def _fmt(value: float) -> str:
     return f"{value:,.4g}"
 
 
+def _intervals(points: list) -> dict | None:
+    """Error bars for survey estimates (95 % CI); None when no point has an interval."""
+    if not any(p.ci_low is not None for p in points):
+        return None
+    return {
+        "type": "data",
+        "symmetric": False,
+        "array": [(p.ci_high - p.value) if p.ci_high is not None else 0 for p in points],
+        "arrayminus": [(p.value - p.ci_low) if p.ci_low is not None else 0 for p in points],
+        "color": SERIES_COLOUR,
+        "thickness": 1.2,
+        "width": 3,
+    }
+
+
 def target_chart(result: TargetAssessment) -> go.Figure:
     """Series, base year, target, official baseline and the projection at the observed pace."""
     f = result.figures
@@ -42,6 +57,7 @@ def target_chart(result: TargetAssessment) -> go.Figure:
             marker={"size": 5},
             hovertext=hover,
             hoverinfo="text",
+            error_y=_intervals(shown),
         )
     )
     if f.get("base_year") is not None:
