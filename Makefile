@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_progress.py
 	$(BIN)/python bench/bench_hdi.py
 	$(BIN)/python bench/bench_mpi.py --big 100000000
+	$(BIN)/python bench/bench_survey.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/cli_docs.py

@@ -32,18 +32,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve()
-INDICATORS = (
-    "d_nutr",
-    "d_cm",
-    "d_educ",
-    "d_satt",
-    "d_ckfl",
-    "d_sani",
-    "d_wtr",
-    "d_elct",
-    "d_hsg",
-    "d_asst",
-)
+from rightsmonitor.sources.synthetic import INDICATORS  # noqa: E402 - the columns it writes
 
 
 def run_mpitb(path: str) -> dict:

@@ -66,3 +66,20 @@ def test_as_of_year_limits_the_evidence(loaded: DuckDBStore) -> None:
 def test_generic_plan_needs_a_country(loaded: DuckDBStore) -> None:
     with pytest.raises(InvalidInput, match="give --country ISO3"):
         assess_plan(loaded, load_plan("sdg-rights-baseline"))
+
+
+def test_an_unknown_area_or_source_is_an_error_not_a_data_gap(
+    loaded: DuckDBStore, tmp_path: Path
+) -> None:
+    text = (
+        "schema_version: 1\nid: p\ntitle: P\ncountry: XYZ\ngoals:\n  - id: g\n    title: G\n"
+        "    dimension: health\n    targets:\n      - id: t\n        title: T\n"
+        "        indicator: SP.DYN.LE00.IN\n        source: nosuch-source\n"
+        "        baseline: {year: 2015}\n        target: {year: 2030}\n"
+    )
+    path = tmp_path / "plan.yaml"
+    path.write_text(text)
+    with pytest.raises(InvalidInput) as info:
+        assess_plan(loaded, load_plan(path))
+    assert "area 'XYZ' is not an ISO 3166 code" in str(info.value)
+    assert "source 'nosuch-source' is not in the store" in str(info.value)

@@ -67,3 +67,55 @@ def test_informational_commands(command: list[str]) -> None:
     result = runner.invoke(app, command)
     assert result.exit_code == 0, result.output
     assert result.output.strip()
+
+
+def test_engine_errors_about_the_data_are_one_line(tmp_path: Path) -> None:
+    data = tmp_path / "people.csv"
+    data.write_text("income,sex\n100,female\n200,male\n")
+    result = runner.invoke(app, ["inequality", str(data), "--var", "sex"])
+    assert result.exit_code == 1
+    assert result.output.startswith("Error:") and "Traceback" not in result.output
+
+
+def test_k_must_be_a_fraction_in_range(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("d_cm\n1\n")
+    for bad in ("1/0", "2", "0", "a third"):
+        result = runner.invoke(app, ["mpi", str(data), "--k", bad])
+        assert result.exit_code == 2, (bad, result.output)
+
+
+def test_header_only_file_is_an_error_and_changes_nothing(tmp_path: Path) -> None:
+    from conftest import table_dump
+    from rightsmonitor.store import open_store
+
+    db = tmp_path / "s.duckdb"
+    empty = tmp_path / "empty.csv"
+    empty.write_text("indicator,area,year,value,source\n")
+    with open_store(db) as store:
+        before = table_dump(store)
+    result = runner.invoke(app, ["import", str(empty), "--db", str(db)])
+    assert result.exit_code == 1 and "no data rows" in result.output
+    with open_store(db) as store:
+        assert table_dump(store) == before
+
+
+def test_the_same_file_with_other_options_is_another_import(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(
+        "sources:\n  - {id: mine, title: Mine, publisher: Me}\n"
+        "indicators:\n  - {code: MY.A, name: A, unit: '%', direction: higher, dimension: health,"
+        " type: outcome}\n  - {code: MY.B, name: B, unit: '%', direction: higher,"
+        " dimension: health, type: outcome}\n"
+    )
+    data = tmp_path / "series.csv"
+    data.write_text("Country Name,Country Code,Year,Value\nChina,CHN,2020,1.5\n")
+    runner.invoke(app, ["import", str(catalogue), "--db", str(db)])
+    first = runner.invoke(
+        app, ["import", str(data), "--indicator", "MY.A", "--source", "mine", "--db", str(db)]
+    )
+    second = runner.invoke(
+        app, ["import", str(data), "--indicator", "MY.B", "--source", "mine", "--db", str(db)]
+    )
+    assert "1 added" in first.output and "1 added" in second.output

@@ -294,3 +294,18 @@ def test_dry_run_counts_and_writes_nothing(catalogued: DuckDBStore, tmp_path: Pa
     result = import_file(catalogued, write(tmp_path, "obs.csv", GOOD), dry_run=True)
     assert (result.added, result.unchanged) == (5, 0)
     assert table_dump(catalogued) == before
+
+
+def test_sex_and_location_values_are_one_vocabulary(
+    catalogued: DuckDBStore, tmp_path: Path
+) -> None:
+    text = (
+        "indicator,area,year,value,source,sex\n"
+        "CN.PHYSICIANS,CHN,2020,2.9,nbs-yearbook-2024,Female\n"
+        "CN.PHYSICIANS,CHN,2021,3.0,nbs-yearbook-2024,female\n"
+    )
+    import_file(catalogued, write(tmp_path, "sex.csv", text))
+    assert set(catalogued.observations()["disaggregation"]) == {"sex=female"}
+    bad = text.replace("Female", "women")
+    with pytest.raises(InvalidInput, match="sex 'women' is not one of female, male"):
+        import_file(catalogued, write(tmp_path, "bad-sex.csv", bad))

@@ -144,3 +144,17 @@ def test_cli_names_a_missing_column(survey: pd.DataFrame, tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["inequality", str(path), "--var", "income"])
     assert result.exit_code == 1
     assert "no column 'income'" in result.output and "consumption" in result.output
+
+
+def test_nan_rows_are_excluded_and_counted_and_negative_values_leave_ratios_undefined() -> None:
+    con = ibis.duckdb.connect()
+    with_nan = pd.DataFrame({"x": [1, 2, 3, 4, 5, np.nan]})
+    row = con.execute(inequality_table(ibis.memtable(with_nan), "x")).iloc[0]
+    assert (row["n"], row["excluded"]) == (5, 1)
+    assert row["gini"] == pytest.approx(4 / 15)
+    negative = pd.DataFrame({"x": [-2.0, 1, 2, 3, 10]})
+    row = con.execute(inequality_table(ibis.memtable(negative), "x")).iloc[0]
+    reference = inequality(negative["x"])
+    assert row["gini"] == pytest.approx(reference.gini)
+    assert pd.isna(row["palma"]) and math.isnan(reference.palma)
+    assert pd.isna(row["atkinson_0_5"]) and math.isnan(reference.atkinson[0.5])

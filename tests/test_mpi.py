@@ -262,3 +262,47 @@ def test_saved_estimates_become_evidence_with_their_interval(tmp_path: Path) -> 
     assert again.exit_code == 0  # same file, same estimates: nothing changes
     with open_store(db) as store:
         assert len(store.observations(indicator="MPI.M0")) == 2
+
+
+def test_codes_other_than_0_and_1_are_missing_not_deprivation_free() -> None:
+    frame = AF_ACHIEVEMENTS.copy()
+    spec = MPISpec.model_validate(
+        {
+            "id": "codes",
+            "k": ["1/2"],
+            "dimensions": [
+                {
+                    "name": "d",
+                    "indicators": [{"name": "x", "column": "x"}, {"name": "y", "column": "y"}],
+                }
+            ],
+        }
+    )
+    data = pd.DataFrame({"x": [1, 0, 9, 1], "y": [1, 0, 0, 8], "w": [1.0, 1.0, 1.0, 1.0]})
+    result = estimate_mpi(ibis.memtable(data), spec, Design("w"))[0]
+    assert (result.n, result.excluded) == (2, 2)  # the rows with 9 and 8 drop out
+    assert result.H.estimate == 0.5
+    with pytest.raises(InvalidInput, match="weight of zero or less"):
+        estimate_mpi(ibis.memtable(data.assign(w=[1.0, 0.0, 1.0, 1.0])), spec, Design("w"))
+    assert len(frame) == 4
+
+
+def test_json_is_strict_when_a_group_has_no_poor(tmp_path: Path) -> None:
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from rightsmonitor.cli import app
+
+    data = tmp_path / "af.parquet"
+    AF_ACHIEVEMENTS.assign(region=["n", "n", "s", "s"]).to_parquet(data)
+    spec = tmp_path / "af.yaml"
+    spec.write_text(yaml.safe_dump(AF_SPEC))
+    result = CliRunner().invoke(
+        app, ["mpi", str(data), "--spec", str(spec), "--k", "1", "--by", "region", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output, parse_constant=lambda c: pytest.fail(f"invalid JSON {c}"))
+    north = next(g for g in out["groups"] if g["region"] == "n")
+    assert north["M0"]["estimate"] == 0 and north["contribution"]["income"] is None

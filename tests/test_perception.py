@@ -286,3 +286,21 @@ def test_survey_estimates_are_evidence_for_a_plan_target(tmp_path: Path) -> None
     assert record["status"] in ("substantial_progress", "moderate_progress", "limited_progress")
     html = write_outputs(assessment, tmp_path / "report")["html"].read_text()
     assert "95% CI" in html and '"arrayminus"' in html  # the interval is printed and drawn
+
+
+def test_survey_report_states_the_rule_and_shows_intervals_and_gaps(tmp_path: Path) -> None:
+    data = tmp_path / "survey.csv"
+    frame = generate_perception_survey(2500, waves=2, seed=8)
+    frame.loc[frame.index[:20], "age_band"] = "100+"  # a group too small to publish
+    frame.to_csv(data, index=False)
+    result = CliRunner().invoke(
+        app,
+        ["survey", "report", str(data), "--map", str(EXAMPLE_MAP), "--out", str(tmp_path / "r")],
+    )
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "r" / "index.html").read_text()
+    assert "fewer than 30 respondents are\n  suppressed" in html or "suppressed</b>" in html
+    assert html.count("Trend across waves") == 3  # one per construct
+    assert "Gap between the best-off" in html and "Cronbach" in html
+    assert ">suppressed<" in html  # the 20-person age band
+    assert '"arrayminus"' in html

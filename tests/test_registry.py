@@ -93,7 +93,7 @@ def test_conflicting_records_for_one_household_are_refused() -> None:
 
 def test_cli_never_prints_an_identifier(tmp_path: Path) -> None:
     data = tmp_path / "registry.csv"
-    panel(12).to_csv(data, index=False)
+    panel(15).to_csv(data, index=False)
     spec = tmp_path / "spec.yaml"
     import yaml
 
@@ -106,9 +106,9 @@ def test_cli_never_prints_an_identifier(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     out = json.loads(result.output)
     assert {"counts", "transitions", "min_cell", "suppressed_cells"} <= set(out)
-    assert "A0" not in result.output and "B11" not in result.output
+    assert "A0" not in result.output and "B14" not in result.output
     exited = [c for c in out["counts"] if c["round"] == 2 and c["status"] == "exited"]
-    assert exited[0]["n"] == 12
+    assert exited[0]["n"] == 15
 
 
 def test_generated_panel_has_exits_and_relapses(tmp_path: Path) -> None:
@@ -130,3 +130,29 @@ def test_generated_panel_has_exits_and_relapses(tmp_path: Path) -> None:
     # Households (not persons) are counted: one record per household and round.
     households = report.counts[(report.counts["status"] == "all") & (report.counts["round"] == 1)]
     assert households["n"].sum() == pytest.approx(20_000 / 5, rel=0.1)
+
+
+def test_gaps_between_rounds_and_attrition() -> None:
+    # E is poor in round 1, absent in round 2, not poor in round 3: no exit is claimed for
+    # round 3 (round 2 was not observed), and E counts as having left in round 2.
+    rows = []
+    for c in range(10):
+        for t, state in ((1, "P"), (3, "N")):
+            a, b, c_ = PROFILE[state]
+            rows.append({"hh": f"E{c}", "round": t, "a": a, "b": b, "c": c_})
+        for t in (1, 2, 3):
+            rows.append({"hh": f"F{c}", "round": t, "a": 0, "b": 0, "c": 0})
+    report = registry_report(
+        ibis.memtable(pd.DataFrame(rows)), SPEC, id_column="hh", round_column="round", key="k"
+    )
+    assert count(report, 2, "left") == 10
+    assert count(report, 3, "exited") == 0
+    t = report.transitions
+    unseen = t[(t["round"] == 3) & (t["previous"] == "not observed")]["n"].sum()
+    assert unseen == 10
+
+
+def test_text_rounds_are_refused() -> None:
+    frame = panel(10).assign(round=lambda f: "wave" + f["round"].astype(str))
+    with pytest.raises(InvalidInput, match="rounds must be numbers"):
+        registry_report(ibis.memtable(frame), SPEC, id_column="hh", round_column="round", key="k")

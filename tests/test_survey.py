@@ -89,3 +89,26 @@ def test_proportion_and_unweighted_simple_random_sample() -> None:
     # SRS with replacement: se = sqrt(p(1-p)/(n-1)) for the linearised proportion.
     assert p.se == pytest.approx(math.sqrt(0.25 / 3))
     assert p.deff == pytest.approx(1.0)
+
+
+def test_finite_population_correction() -> None:
+    frame = pd.DataFrame(
+        {
+            "y": [1.0, 3.0, 2.0, 6.0],
+            "w": [1.0, 1.0, 2.0, 2.0],
+            "h": ["A", "A", "B", "B"],
+            "c": [1, 2, 3, 4],
+            "N": [2, 2, 8, 8],
+        }
+    )
+    table = ibis.memtable(frame)
+    plain = estimate_ratios(table, lambda t: {"y": mean_of(t.y)}, Design("w", "h", "c"))[()]["y"]
+    fpc = estimate_ratios(table, lambda t: {"y": mean_of(t.y)}, Design("w", "h", "c", fpc="N"))[()][
+        "y"
+    ]
+    # Stratum A is a census (2 of 2 PSUs): no sampling variance; B keeps 1 - 2/8 of its share.
+    r = 10 / 3
+    b = [(4 - 2 * r) / 6, (12 - 2 * r) / 6]
+    b_variance = 2 * sum((x - sum(b) / 2) ** 2 for x in b)
+    assert fpc.se == pytest.approx(math.sqrt(0.75 * b_variance))
+    assert fpc.se < plain.se

@@ -52,6 +52,22 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
                 raise
             err_console.print(f"[bold red]Error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except Exception as exc:
+            # Backstop for what the engine reports about the data itself (a text column used as
+            # a number, a type it cannot cast): still one line, never a traceback.
+            import duckdb
+            from ibis.common.exceptions import IbisError
+
+            if _state["debug"] or not isinstance(exc, duckdb.Error | IbisError):
+                raise
+            first = str(exc).strip().splitlines()[0]
+            err_console.print(
+                f"[bold red]Error:[/] the data cannot be used as asked: {first} "
+                "(check that the columns named hold numbers)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
 
     return wrapper
 
@@ -468,7 +484,6 @@ def mpi_command(
     json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
 ) -> None:
     """Alkire-Foster MPI: H, A, M0 with confidence intervals, censored headcounts, contributions."""
-    from fractions import Fraction
 
     from rightsmonitor.methods.mpi import estimate_mpi, load_spec
     from rightsmonitor.methods.survey import Design
@@ -478,10 +493,7 @@ def mpi_command(
     design = Design(weight=weight, strata=strata, psu=psu)
     extra = [c for c in (by, over) if c]
     table = open_microdata(data, columns=[*design.columns(), *extra])
-    try:
-        cutoff = Fraction(k) if k else specification.k[0]
-    except ValueError as exc:
-        raise typer.BadParameter(f"--k '{k}' is not a number or fraction") from exc
+    cutoff = parse_fraction(k, "--k") if k else specification.k[0]
     with _progress() as progress:
         progress.add_task("Estimating", total=None)
         overall = estimate_mpi(table, specification, design, k=[cutoff])[0]
@@ -532,7 +544,7 @@ def mpi_command(
                 "to": last,
                 "measures": [c.__dict__ | {"significant": c.significant} for c in changes],
             }
-        console.print_json(json.dumps(out, default=str))
+        console.print_json(json.dumps(clean_json(out), default=str, allow_nan=False))
         return
     head = Table(
         "measure",
@@ -640,17 +652,14 @@ def registry_command(
     json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
 ) -> None:
     """Newly identified, exited, relapsed and at-risk households per round, and transitions."""
-    from fractions import Fraction
 
     from rightsmonitor.methods.mpi import load_spec
     from rightsmonitor.methods.registry import registry_report
     from rightsmonitor.sources.microdata import open_microdata
 
     table = open_microdata(data, columns=[id_column, round_column, *(c for c in (by, weight) if c)])
-    try:
-        cutoff, risk = (Fraction(k) if k else None), Fraction(margin)
-    except ValueError as exc:
-        raise typer.BadParameter(f"--k/--margin must be numbers or fractions: {exc}") from exc
+    cutoff = parse_fraction(k, "--k") if k else None
+    risk = parse_fraction(margin, "--margin")
     report = registry_report(
         table,
         load_spec(spec),
@@ -689,6 +698,32 @@ def registry_command(
         )
     console.print(table_out)
     console.print(f"{report.suppressed_cells} cell(s) suppressed; ids were pseudonymised.")
+
+
+def parse_fraction(text: str, option: str, *, upper: int = 1) -> Any:
+    """'1/3' or '0.5' as an exact fraction in (0, upper], or a usage error naming the option."""
+    from fractions import Fraction
+
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise typer.BadParameter(
+            f"{option} '{text}' is not a number or a fraction like 1/3"
+        ) from None
+    if not 0 < value <= upper:
+        raise typer.BadParameter(f"{option} must be above 0 and at most {upper}, got {text}")
+    return value
+
+
+def clean_json(value: Any) -> Any:
+    """NaN and infinities become null: JSON has no such numbers."""
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        return None
+    if isinstance(value, dict):
+        return {str(k) if k == k else "missing": clean_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clean_json(v) for v in value]
+    return value
 
 
 def type_of(text: str) -> int | str:
@@ -765,6 +800,28 @@ def survey_list_command(db: DbOption = None) -> None:
     for row in rows:
         table.add_row(row["id"], row["title"], f"{row['respondents']:,}")
     console.print(table)
+
+
+@survey_app.command("report")
+@handle_errors
+def survey_report_command(
+    data: Annotated[str, typer.Argument(help="A responses file, or a stored survey id.")],
+    map_path: Annotated[
+        Path | None, typer.Option("--map", help="Questionnaire map (YAML).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("survey-report"),
+    db: DbOption = None,
+) -> None:
+    """Write the survey section: trends, group breakdowns and gaps, all with 95% intervals."""
+    from rightsmonitor.publish.survey_report import write_survey_report
+
+    if map_path is None and Path(data).is_file():
+        raise typer.BadParameter("a responses file needs --map")
+    table, survey = _survey_source(data, map_path, db)
+    with _progress() as progress:
+        progress.add_task("Estimating every construct, wave and group", total=None)
+        path = write_survey_report(table, survey, out)
+    console.print(f"Report: {path}")
 
 
 @survey_app.command("estimate")

@@ -49,7 +49,7 @@ class InvalidInput(ValueError, RightsMonitorError):
         if more > 0:
             shown.append(f"... and {more} more problem(s)")
         count = len(self.problems)
-        head = f"{count} problem(s) found; nothing was stored:"
+        head = f"{count} problem(s) found; nothing was changed:"
         super().__init__("\n".join([head, *("  " + s for s in shown)]))
 
 

@@ -144,10 +144,8 @@ def save_recomputed(store: Store, source: str) -> int:
     The derived source names the method version and the input source, so a plan can use a
     sub-national HDI computed from a province's own components like any published series.
     """
+    from rightsmonitor.assess.derived import write_derived
     from rightsmonitor.model import Source
-    from rightsmonitor.sources.batch import Batch, normalise
-    from rightsmonitor.sources.importer import write_batch
-    from rightsmonitor.store import ImportRecord
 
     inputs = {s.id: s for s in store.sources()}[source]
     derived = Source(
@@ -177,21 +175,12 @@ def save_recomputed(store: Store, source: str) -> int:
                 }
             )
         )
-    observations = pd.concat(rows, ignore_index=True)
-    observations["_row"] = range(1, len(observations) + 1)
-    observations["_column"] = "value"
-    digest = f"{derived.id}:{m.METHOD_VERSION}:{len(observations)}"
-    record = ImportRecord(
-        id=derived.id,
-        path=f"computed:{derived.id}",
-        sha256=digest,
-        format="hdi-recompute",
-        imported_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-    )
-    result = write_batch(
+    result = write_derived(
         store,
-        Batch(frame=normalise(observations), format="hdi-recompute", sources=[derived]),
-        record,
-        file_label=record.path,
+        pd.concat(rows, ignore_index=True),
+        key=f"{derived.id}:{m.METHOD_VERSION}",
+        label=f"computed:{derived.id}",
+        format="hdi-recompute",
+        sources=[derived],
     )
     return result.added

@@ -6,13 +6,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-import pandas as pd
-
+from rightsmonitor.assess.derived import estimate_fields, write_derived
 from rightsmonitor.methods import mpi as m
 from rightsmonitor.model import Indicator, Source
-from rightsmonitor.sources.batch import Batch, normalise
-from rightsmonitor.sources.importer import ImportResult, write_batch
-from rightsmonitor.store import ImportRecord, Store
+from rightsmonitor.sources.importer import ImportResult
+from rightsmonitor.store import Store
 
 INDICATORS = {
     "M0": ("MPI.M0", "Multidimensional Poverty Index (adjusted headcount ratio M0)", "index (0-1)"),
@@ -58,7 +56,9 @@ def save_estimates(
     digest = hashlib.sha256(data.read_bytes()).hexdigest()
     k = results[0].k
     source = Source(
-        id=f"rm.mpi.{digest[:12]}",
+        # The id names the file, the specification and k: estimates at another k are another
+        # source, never a relabelling of these.
+        id=f"rm.mpi.{digest[:12]}.{spec.id}.k{k.numerator}-{k.denominator}"[:64],
         title=f"MPI estimates from {data.name} ({spec.id}, k = {k})",
         publisher=f"Rights Monitor (method {m.METHOD_VERSION})",
         edition=f"{spec.id}, k = {k}",
@@ -69,6 +69,8 @@ def save_estimates(
         disaggregation = f"{by}={result.group[0]}" if by else ""
         for measure, (code, _, _) in INDICATORS.items():
             e = getattr(result, measure)
+            if e.estimate != e.estimate:  # undefined (A when nobody is poor): nothing to store
+                continue
             rows.append(
                 {
                     "indicator": code,
@@ -76,32 +78,15 @@ def save_estimates(
                     "disaggregation": disaggregation,
                     "source": source.id,
                     "year": year,
-                    "value": e.estimate,
-                    "se": e.se,
-                    "ci_low": e.ci_low,
-                    "ci_high": e.ci_high,
-                    "flag": "estimate",
-                    "footnote": f"n = {e.n:,}; design effect {e.deff:.1f}",
+                    **estimate_fields(e, deff_digits=1),
                 }
             )
-    frame = pd.DataFrame(rows)
-    frame["_row"] = range(1, len(frame) + 1)
-    frame["_column"] = "value"
-    record = ImportRecord(
-        id=f"{source.id}-{year}-{area}",
-        path=str(data),
-        sha256=f"{digest}:{spec.id}:{k}:{area}:{year}:{by}",
-        format="mpi-estimates",
-        imported_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-    )
-    if store.find_import(record.sha256) is not None:
-        # Same file, specification, k, area, year and grouping: already stored. Recomputing can
-        # differ in the last bit (parallel sums do) and must not count as a revised value.
-        return ImportResult(str(data), record.format, 0, 0, already_imported=True)
-    batch = Batch(
-        frame=normalise(frame),
+    return write_derived(
+        store,
+        rows,
+        key=f"{digest}:{spec.id}:{k}:{area}:{year}:{by}",
+        label=str(data),
         format="mpi-estimates",
         sources=[source],
         indicators=mpi_indicators(),
     )
-    return write_batch(store, batch, record, file_label=str(data))

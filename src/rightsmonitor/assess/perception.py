@@ -4,14 +4,12 @@ other, and its report draws the interval around each point."""
 
 from __future__ import annotations
 
-import pandas as pd
-
+from rightsmonitor.assess.derived import estimate_fields, write_derived
 from rightsmonitor.methods.perception import DomainEstimate
 from rightsmonitor.model import Indicator, Source
 from rightsmonitor.model.survey import SurveyMap
-from rightsmonitor.sources.batch import Batch, normalise
-from rightsmonitor.sources.importer import ImportResult, write_batch
-from rightsmonitor.store import ImportRecord, Store
+from rightsmonitor.sources.importer import ImportResult
+from rightsmonitor.store import Store
 
 
 def indicator_for(survey: SurveyMap, kind: str, target: str) -> Indicator:
@@ -73,7 +71,6 @@ def save_survey_estimates(
             continue
         key = r.group[0] if r.group else None
         year = years[key] if isinstance(years, dict) else years
-        e = r.estimate
         rows.append(
             {
                 "indicator": indicator.code,
@@ -81,27 +78,15 @@ def save_survey_estimates(
                 "disaggregation": f"{disaggregate_by}={key}" if disaggregate_by else "",
                 "source": source.id,
                 "year": year,
-                "value": e.estimate,
-                "se": e.se,
-                "ci_low": e.ci_low,
-                "ci_high": e.ci_high,
-                "flag": "estimate",
-                "footnote": f"n = {e.n:,}; design effect {e.deff:.2f}",
+                **estimate_fields(r.estimate),
             }
         )
-    frame = pd.DataFrame(rows)
-    frame["_row"] = range(1, len(frame) + 1)
-    frame["_column"] = "value"
-    record = ImportRecord(
-        id=f"{source.id}-{indicator.code}-{area}"[:120],
-        path=data_label,
-        sha256=f"{digest}:{indicator.code}:{area}:{years}:{disaggregate_by}",
+    return write_derived(
+        store,
+        rows,
+        key=f"{digest}:{indicator.code}:{area}:{years}:{disaggregate_by}",
+        label=data_label,
         format="survey-estimates",
-        imported_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+        sources=[source],
+        indicators=[indicator],
     )
-    if store.find_import(record.sha256) is not None:
-        return ImportResult(data_label, record.format, 0, 0, already_imported=True)
-    batch = Batch(
-        frame=normalise(frame), format="survey-estimates", sources=[source], indicators=[indicator]
-    )
-    return write_batch(store, batch, record, file_label=data_label)

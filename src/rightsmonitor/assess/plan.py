@@ -18,6 +18,7 @@ from rightsmonitor.model import (
     Target,
     area_name,
     disaggregation_key,
+    lookup_area,
 )
 
 CAVEAT_NOTES = {
@@ -216,6 +217,28 @@ def assess_plan(
                 for code in sorted(set(missing))
             ]
         )
+    problems = []
+    known_areas = {a.code for a in store.areas()}
+    for _, target in plan.targets():
+        area = _area_for(plan, target, country)
+        if area not in known_areas and lookup_area(area) is None:
+            problems.append(
+                Problem(
+                    plan.id,
+                    f"target '{target.id}': area '{area}' is not an ISO 3166 code "
+                    "or a registered aggregate",
+                )
+            )
+        if target.source is not None and target.source not in sources:
+            problems.append(
+                Problem(
+                    plan.id,
+                    f"target '{target.id}': source '{target.source}' is not in the "
+                    f"store; known: {', '.join(sorted(sources))}",
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
     rows = []
     for _, target in plan.targets():
         rows.append(

@@ -91,6 +91,7 @@ def inequality(values: Sequence[float], weights: Sequence[float] | None = None) 
     with np.errstate(divide="ignore", invalid="ignore"):
         theil_t = float((p * np.where(ratio > 0, ratio * np.log(ratio), 0.0)).sum())
     nonpositive = int((x <= 0).sum())
+    negative = bool((x < 0).any())
     notes: list[str] = []
     if nonpositive:
         theil_l = float("nan")
@@ -103,7 +104,7 @@ def inequality(values: Sequence[float], weights: Sequence[float] | None = None) 
     for eps in ATKINSON_EPSILONS:
         if eps == 1:
             atkinson[eps] = float("nan") if nonpositive else 1 - float(np.exp(log_mean) / mu)
-        elif eps > 1 and nonpositive:
+        elif (eps > 1 and nonpositive) or negative:
             atkinson[eps] = float("nan")
         else:
             atkinson[eps] = 1 - float((p * ratio ** (1 - eps)).sum()) ** (1 / (1 - eps))
@@ -118,8 +119,8 @@ def inequality(values: Sequence[float], weights: Sequence[float] | None = None) 
         theil_t=theil_t,
         theil_l=theil_l,
         atkinson=atkinson,
-        palma=_share_ratio(1 - shares["s90"], shares["s40"]),
-        s80_s20=_share_ratio(1 - shares["s80"], shares["s20"]),
+        palma=_share_ratio(1 - shares["s90"], shares["s40"]) if not negative else float("nan"),
+        s80_s20=_share_ratio(1 - shares["s80"], shares["s20"]) if not negative else float("nan"),
         shares=shares,
         nonpositive=nonpositive,
         excluded=excluded,
@@ -139,8 +140,11 @@ def inequality_table(
     by = list(by)
     x = table[var].cast("float64")
     w = table[weight].cast("float64") if weight else ibis.literal(1.0)
-    base = table.select(*by, _x=x, _w=w).filter(
-        lambda t: t._x.notnull() & t._w.notnull() & (t._w > 0)
+    rows = table.select(*by, _x=x, _w=w)
+    usable = rows._x.notnull() & ~rows._x.isnan() & rows._w.notnull() & (rows._w > 0)
+    base = rows.filter(usable)
+    excluded = (
+        rows.filter(~usable).group_by(by).aggregate(excluded=lambda t: t.count()) if by else None
     )
     cumulative = ibis.window(group_by=by or None, order_by="_x", rows=(None, 0))
     whole = ibis.window(group_by=by or None)
@@ -165,6 +169,7 @@ def inequality_table(
         "population": t._w.sum(),
         "mean": t._mu.max(),
         "nonpositive": t._bad.max(),
+        "_negative": (t._x < 0).cast("int64").sum(),
         "gini": 1 - (t._p * (t._prev_lorenz + t._lorenz)).sum(),
         "theil_t": (t._p * ibis.ifelse(t._ratio > 0, t._ratio * t._ratio.ln(), 0.0)).sum(),
         "theil_l": (t._p * (t._mu / t._safe_x).ln()).sum(),
@@ -172,7 +177,7 @@ def inequality_table(
     }
     for eps in ATKINSON_EPSILONS:
         if eps != 1:
-            ratio = t._ratio if eps < 1 else t._safe_x / t._mu
+            ratio = t._ratio.clip(lower=0) if eps < 1 else t._safe_x / t._mu
             aggregates[f"_atk_{eps}"] = (t._p * ratio ** (1 - eps)).sum()
     for name, q in SHARE_POINTS.items():
         share = ibis.least((q - t._prev_p).clip(lower=0), t._p)
@@ -184,6 +189,16 @@ def inequality_table(
         if eps == 1:
             extra[key] = 1 - out._log_mean.exp() / out["mean"]
         else:
-            extra[key] = 1 - out[f"_atk_{eps}"] ** (1 / (1 - eps))
-    out = out.mutate(**extra, palma=(1 - out.s90) / out.s40, s80_s20=(1 - out.s80) / out.s20)
-    return out.drop(*[c for c in out.columns if c.startswith("_")])
+            value = 1 - out[f"_atk_{eps}"] ** (1 / (1 - eps))
+            extra[key] = ibis.ifelse(out._negative == 0, value, None)
+    defined = out.nonpositive == 0
+    out = out.mutate(
+        **extra,
+        palma=ibis.ifelse(defined & (out.s40 > 0), (1 - out.s90) / out.s40, None),
+        s80_s20=ibis.ifelse(defined & (out.s20 > 0), (1 - out.s80) / out.s20, None),
+    )
+    out = out.drop(*[c for c in out.columns if c.startswith("_")])
+    if excluded is not None:
+        out = out.left_join(excluded, by).drop(*[f"{c}_right" for c in by])
+        return out.mutate(excluded=out.excluded.fill_null(0))
+    return out.mutate(excluded=rows.filter(~usable).count().as_scalar())

@@ -78,6 +78,8 @@ class IndicatorSpec(BaseModel):
     weight: Fraction | None = None
     cutoff: float | None = None
     deprived_if: Literal["below", "at_or_below", "above", "at_or_above", "equal"] = "equal"
+    # With "equal": the code meaning deprived; the only other valid code is 0, and any other
+    # value (8, 9, 99 "don't know") counts as missing.
     deprived_value: float = 1.0
     cardinal: bool = False
 
@@ -210,7 +212,10 @@ def deprived(table: ir.Table, indicator: IndicatorSpec) -> ir.BooleanValue:
     if rule == "equal":
         value = indicator.deprived_value
         # Compare integer codes with an integer literal, so an int8 column is not cast to double.
-        flag = x == (int(value) if float(value).is_integer() else value)
+        code = int(value) if float(value).is_integer() else value
+        # Any other code than 0 or the deprived value (DHS's 8 or 9, "don't know") is missing,
+        # never "not deprived".
+        flag = ibis.ifelse(x.isin([0, code]), x == code, None)
     elif rule == "below":
         flag = x < indicator.cutoff
     elif rule == "at_or_below":
@@ -277,6 +282,17 @@ def _complete_cases(table: ir.Table, spec: MPISpec, design: Design) -> tuple[ir.
             ]
         )
     keep = ibis.and_(*(present(table, c) for c in needed))
+    keep = keep & ibis.and_(*(deprived(table, i).notnull() for i in spec.indicators()))
+    if design.weight:
+        bad = table.filter(table[design.weight] <= 0).count().execute()
+        if bad:
+            raise InvalidInput(
+                [
+                    Problem(
+                        "data", f"{bad} row(s) have a weight of zero or less", column=design.weight
+                    )
+                ]
+            )
     total = table.count().execute()
     complete = table.filter(keep)
     return complete, int(total - complete.count().execute())
@@ -308,6 +324,9 @@ def point_estimates(
     # One query: incomplete cases get a null key (one group, counted and then dropped);
     # CASE WHEN deprived THEN 2**j is the cheapest form of the key for DuckDB (measured).
     complete = ibis.and_(*(present(table, c) for c in needed))
+    complete = complete & ibis.and_(*(deprived(table, i).notnull() for i in spec.indicators()))
+    if weight:
+        complete = complete & (table[weight] > 0)
     key = sum(
         (ibis.ifelse(deprived(table, i), 1 << j, 0) for j, i in enumerate(spec.indicators())),
         ibis.literal(0),
@@ -494,7 +513,7 @@ def change_between(start: MPIResult, end: MPIResult, *, years: float | None = No
     sqrt(se_1^2 + se_2^2); the test is two-sided on the normal distribution. Annualised:
     absolute change / years and (end / start) ** (1 / years) - 1 (Alkire et al. 2015, ch. 9).
     """
-    from scipy import stats
+    from scipy.special import ndtr
 
     pairs = [(m, getattr(start, m), getattr(end, m)) for m in ("H", "A", "M0")]
     pairs += [
@@ -519,7 +538,7 @@ def change_between(start: MPIResult, end: MPIResult, *, years: float | None = No
                 else None,
                 se=se,
                 z=z,
-                p_value=float(2 * stats.norm.sf(abs(z))) if se > 0 else float("nan"),
+                p_value=float(2 * ndtr(-abs(z))) if se > 0 else float("nan"),
             )
         )
     return changes

@@ -68,7 +68,7 @@ def construct_score(table: ir.Table, survey: SurveyMap, name: str) -> ir.Floatin
 
 def design_of(survey: SurveyMap) -> Design:
     d = survey.design
-    return Design(weight=d.weight, strata=d.strata, psu=d.psu)
+    return Design(weight=d.weight, strata=d.strata, psu=d.psu, fpc=d.fpc)
 
 
 @dataclass(frozen=True)

@@ -6,16 +6,20 @@ k the poverty cutoff (see :mod:`rightsmonitor.methods.mpi`), in round t a unit i
 
 * poor                c_it >= k
 * newly identified    poor now, never poor in an earlier round
-* persistent          poor now and in the previous round it was observed
-* exited              poor in the previous round, not poor now
-* relapsed            poor now, not poor in the previous round, and poor at some earlier round
+* persistent          poor now and in the previous round of the survey
+* exited              poor in the previous round of the survey, not poor now
+* relapsed            poor now, not poor when last observed, and exited poverty before
 * at risk             not poor, k - margin <= c_it < k (the margin is a share of the weights)
+* left                seen in the previous round, absent from this one (attrition)
 
-and the transition matrix counts (status in the previous round) x (status now). Scores are exact
-integers as in the MPI module. Identifiers are pseudonymised on reading with a keyed hash
-(SHA-256 of a secret key and the id), computed in the database, and never leave it: outputs are
-counts only, and any count from 1 to the minimum cell size - 1 (default 10) is suppressed, so no
-report can single out a household (zeros are shown: "nobody" identifies no one).
+and the transition matrix counts (status in the previous round, or "not observed") x (status
+now). Rounds are ordered as numbers (years or wave numbers); a text round column is refused.
+Scores are exact integers as in the MPI module. Identifiers are pseudonymised on reading with a
+keyed hash (SHA-256 of a secret key and the id), computed in the database, and never leave it:
+outputs are
+counts only; any count from 1 to the minimum cell size - 1 (default 10) is suppressed, and every
+published count is rounded to a multiple of 5 so that a suppressed cell cannot be recovered by
+subtraction from the others (zeros stay zero: "nobody" identifies no one).
 
 References
 ----------
@@ -43,8 +47,9 @@ from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.mpi import MPISpec, _fraction, deprived, present
 
 KEY_ENV = "RIGHTSMONITOR_PSEUDONYM_KEY"
+ROUND_BASE = 5
 MIN_CELL = 10
-STATUSES = ("poor", "newly_identified", "persistent", "exited", "relapsed", "at_risk")
+STATUSES = ("poor", "newly_identified", "persistent", "exited", "relapsed", "at_risk", "left")
 
 
 def pseudonym_key() -> str:
@@ -108,6 +113,16 @@ def registry_report(
     missing = [c for c in needed + [i.column for i in spec.indicators()] if c not in table.columns]
     if missing:
         raise InvalidInput([Problem("data", f"no column '{c}'", column=c) for c in missing])
+    if not table[round_column].type().is_numeric():
+        raise InvalidInput(
+            [
+                Problem(
+                    "data",
+                    "rounds must be numbers (years or wave numbers) so that they can be ordered",
+                    column=round_column,
+                )
+            ]
+        )
     complete = table.filter(
         ibis.and_(*(present(table, c) for c in [*needed, *(i.column for i in spec.indicators())]))
     )
@@ -136,21 +151,32 @@ def registry_report(
                 )
             ]
         )
-    history = ibis.window(group_by="_id", order_by="_round")
-    earlier = ibis.window(group_by="_id", order_by="_round", rows=(None, -1))
+    # Rounds in their global order: "the previous round" is the previous round of the survey,
+    # not the unit's previous observation, so gaps and attrition are seen as such.
+    rounds = grouped.select("_round").distinct().order_by("_round").execute()["_round"].tolist()
+    ranks = ibis.memtable(pd.DataFrame({"_round": rounds, "_rank": range(len(rounds))}))
+    grouped = grouped.join(ranks, "_round")
+    history = ibis.window(group_by="_id", order_by="_rank")
+    earlier = ibis.window(group_by="_id", order_by="_rank", rows=(None, -1))
     t = grouped.mutate(_poor=grouped._score >= cutoff)
     t = t.mutate(
-        _prev_poor=t._poor.lag().over(history),
+        _last_poor=t._poor.lag().over(history),
+        _last_rank=t._rank.lag().over(history),
+        _next_rank=t._rank.lead().over(history),
         _ever_poor_before=t._poor.cast("int8").max().over(earlier),
-        _exits_before=(t._poor.lag().over(history) & ~t._poor).cast("int8"),
+        _exit_event=(t._poor.lag().over(history) & ~t._poor).cast("int8"),
     )
-    t = t.mutate(_exited_before=t._exits_before.max().over(earlier))
+    t = t.mutate(
+        _exited_before=t._exit_event.max().over(earlier),
+        _seen_previous=t._last_rank.notnull() & (t._last_rank == t._rank - 1),
+    )
+    prev_poor = t._seen_previous & t._last_poor.fill_null(False)
     status = {
         "poor": t._poor,
         "newly_identified": t._poor & (t._ever_poor_before.fill_null(0) == 0),
-        "persistent": t._poor & t._prev_poor.fill_null(False),
-        "exited": ~t._poor & t._prev_poor.fill_null(False),
-        "relapsed": t._poor & ~t._prev_poor.fill_null(True) & (t._exited_before.fill_null(0) == 1),
+        "persistent": t._poor & prev_poor,
+        "exited": ~t._poor & prev_poor,
+        "relapsed": t._poor & ~t._last_poor.fill_null(True) & (t._exited_before.fill_null(0) == 1),
         "at_risk": ~t._poor & (t._score >= risk_from),
     }
     aggregates = {}
@@ -162,9 +188,21 @@ def registry_report(
     per_round = (
         t.group_by(["_round", *by]).aggregate(**aggregates).order_by(["_round", *by]).execute()
     )
+    # Attrition: seen in a round, absent from the next one (counted in that next round).
+    leaving = t.filter(
+        (t._rank < len(rounds) - 1) & (t._next_rank.isnull() | (t._next_rank != t._rank + 1))
+    )
+    left = (
+        leaving.group_by(["_rank", *by])
+        .aggregate(n_left=lambda x: x.count(), w_left=lambda x: x._w.sum())
+        .execute()
+    )
+    left["_round"] = [rounds[r + 1] for r in left["_rank"]]
+    per_round = per_round.merge(left.drop(columns="_rank"), on=["_round", *by], how="left")
+    per_round[["n_left", "w_left"]] = per_round[["n_left", "w_left"]].fillna(0)
     counts = _long_counts(per_round, by)
     previous = ibis.ifelse(
-        t._prev_poor.isnull(), "not observed", ibis.ifelse(t._prev_poor, "poor", "not poor")
+        ~t._seen_previous, "not observed", ibis.ifelse(t._last_poor, "poor", "not poor")
     )
     now = ibis.ifelse(t._poor, "poor", "not poor")
     transitions = (
@@ -181,8 +219,12 @@ def registry_report(
         suppressed += int(small.sum())
         frame.loc[small, ["n", "weighted"]] = None
         frame["suppressed"] = small
+        if min_cell > 1:
+            # Rounding every published count to a multiple of 5 stops a suppressed cell from
+            # being recovered by subtraction (poor = new + persistent + relapsed, and so on).
+            frame[["n", "weighted"]] = (frame[["n", "weighted"]] / ROUND_BASE).round() * ROUND_BASE
     return RegistryReport(
-        rounds=sorted(per_round["_round"].unique().tolist()),
+        rounds=rounds,
         counts=counts,
         transitions=transitions,
         suppressed_cells=suppressed,

@@ -17,6 +17,8 @@ A stratum with a single PSU ("lonely PSU") contributes, by default, its squared 
 the grand mean (zero for a ratio), like R's ``options(survey.lonely.psu = "adjust")``;
 ``lonely_psu="certainty"`` makes it contribute nothing. Either way the result says so.
 Confidence intervals use Student's t with (number of PSUs - number of strata) degrees of freedom.
+Where the number of PSUs in each stratum's population (N_h) is known, the stratum's contribution
+is multiplied by the finite-population correction 1 - n_h / N_h.
 The design effect compares V(R) with the variance had the same n units been a simple random
 sample with replacement: n / (n - 1) * (sum_i w_i e_i^2 / W) / (n (X / W)^2), e_i = y_i - R x_i,
 summing over the units that enter the estimate (x_i != 0).
@@ -36,8 +38,9 @@ from dataclasses import dataclass
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy.special import stdtr, stdtrit  # Student's t; lighter to load than scipy.stats
 
 LONELY_PSU_RULES = ("adjust", "certainty")
 
@@ -50,13 +53,14 @@ class Design:
     strata: str | None = None
     psu: str | None = None
     lonely_psu: str = "adjust"
+    fpc: str | None = None  # PSUs in the stratum's population: variance times (1 - n_h / N_h)
 
     def __post_init__(self) -> None:
         if self.lonely_psu not in LONELY_PSU_RULES:
             raise ValueError(f"lonely_psu must be one of {LONELY_PSU_RULES}")
 
     def columns(self) -> list[str]:
-        return [c for c in (self.weight, self.strata, self.psu) if c]
+        return [c for c in (self.weight, self.strata, self.psu, self.fpc) if c]
 
 
 @dataclass(frozen=True)
@@ -121,20 +125,14 @@ def estimate_ratios(
         name: tuple(e if isinstance(e, ir.Column) else t._w * 0.0 + e for e in pair)
         for name, pair in ratios(t).items()
     }
-    # Pass 1: PSU totals per domain, plus the row-level sums needed for the design effect.
-    psu_aggs: dict[str, ir.Value] = {"_n": t.count()}
+    # Pass 1: PSU totals per domain (only Y and X, to keep the aggregation state small: there
+    # are domains x PSUs groups), then their sums and cross-products per domain and stratum.
+    psu_aggs: dict[str, ir.Value] = {}
     for name, (y, x) in named.items():
         psu_aggs[f"y__{name}"] = (t._w * y).sum()
         psu_aggs[f"x__{name}"] = (t._w * x).sum()
-        psu_aggs[f"yy__{name}"] = (t._w * y * y).sum()
-        psu_aggs[f"yx__{name}"] = (t._w * y * x).sum()
-        psu_aggs[f"xx__{name}"] = (t._w * x * x).sum()
-        psu_aggs[f"n__{name}"] = (x != 0).cast("int64").sum()
-        psu_aggs[f"w__{name}"] = ibis.ifelse(x != 0, t._w, 0.0).sum()
-    psu_aggs["_wsum"] = t._w.sum()
     totals = t.group_by([*by, "_stratum", "_psu"]).aggregate(**psu_aggs)
-    # Pass 2: per domain and stratum, sums and cross-products of the PSU totals.
-    stratum_aggs: dict[str, ir.Value] = {"_n": totals._n.sum(), "_wsum": totals._wsum.sum()}
+    stratum_aggs: dict[str, ir.Value] = {}
     for name in named:
         y, x = totals[f"y__{name}"], totals[f"x__{name}"]
         stratum_aggs |= {
@@ -143,19 +141,30 @@ def estimate_ratios(
             f"YY__{name}": (y * y).sum(),
             f"YX__{name}": (y * x).sum(),
             f"XX__{name}": (x * x).sum(),
-            f"ry__{name}": totals[f"yy__{name}"].sum(),
-            f"rxy__{name}": totals[f"yx__{name}"].sum(),
-            f"rx__{name}": totals[f"xx__{name}"].sum(),
-            f"n__{name}": totals[f"n__{name}"].sum(),
-            f"w__{name}": totals[f"w__{name}"].sum(),
         }
     strata = totals.group_by([*by, "_stratum"]).aggregate(**stratum_aggs).execute()
+    # Pass 2: unit-level sums per domain and stratum, for n, the population and the design effect.
+    unit_aggs: dict[str, ir.Value] = {"_n": t.count(), "_wsum": t._w.sum()}
+    for name, (y, x) in named.items():
+        unit_aggs |= {
+            f"ry__{name}": (t._w * y * y).sum(),
+            f"rxy__{name}": (t._w * y * x).sum(),
+            f"rx__{name}": (t._w * x * x).sum(),
+            f"n__{name}": (x != 0).cast("int64").sum(),
+            f"w__{name}": ibis.ifelse(x != 0, t._w, 0.0).sum(),
+        }
+    units = t.group_by([*by, "_stratum"]).aggregate(**unit_aggs).execute()
+    strata = strata.merge(units, on=[*by, "_stratum"], how="outer")
+    population_psus = {"_N_psu": t[design.fpc].cast("float64").max()} if design.fpc else {}
     psus_per_stratum = (
-        t.group_by("_stratum").aggregate(_n_psu=t._psu.nunique()).execute().set_index("_stratum")
+        t.group_by("_stratum")
+        .aggregate(_n_psu=t._psu.nunique(), **population_psus)
+        .execute()
+        .set_index("_stratum")
     )
     n_psu = int(psus_per_stratum["_n_psu"].sum())
     df = max(n_psu - len(psus_per_stratum), 1)
-    t_quantile = float(stats.t.ppf(0.5 + confidence / 2, df))
+    t_quantile = float(stdtrit(df, 0.5 + confidence / 2))
     strata = strata.join(psus_per_stratum, on="_stratum")
     results: dict[tuple, dict[str, Estimate]] = {}
     groups = strata.groupby(by, sort=True, dropna=False) if by else [((), strata)]
@@ -177,19 +186,21 @@ def _ratio_estimate(
         nan = float("nan")
         return Estimate(nan, nan, nan, nan, df, n, population, nan)
     R = Y / X
-    variance, lonely = 0.0, 0
-    for row in part.to_dict("records"):
-        n_h = int(row["_n_psu"])
-        sum_u = (row[f"Y__{name}"] - R * row[f"X__{name}"]) / X
-        sum_uu = (
-            row[f"YY__{name}"] - 2 * R * row[f"YX__{name}"] + R**2 * row[f"XX__{name}"]
-        ) / X**2
-        if n_h > 1:
-            variance += n_h / (n_h - 1) * (sum_uu - sum_u**2 / n_h)
-        else:
-            lonely += 1
-            if lonely_rule == "adjust":
-                variance += sum_uu  # centred on the grand mean of u, which is 0 for a ratio
+    n_h = part["_n_psu"].to_numpy(dtype=float)
+    sum_u = (part[f"Y__{name}"].to_numpy() - R * part[f"X__{name}"].to_numpy()) / X
+    sum_uu = (
+        part[f"YY__{name}"].to_numpy()
+        - 2 * R * part[f"YX__{name}"].to_numpy()
+        + R**2 * part[f"XX__{name}"].to_numpy()
+    ) / X**2
+    several = n_h > 1
+    # Finite-population correction per stratum, 1 - n_h / N_h, where N_h is known.
+    fpc = 1 - n_h / part["_N_psu"].to_numpy(dtype=float) if "_N_psu" in part else np.ones_like(n_h)
+    within = sum_uu[several] - sum_u[several] ** 2 / n_h[several]
+    variance = float((fpc[several] * n_h[several] / (n_h[several] - 1) * within).sum())
+    lonely = int((~several).sum())
+    if lonely_rule == "adjust":
+        variance += float(sum_uu[~several].sum())  # centred on the grand mean of u: 0 for a ratio
     variance = max(variance, 0.0)
     se = math.sqrt(variance)
     srs = _srs_variance(part, name, R, X, n)
@@ -262,7 +273,7 @@ def domain_differences(
     psus = t.group_by(["_stratum", "_psu"]).aggregate(_n=t.count()).execute()[["_stratum", "_psu"]]
     n_psu = psus.groupby("_stratum").size()
     df = max(len(psus) - len(n_psu), 1)
-    t_quantile = float(stats.t.ppf(0.5 + confidence / 2, df))
+    t_quantile = float(stdtrit(df, 0.5 + confidence / 2))
     totals["_key"] = list(zip(*(totals[c] for c in by), strict=True)) if by else [()] * len(totals)
 
     def linearised(key: tuple) -> tuple[float, pd.Series]:
@@ -288,7 +299,7 @@ def domain_differences(
                 variance += float((values**2).sum())
         se = math.sqrt(variance)
         estimate = r_a - r_b
-        p = float(2 * stats.t.sf(abs(estimate / se), df)) if se > 0 else float("nan")
+        p = float(2 * stdtr(df, -abs(estimate / se))) if se > 0 else float("nan")
         results.append(
             Difference(
                 tuple(a),

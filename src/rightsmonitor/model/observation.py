@@ -17,6 +17,9 @@ from rightsmonitor.model.vocab import Flag
 SOURCE_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,63}$"
 _DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 MIN_YEAR, MAX_YEAR = 1800, 2100
+# Dimensions whose values are a fixed vocabulary (case-insensitive on input, stored lower-case),
+# so that 'Female' and 'female' are one series and gap analysis finds its reference group.
+CONTROLLED_VALUES = {"sex": {"female", "male"}, "location": {"urban", "rural"}}
 
 
 def disaggregation_key(parts: Mapping[str, str] | None) -> str:
@@ -31,6 +34,11 @@ def disaggregation_key(parts: Mapping[str, str] | None) -> str:
         text = str(value).strip()
         if not _DIMENSION_NAME.match(name):
             raise ValueError(f"disaggregation name '{name}' must be lower-case letters/digits/_")
+        if name in CONTROLLED_VALUES:
+            text = text.lower()
+            if text not in CONTROLLED_VALUES[name]:
+                allowed = ", ".join(sorted(CONTROLLED_VALUES[name]))
+                raise ValueError(f"{name} '{value}' is not one of {allowed}")
         if not text or any(c in text for c in ";="):
             raise ValueError(f"disaggregation value '{text}' for '{name}' is empty or has ';'/'='")
         items.append(f"{name}={text}")

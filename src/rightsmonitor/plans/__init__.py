@@ -75,7 +75,10 @@ def _locate(lines: dict, path: tuple) -> int | None:
 def load_plan(path: str | Path) -> Plan:
     path = resolve_plan(path)
     label = str(path)
-    text = path.read_text("utf-8")
+    try:
+        text = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput([Problem(label, f"is not UTF-8 text: {exc}")]) from exc
     try:
         node = yaml.compose(text)
         document = yaml.safe_load(text)

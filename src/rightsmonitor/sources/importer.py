@@ -174,7 +174,9 @@ def import_file(
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
-    digest = sha256_of(path)
+    # The same bytes read with other options (--indicator, --source, --format) are another import.
+    options = "|".join(str(o or "") for o in (format, source, indicator))
+    digest = sha256_of(path) if not options.strip("|") else f"{sha256_of(path)}:{options}"
     previous = store.find_import(digest)
     if previous is not None:
         return ImportResult(str(path), previous.format, 0, 0, already_imported=True)
@@ -184,6 +186,8 @@ def import_file(
         )
     fmt = FORMATS[format] if format else detect_format(path)
     batch = fmt.parse(path, ImportOptions(source=source, indicator=indicator))
+    if batch.frame.empty and not (batch.sources or batch.indicators):
+        raise InvalidInput([Problem(str(path), "has no data rows; nothing to import")])
     record = ImportRecord(
         id=digest[:16],
         path=str(path),

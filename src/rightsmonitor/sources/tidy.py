@@ -22,6 +22,7 @@ ci_low, ci_high no        confidence interval bounds (both or neither)
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -57,7 +58,13 @@ def read_table(path: Path, *, header_row: int = 1) -> pd.DataFrame:
             encoding="utf-8-sig",
             skiprows=header_row - 1,
         )
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, OSError) as exc:
+    except (
+        pd.errors.ParserError,
+        UnicodeDecodeError,
+        ValueError,
+        OSError,
+        zipfile.BadZipFile,
+    ) as exc:
         raise InvalidInput(
             [Problem(str(path), f"cannot be read as {path.suffix or 'CSV'}: {exc}")]
         ) from exc
@@ -68,7 +75,7 @@ def header_columns(path: Path) -> list[str]:
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         try:
             return [str(c) for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns]
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, zipfile.BadZipFile) as exc:
             raise InvalidInput([Problem(str(path), f"cannot be read as Excel: {exc}")]) from exc
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:

@@ -244,18 +244,7 @@ class DuckDBStore(Store):
         finally:
             self.con.unregister("incoming_rows")
         unchanged = len(incoming) - int(added)
-        self.con.execute(
-            "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                record.id,
-                record.path,
-                record.sha256,
-                record.format,
-                record.imported_at,
-                int(added),
-                unchanged,
-            ],
-        )
+        self._record_import(record, int(added), unchanged)
         return WriteSummary(added=int(added), unchanged=unchanged)
 
     def observations(
@@ -313,19 +302,22 @@ class DuckDBStore(Store):
                     record.id,
                 ],
             )
-            self.con.execute(
-                "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    record.id,
-                    record.path,
-                    record.sha256,
-                    record.format,
-                    record.imported_at,
-                    len(frame),
-                    0,
-                ],
-            )
+            self._record_import(record, len(frame), 0)
         return WriteSummary(added=len(frame), unchanged=0)
+
+    def _record_import(self, record: ImportRecord, added: int, unchanged: int) -> None:
+        self.con.execute(
+            "INSERT OR REPLACE INTO imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                record.id,
+                record.path,
+                record.sha256,
+                record.format,
+                record.imported_at,
+                added,
+                unchanged,
+            ],
+        )
 
     def surveys(self) -> list[dict]:
         cursor = self.con.execute(
