@@ -176,6 +176,44 @@ def whr(data: Path) -> list[Batch]:
     ]
 
 
+def treaty_status(data: Path, out: Path) -> None:
+    """UN Treaty Collection status (as compiled by world-politics-datalab, 2022-08-25)."""
+    import pycountry
+
+    raw = pd.read_csv(
+        data / "treaties/un_core_treaties_status_long.csv", keep_default_na=False, dtype=str
+    )  # Namibia's iso2 is the text "NA"
+    codes = {c.alpha_2: c.alpha_3 for c in pycountry.countries}
+    # Two errors in the compiled file: East Timor under its old code TP, and one South Sudan row
+    # whose code was cut to "S"; both are fixed by the member name, which is unambiguous.
+    raw.loc[raw["iso2"] == "TP", "iso2"] = "TL"
+    raw.loc[(raw["iso2"] == "S") & (raw["member"] == "South Sudan"), "iso2"] = "SS"
+    # The OP-CRC-IC list has Montserrat (not a UN member) where Gabon's row should be; the row is
+    # dropped and Gabon's status under that protocol stays unknown (SOURCES.md says so).
+    raw = raw[raw["iso2"] != "MS"]
+    unknown = sorted(set(raw["iso2"]) - set(codes))
+    if unknown:
+        sys.exit(f"treaties: unknown ISO2 codes {unknown}")
+    status = raw["status"].map(
+        {"state party": "party", "signatory state": "signatory", "no action": "none"}
+    )
+    if status.isna().any():
+        sys.exit(f"treaties: unknown status {sorted(set(raw['status'][status.isna()]))}")
+    frame = pd.DataFrame(
+        {
+            "treaty": raw["treaty"],
+            "area": raw["iso2"].map(codes),
+            "status": status,
+            "year": pd.to_numeric(raw["year ratification or accession"], errors="coerce").astype(
+                "Int16"
+            ),
+            "note": raw["note"],
+        }
+    )
+    frame.to_parquet(out / "obligations" / "treaty-status.parquet", index=False, compression="zstd")
+    print(f"treaty status: {len(frame):,} state-treaty rows")
+
+
 def batches(data: Path) -> list[Batch]:
     found = [
         parse_undp(
@@ -215,6 +253,7 @@ def main(data: Path) -> None:
             sys.exit("\n".join(map(str, problems[:20])))
         frames.append(frame[STORED])
     out = bundled_dir()
+    treaty_status(data, out)
     combined = pd.concat(frames, ignore_index=True)
     for source, frame in combined.groupby("source"):
         frame = frame.sort_values(["indicator", "area", "disaggregation", "year"])

@@ -973,6 +973,91 @@ def survey_estimate_command(
     console.print(f"Estimates from fewer than {limit} respondents are suppressed.")
 
 
+obligations_app = typer.Typer(
+    help="Treaty obligations: ratification status and the reporting calendar.",
+    invoke_without_command=True,
+)
+app.add_typer(obligations_app, name="obligations")
+
+
+@obligations_app.callback()
+@handle_errors
+def obligations_command(
+    ctx: typer.Context,
+    country: Annotated[str | None, typer.Option(help="ISO3 country.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date to judge due and overdue (YYYY-MM-DD).")
+    ] = None,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Every core treaty: ratified or not, and each report submitted, due soon or overdue."""
+    import datetime as dt
+
+    from rightsmonitor.assess.obligations import obligations_for, overdue_text
+    from rightsmonitor.model import area_name, lookup_area
+    from rightsmonitor.store import open_store
+
+    if ctx.invoked_subcommand is not None:
+        return
+    if country is None:
+        raise typer.BadParameter("--country is required (or use a subcommand: import)")
+    area = country.upper()
+    if lookup_area(area) is None:
+        raise typer.BadParameter(f"'{country}' is not an ISO 3166-1 alpha-3 code")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else dt.date.today()
+    except ValueError:
+        raise typer.BadParameter(f"--as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
+    with open_store(db) as store:
+        rows = obligations_for(store, area, as_of=day)
+    if json_output:
+        out = {"area": area, "as_of": day.isoformat(), "treaties": [o.to_record() for o in rows]}
+        console.print_json(json.dumps(out, default=str))
+        return
+    table = Table(
+        "treaty",
+        "status",
+        "year",
+        "reports",
+        "next report due",
+        "state",
+        title=f"{area_name(area)} ({area}): treaty obligations as of {day}",
+        title_justify="left",
+    )
+    for o in rows:
+        state = overdue_text(o.overdue_days) if o.state == "overdue" else o.state
+        colour = {"overdue": "red", "due within 12 months": "yellow"}.get(o.state, "")
+        table.add_row(
+            o.treaty.code,
+            o.status,
+            str(o.year or ""),
+            str(len(o.reports)),
+            f"{o.next_due}" + (f" ({o.next_due_basis})" if o.next_due_basis else "")
+            if o.next_due
+            else "",
+            f"[{colour}]{state}[/]" if colour else state,
+        )
+    console.print(table)
+
+
+@obligations_app.command("import")
+@handle_errors
+def obligations_import_command(
+    path: Annotated[
+        Path, typer.Argument(help="Report history: CSV or Excel (docs/obligations.md).")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Import a state's report submissions and reviews; one transaction."""
+    from rightsmonitor.sources.obligations import import_reports
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        rows = import_reports(store, path)
+    console.print(f"{path}: {rows} report(s) stored" if rows else f"{path}: already imported")
+
+
 @app.command("gaps")
 @handle_errors
 def gaps_command(

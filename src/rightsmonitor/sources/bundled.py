@@ -42,6 +42,9 @@ def load_bundled(
     store.upsert_sources(bundled_sources())
     store.upsert_indicators(bundled_indicators())
     store.upsert_areas(bundled_aggregates())
+    from rightsmonitor.sources.obligations import bundled_treaty_status
+
+    store.write_treaty_status(bundled_treaty_status())
     results = []
     for path in bundled_files():
         digest = sha256_of(path)

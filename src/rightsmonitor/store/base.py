@@ -119,6 +119,21 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def survey_table(self, survey_id: str) -> ibis.Table: ...
 
+    # treaty obligations ------------------------------------------------------------------------
+    @abc.abstractmethod
+    def write_treaty_status(self, frame: pd.DataFrame) -> None:
+        """Replace the status rows of the (treaty, area) pairs in ``frame``."""
+
+    @abc.abstractmethod
+    def write_treaty_reports(self, frame: pd.DataFrame, record: ImportRecord) -> None:
+        """Add or replace report rows (key: treaty, area, report), in one transaction."""
+
+    @abc.abstractmethod
+    def treaty_status(self, area: str) -> pd.DataFrame: ...
+
+    @abc.abstractmethod
+    def treaty_reports(self, area: str) -> pd.DataFrame: ...
+
     @abc.abstractmethod
     def observation_counts(self) -> dict[str, int]:
         """Observations per indicator code."""

@@ -335,6 +335,51 @@ class DuckDBStore(Store):
             raise NotFound(f"no survey '{survey_id}' in the store; see `rights survey list`")
         return ibis.duckdb.from_connection(self.con).table(row[0])
 
+    def write_treaty_status(self, frame: pd.DataFrame) -> None:
+        columns = ["treaty", "area", "status", "year", "note", "source"]
+        with self._transaction():
+            self.con.register("incoming_status", frame[columns])
+            try:
+                self.con.execute(
+                    "INSERT OR REPLACE INTO treaty_status SELECT * FROM incoming_status"
+                )
+            finally:
+                self.con.unregister("incoming_status")
+
+    def write_treaty_reports(self, frame: pd.DataFrame, record: ImportRecord) -> None:
+        rows = frame.assign(import_id=record.id)[
+            [
+                "treaty",
+                "area",
+                "report",
+                "due",
+                "submitted",
+                "reviewed",
+                "next_due",
+                "symbol",
+                "import_id",
+            ]
+        ]
+        with self._transaction():
+            self.con.register("incoming_reports", rows)
+            try:
+                self.con.execute(
+                    "INSERT OR REPLACE INTO treaty_reports SELECT * FROM incoming_reports"
+                )
+            finally:
+                self.con.unregister("incoming_reports")
+            self._record_import(record, len(rows), 0)
+
+    def treaty_status(self, area: str) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT * FROM treaty_status WHERE area = ? ORDER BY treaty", [area]
+        ).df()
+
+    def treaty_reports(self, area: str) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT * FROM treaty_reports WHERE area = ? ORDER BY treaty, due, submitted", [area]
+        ).df()
+
     def observation_counts(self) -> dict[str, int]:
         rows = self.con.execute(
             "SELECT indicator, count(*) FROM observations GROUP BY indicator"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -72,6 +72,29 @@ TABLES = {
             respondents INTEGER NOT NULL,
             import_id VARCHAR NOT NULL
         )""",
+    "treaty_status": """
+        CREATE TABLE treaty_status (
+            treaty VARCHAR NOT NULL,
+            area VARCHAR NOT NULL,
+            status VARCHAR NOT NULL,
+            year INTEGER,
+            note VARCHAR NOT NULL DEFAULT '',
+            source VARCHAR NOT NULL,
+            PRIMARY KEY (treaty, area)
+        )""",
+    "treaty_reports": """
+        CREATE TABLE treaty_reports (
+            treaty VARCHAR NOT NULL,
+            area VARCHAR NOT NULL,
+            report VARCHAR NOT NULL,
+            due DATE,
+            submitted DATE,
+            reviewed DATE,
+            next_due DATE,
+            symbol VARCHAR NOT NULL DEFAULT '',
+            import_id VARCHAR NOT NULL,
+            PRIMARY KEY (treaty, area, report)
+        )""",
     "observations": """
         CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
@@ -93,4 +116,5 @@ TABLES = {
 # Migrations from version N to N + 1, applied in order inside one transaction.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (TABLES["surveys"],),  # 2: perception-survey microdata (issue #4)
+    2: (TABLES["treaty_status"], TABLES["treaty_reports"]),  # 3: treaty obligations (issue #5)
 }

@@ -1,0 +1,134 @@
+"""Treaty catalogue, bundled ratification status, and imported report histories.
+
+Report histories are a documented CSV/Excel layout, one row per report:
+``treaty, area, report, due, submitted, reviewed, next_due, symbol`` (dates as YYYY-MM-DD; only
+``treaty``, ``area`` and ``report`` are required). Every problem is reported by row and column
+before anything is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.model import lookup_area
+from rightsmonitor.model.obligations import Treaty
+from rightsmonitor.sources.importer import sha256_of
+from rightsmonitor.sources.tidy import read_table
+from rightsmonitor.store import ImportRecord, Store
+
+STATUS_SOURCE = "un-treaty-collection-2022"
+REPORT_COLUMNS = ("treaty", "area", "report", "due", "submitted", "reviewed", "next_due", "symbol")
+DATES = ("due", "submitted", "reviewed", "next_due")
+
+
+def bundled_treaties() -> dict[str, Treaty]:
+    text = resources.files("rightsmonitor.sources").joinpath("catalog", "treaties.yaml").read_text()
+    return {t["code"]: Treaty.model_validate(t) for t in yaml.safe_load(text)}
+
+
+def bundled_treaty_status() -> pd.DataFrame:
+    path = resources.files("rightsmonitor.sources").joinpath(
+        "bundled", "obligations", "treaty-status.parquet"
+    )
+    frame = pd.read_parquet(str(path))
+    frame["source"] = STATUS_SOURCE
+    return frame
+
+
+def import_reports(store: Store, path: str | Path) -> int:
+    """Validate a report-history file and store it in one transaction (or nothing)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput([Problem(str(path), "no such file")])
+    raw = read_table(path)
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    label = str(path)
+    problems = [
+        Problem(label, f"missing required column '{c}'", column=c)
+        for c in ("treaty", "area", "report")
+        if c not in raw.columns
+    ]
+    problems += [
+        Problem(label, f"unexpected column '{c}'; allowed: {', '.join(REPORT_COLUMNS)}", column=c)
+        for c in raw.columns
+        if c not in REPORT_COLUMNS
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    if raw.empty:
+        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    treaties = bundled_treaties()
+    frame = pd.DataFrame({c: raw.get(c) for c in REPORT_COLUMNS})
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        treaty = str(row["treaty"]).strip().upper()
+        if treaty not in treaties:
+            problems.append(
+                Problem(
+                    label,
+                    f"unknown treaty '{row['treaty']}'; known: {', '.join(treaties)}",
+                    row=line,
+                    column="treaty",
+                )
+            )
+        elif not treaties[treaty].reporting:
+            problems.append(
+                Problem(label, f"{treaty} has no state reporting", row=line, column="treaty")
+            )
+        area = str(row["area"]).strip().upper()
+        if lookup_area(area) is None:
+            problems.append(
+                Problem(
+                    label, f"unknown area '{row['area']}'; expected ISO3", row=line, column="area"
+                )
+            )
+        if not str(row["report"] or "").strip() or pd.isna(row["report"]):
+            problems.append(Problem(label, "report label is empty", row=line, column="report"))
+        for column in DATES:
+            value = row[column]
+            if value is None or pd.isna(value) or str(value).strip() == "":
+                continue
+            try:
+                dt.date.fromisoformat(str(value).strip()[:10])
+            except ValueError:
+                problems.append(
+                    Problem(label, f"'{value}' is not a date (YYYY-MM-DD)", row=line, column=column)
+                )
+    duplicated = frame.assign(
+        treaty=frame["treaty"].astype(str).str.upper(), area=frame["area"].astype(str).str.upper()
+    ).duplicated(["treaty", "area", "report"], keep="first")
+    for index in frame.index[duplicated]:
+        problems.append(
+            Problem(
+                label,
+                "this treaty, area and report appear twice",
+                row=int(index) + 2,
+                column="report",
+            )
+        )
+    if problems:
+        raise InvalidInput(problems)
+    frame["treaty"] = frame["treaty"].astype(str).str.strip().str.upper()
+    frame["area"] = frame["area"].astype(str).str.strip().str.upper()
+    frame["report"] = frame["report"].astype(str).str.strip()
+    frame["symbol"] = frame["symbol"].fillna("").astype(str)
+    for column in DATES:
+        frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
+    digest = sha256_of(path)
+    if store.find_import(digest) is not None:
+        return 0
+    record = ImportRecord(
+        id=digest[:16],
+        path=label,
+        sha256=digest,
+        format="treaty-reports",
+        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    store.write_treaty_reports(frame, record)
+    return len(frame)
