@@ -1058,6 +1058,60 @@ def obligations_import_command(
     console.print(f"{path}: {rows} report(s) stored" if rows else f"{path}: already imported")
 
 
+recommendations_app = typer.Typer(help="UPR and treaty-body recommendations and their follow-up.")
+app.add_typer(recommendations_app, name="recommendations")
+
+
+@recommendations_app.command("import")
+@handle_errors
+def recommendations_import_command(
+    path: Annotated[Path, typer.Argument(help="A UPR Info export (CSV).")],
+    format: Annotated[str, typer.Option(help="File layout.")] = "upr-info",
+    db: DbOption = None,
+) -> None:
+    """Import recommendations; every row is kept, in one transaction."""
+    from rightsmonitor.sources.recommendations import import_recommendations
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        result = import_recommendations(store, path, format=format)
+    if result.added or result.unchanged:
+        console.print(f"{path}: {result.added:,} added, {result.unchanged:,} already stored")
+    else:
+        console.print(f"{path}: already imported (same bytes); nothing changed")
+
+
+@recommendations_app.command("summary")
+@handle_errors
+def recommendations_summary_command(
+    country: Annotated[str, typer.Option(help="ISO3 of the state under review.")],
+    cycle: Annotated[int | None, typer.Option(help="Only this UPR cycle.")] = None,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
+) -> None:
+    """Counts by response, status, theme, agency and recommending state."""
+    from rightsmonitor.sources.recommendations import summary
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        frame = store.recommendations(recipient=country.upper())
+    if cycle is not None:
+        frame = frame[frame["cycle"] == cycle]
+    result = {"country": country.upper(), "cycle": cycle, **summary(frame)}
+    if json_output:
+        console.print_json(json.dumps(result))
+        return
+    console.print(
+        f"{result['total']:,} recommendations to {country.upper()}"
+        + (f" in cycle {cycle}" if cycle else "")
+    )
+    for key in ("by_response", "by_cycle", "by_theme", "by_recommending_state"):
+        table = Table(key.removeprefix("by_").replace("_", " "), "count", title_justify="left")
+        for name, count in list(result[key].items())[:15]:
+            table.add_row(name, f"{count:,}")
+        console.print(table)
+
+
 @app.command("gaps")
 @handle_errors
 def gaps_command(

@@ -134,6 +134,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def treaty_reports(self, area: str) -> pd.DataFrame: ...
 
+    # recommendations ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    def write_recommendations(self, frame: pd.DataFrame, record: ImportRecord) -> WriteSummary:
+        """Add recommendations (new ids only), in one transaction."""
+
+    @abc.abstractmethod
+    def recommendations(self, *, recipient: str | None = None) -> pd.DataFrame: ...
+
     @abc.abstractmethod
     def observation_counts(self) -> dict[str, int]:
         """Observations per indicator code."""

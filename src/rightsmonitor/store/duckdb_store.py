@@ -380,6 +380,30 @@ class DuckDBStore(Store):
             "SELECT * FROM treaty_reports WHERE area = ? ORDER BY treaty, due, submitted", [area]
         ).df()
 
+    def write_recommendations(self, frame: pd.DataFrame, record: ImportRecord) -> WriteSummary:
+        columns = [
+            "id", "mechanism", "symbol", "recipient", "recommending", "session", "cycle", "date",
+            "text", "response", "action_category", "themes", "sdg_targets", "agencies",
+        ]  # fmt: skip
+        rows = frame[columns].assign(import_id=record.id)
+        with self._transaction():
+            self.con.register("incoming_recommendations", rows)
+            try:
+                added = self.con.execute(
+                    """INSERT INTO recommendations SELECT * FROM incoming_recommendations n
+                       WHERE NOT EXISTS (SELECT 1 FROM recommendations r WHERE r.id = n.id)"""
+                ).fetchone()[0]
+            finally:
+                self.con.unregister("incoming_recommendations")
+            self._record_import(record, int(added), len(rows) - int(added))
+        return WriteSummary(added=int(added), unchanged=len(rows) - int(added))
+
+    def recommendations(self, *, recipient: str | None = None) -> pd.DataFrame:
+        where, params = ("WHERE recipient = ?", [recipient]) if recipient else ("", [])
+        return self.con.execute(
+            f"SELECT * FROM recommendations {where} ORDER BY session, id", params
+        ).df()
+
     def observation_counts(self) -> dict[str, int]:
         rows = self.con.execute(
             "SELECT indicator, count(*) FROM observations GROUP BY indicator"

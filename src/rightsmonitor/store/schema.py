@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -95,6 +95,24 @@ TABLES = {
             import_id VARCHAR NOT NULL,
             PRIMARY KEY (treaty, area, report)
         )""",
+    "recommendations": """
+        CREATE TABLE recommendations (
+            id VARCHAR PRIMARY KEY,
+            mechanism VARCHAR NOT NULL,
+            symbol VARCHAR NOT NULL DEFAULT '',
+            recipient VARCHAR NOT NULL,
+            recommending VARCHAR NOT NULL DEFAULT '',
+            session INTEGER,
+            cycle INTEGER,
+            date DATE,
+            text VARCHAR NOT NULL,
+            response VARCHAR NOT NULL DEFAULT '',
+            action_category INTEGER,
+            themes VARCHAR NOT NULL DEFAULT '',
+            sdg_targets VARCHAR NOT NULL DEFAULT '',
+            agencies VARCHAR NOT NULL DEFAULT '',
+            import_id VARCHAR NOT NULL
+        )""",
     "observations": """
         CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
@@ -117,4 +135,5 @@ TABLES = {
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (TABLES["surveys"],),  # 2: perception-survey microdata (issue #4)
     2: (TABLES["treaty_status"], TABLES["treaty_reports"]),  # 3: treaty obligations (issue #5)
+    3: (TABLES["recommendations"],),  # 4: UPR and treaty-body recommendations (issue #5)
 }

@@ -1,0 +1,180 @@
+"""Import recommendations: the UPR Info export (UPR sessions 1-20 and later).
+
+UPR Info columns: ``To`` (state under review), ``To-Rgrp``, ``To-Org``, ``Text``, ``From``
+(recommending state), ``From-Rgrp``, ``From-Org``, ``Response`` (Accepted / Noted), ``Action``
+(UPR Info action category 1-5), ``Issue`` (comma-separated themes), ``Session``, ``Cycle``.
+State names map to ISO3 by exact pycountry lookup plus UPR Info's own spellings listed below;
+an unmatched name is an error naming the row, never a guess. Every row becomes one
+recommendation: identical rows keep distinct ids (``upr-s<session>-<hash>-<n>``), so nothing is
+lost. "Accepted" is stored as the response ``supported`` (the UN wording since cycle 2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.sources.importer import sha256_of
+from rightsmonitor.store import ImportRecord, Store, WriteSummary
+
+UPR_INFO_COLUMNS = ("To", "Text", "From", "Response", "Action", "Issue", "Session", "Cycle")
+UPR_INFO_NAMES = {
+    "Antigua & Barbuda": "ATG",
+    "Bosnia & Herzegovina": "BIH",
+    "Cape Verde": "CPV",
+    "Cote d'Ivoire": "CIV",
+    "DPR Korea": "PRK",
+    "Democratic Republic of Congo": "COD",
+    "Guinea Bissau": "GNB",
+    "Holy See": "VAT",
+    "Macedonia FYR": "MKD",
+    "Micronesia": "FSM",
+    "Palestine": "PSE",
+    "Republic of Congo": "COG",
+    "Republic of Korea": "KOR",
+    "Sao Tome & Principe": "STP",
+    "St Kitts & Nevis": "KNA",
+    "St Lucia": "LCA",
+    "St Vincent & the Grenadines": "VCT",
+    "Swaziland": "SWZ",
+    "Trinidad & Tobago": "TTO",
+    "Turkey": "TUR",
+}
+UNKNOWN_STATE = "&#40;Unknown&#41;"  # UPR Info's HTML-escaped "(Unknown)"
+RESPONSES = {"accepted": "supported", "supported": "supported", "noted": "noted"}
+
+
+def state_code(name: str) -> str | None:
+    name = name.strip()
+    if name in UPR_INFO_NAMES:
+        return UPR_INFO_NAMES[name]
+    try:
+        return pycountry.countries.lookup(name).alpha_3
+    except LookupError:
+        return None
+
+
+def parse_upr_info(path: Path) -> pd.DataFrame:
+    label = str(path)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InvalidInput([Problem(label, f"cannot be read as UTF-8 CSV: {exc}")]) from exc
+    missing = [c for c in UPR_INFO_COLUMNS if c not in raw.columns]
+    if missing:
+        raise InvalidInput(
+            [Problem(label, f"not a UPR Info export: missing column(s) {', '.join(missing)}")]
+        )
+    if raw.empty:
+        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    problems: list[Problem] = []
+    names = {n: state_code(n) for n in set(raw["To"])}
+    recommending_names = {
+        n.strip(): state_code(n) for v in raw["From"] for n in v.split(",") if n.strip()
+    }
+    for column, mapping in (("To", names), ("From", recommending_names)):
+        for name, code in mapping.items():
+            if code is None and name != UNKNOWN_STATE:
+                row = int(raw.index[raw[column].str.contains(name, regex=False)][0]) + 2
+                problems.append(
+                    Problem(
+                        label, f"state '{name}' matches no ISO 3166 country", row=row, column=column
+                    )
+                )
+    response = raw["Response"].str.strip().str.lower().map(RESPONSES)
+    for index in raw.index[response.isna()][:50]:
+        problems.append(
+            Problem(
+                label,
+                f"response '{raw.at[index, 'Response']}' is not Accepted/Supported/Noted",
+                row=int(index) + 2,
+                column="Response",
+            )
+        )
+    session = pd.to_numeric(raw["Session"], errors="coerce")
+    for index in raw.index[session.isna()][:50]:
+        problems.append(
+            Problem(label, "session is not a number", row=int(index) + 2, column="Session")
+        )
+    if problems:
+        raise InvalidInput(problems)
+    recipient = raw["To"].map(names)
+    recommending = raw["From"].map(
+        lambda v: ", ".join(
+            recommending_names[n.strip()] or "unknown" for n in v.split(",") if n.strip()
+        )
+    )
+    digest = (raw["To"] + "|" + raw["From"] + "|" + raw["Session"] + "|" + raw["Text"]).map(
+        lambda s: hashlib.sha1(s.encode()).hexdigest()[:12]
+    )
+    base = "upr-s" + session.astype(int).astype(str) + "-" + digest
+    occurrence = base.groupby(base).cumcount() + 1
+    return pd.DataFrame(
+        {
+            "id": base + "-" + occurrence.astype(str),
+            "mechanism": "UPR",
+            "symbol": "",
+            "recipient": recipient,
+            "recommending": recommending,
+            "session": session.astype(int),
+            "cycle": pd.to_numeric(raw["Cycle"], errors="coerce").astype("Int64"),
+            "date": pd.NaT,
+            "text": raw["Text"].str.strip(),
+            "response": response,
+            "action_category": pd.to_numeric(raw["Action"], errors="coerce").astype("Int64"),
+            "themes": raw["Issue"].map(
+                lambda v: "; ".join(t.strip() for t in v.split(",") if t.strip())
+            ),
+            "sdg_targets": "",
+            "agencies": "",
+        }
+    )
+
+
+def import_recommendations(
+    store: Store, path: str | Path, *, format: str = "upr-info"
+) -> WriteSummary:
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput([Problem(str(path), "no such file")])
+    if format != "upr-info":
+        raise InvalidInput([Problem(str(path), f"unknown format '{format}'; supported: upr-info")])
+    digest = sha256_of(path)
+    if store.find_import(digest) is not None:
+        return WriteSummary(added=0, unchanged=0)
+    frame = parse_upr_info(path)
+    record = ImportRecord(
+        id=digest[:16],
+        path=str(path),
+        sha256=digest,
+        format=format,
+        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    return store.write_recommendations(frame, record)
+
+
+def summary(frame: pd.DataFrame) -> dict:
+    """Counts by response, cycle, theme, recommending state, action category and agency."""
+    themes = frame["themes"].str.split("; ").explode()
+    themes = themes[themes.fillna("") != ""]
+    recommending = frame["recommending"].str.split(", ").explode()
+
+    def counts(series: pd.Series) -> dict:
+        return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
+
+    agencies = frame["agencies"].str.split("; ").explode()
+    return {
+        "total": len(frame),
+        "by_response": counts(frame["response"]),
+        "by_cycle": counts(frame["cycle"].dropna().astype(int)),
+        "by_theme": dict(sorted(counts(themes).items(), key=lambda kv: -kv[1])),
+        "by_recommending_state": dict(sorted(counts(recommending).items(), key=lambda kv: -kv[1])),
+        "by_action_category": counts(frame["action_category"].dropna().astype(int)),
+        "by_agency": counts(agencies[agencies.fillna("") != ""]),
+        "by_status": {"no status recorded": len(frame)},
+    }

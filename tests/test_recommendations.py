@@ -1,0 +1,102 @@
+"""Recommendations: the whole UPR Info file without losing a row; bad files refused whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from conftest import table_dump
+from rightsmonitor.cli import app
+from rightsmonitor.errors import InvalidInput
+from rightsmonitor.sources.recommendations import import_recommendations
+from rightsmonitor.store import DuckDBStore
+
+UPR = (
+    Path(__file__).resolve().parents[2]
+    / "shared/data/upr/upr_info_recommendations_sessions01-20.csv"
+)
+SMALL = """\
+To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session,Cycle
+China,Asia,,Ratify the ICCPR.,Austria,WEOG,EU,Noted,5,International instruments,4,1
+China,Asia,,Ratify the ICCPR.,Austria,WEOG,EU,Noted,5,International instruments,4,1
+China,Asia,,Continue poverty reduction.,Republic of Congo,African,,Accepted,3,\
+"Poverty,Right to food",17,2
+Cote d'Ivoire,African,,Abolish the death penalty.,&#40;Unknown&#41;,,,Accepted,4,Death penalty,6,1
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "upr.csv"
+    path.write_text(text)
+    return path
+
+
+def test_small_file_keeps_every_row_and_maps_names(store: DuckDBStore, tmp_path: Path) -> None:
+    result = import_recommendations(store, write(tmp_path, SMALL))
+    assert result.added == 4  # the repeated row is kept
+    frame = store.recommendations()
+    assert set(frame["recipient"]) == {"CHN", "CIV"}
+    congo = frame[frame["text"] == "Continue poverty reduction."].iloc[0]
+    assert (congo["recommending"], congo["response"], congo["themes"]) == (
+        "COG",
+        "supported",
+        "Poverty; Right to food",
+    )
+    assert frame[frame["recipient"] == "CIV"]["recommending"].item() == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (lambda t: t.replace("Austria,WEOG", "Ruritania,WEOG", 1), "state 'Ruritania' matches no"),
+        (lambda t: t.replace("Noted,5", "Maybe,5", 1), "response 'Maybe'"),
+        (lambda t: t.replace(",Session,", ",Sess,"), "missing column(s) Session"),
+    ],
+)
+def test_bad_upr_files_are_refused_whole(
+    store: DuckDBStore, tmp_path: Path, change, fragment: str
+) -> None:
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match=fragment.replace("(", r"\(").replace(")", r"\)")):
+        import_recommendations(store, write(tmp_path, change(SMALL)))
+    assert table_dump(store) == before
+
+
+@pytest.mark.skipif(not UPR.is_file(), reason="../shared UPR Info file not present")
+def test_whole_upr_info_file_counts_per_session_and_response(tmp_path: Path) -> None:
+    db = tmp_path / "s.duckdb"
+    runner = CliRunner()
+    result = runner.invoke(app, ["recommendations", "import", str(UPR), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    raw = pd.read_csv(UPR, dtype=str, keep_default_na=False)
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        stored = store.recommendations()
+    assert len(stored) == len(raw) == 41_066
+    assert stored["session"].value_counts().sort_index().tolist() == (
+        raw["Session"].astype(int).value_counts().sort_index().tolist()
+    )
+    assert stored["response"].value_counts().to_dict() == {"supported": 30_472, "noted": 10_594}
+    summary = runner.invoke(
+        app,
+        [
+            "recommendations",
+            "summary",
+            "--country",
+            "CHN",
+            "--cycle",
+            "2",
+            "--json",
+            "--db",
+            str(db),
+        ],
+    )
+    out = json.loads(summary.output)
+    china = raw[(raw["To"] == "China") & (raw["Cycle"] == "2")]
+    assert out["total"] == len(china)
+    assert out["by_response"]["noted"] == (china["Response"] == "Noted").sum()
