@@ -100,3 +100,65 @@ def test_whole_upr_info_file_counts_per_session_and_response(tmp_path: Path) -> 
     china = raw[(raw["To"] == "China") & (raw["Cycle"] == "2")]
     assert out["total"] == len(china)
     assert out["by_response"]["noted"] == (china["Response"] == "Noted").sum()
+
+
+def test_status_updates_are_dated_attributed_and_validated(
+    store: DuckDBStore, tmp_path: Path
+) -> None:
+    from rightsmonitor.sources.recommendations import import_updates, summary
+
+    import_recommendations(store, write(tmp_path, SMALL))
+    ids = store.recommendations(recipient="CHN")["id"].tolist()
+    updates = tmp_path / "updates.csv"
+    updates.write_text(
+        "recommendation,date,status,author,note,agencies\n"
+        f"{ids[0]},2021-03-01,in progress,NHRI desk,Draft law tabled,Ministry of Justice\n"
+        f"{ids[0]},2023-06-30,partially implemented,NHRI desk,,Ministry of Justice; NPC\n"
+        f"{ids[2]},2022-01-15,Fully implemented,Ministry desk,Poverty line met,\n"
+    )
+    assert import_updates(store, updates) == 3
+    frame = store.recommendations(recipient="CHN").set_index("id")
+    assert frame.loc[ids[0], "status"] == "partially implemented"  # the latest update wins
+    assert frame.loc[ids[2], "status"] == "fully implemented"
+    counts = summary(frame.reset_index())
+    assert counts["by_status"] == {
+        "fully implemented": 1,
+        "no status recorded": 1,
+        "partially implemented": 1,
+    }
+    assert counts["by_agency"] == {"Ministry of Justice": 1, "NPC": 1}
+    before = table_dump(store)
+    bad = tmp_path / "bad-updates.csv"
+    bad.write_text(
+        "recommendation,date,status,author\n"
+        "upr-s99-nothing-1,2024-01-01,in progress,someone\n"
+        f"{ids[1]},2024-02-30,done,\n"
+    )
+    with pytest.raises(InvalidInput) as info:
+        import_updates(store, bad)
+    message = str(info.value)
+    assert "no recommendation 'upr-s99-nothing-1' is stored" in message
+    assert "status 'done' is not one of" in message and "'2024-02-30' is not a date" in message
+    assert "needs its author" in message
+    assert table_dump(store) == before
+
+
+def test_near_duplicates_match_the_brute_force_reference() -> None:
+    from rightsmonitor.methods.similarity import brute_force_similar, build_index
+
+    texts = [
+        "Ratify the International Covenant on Civil and Political Rights",
+        "Ratify the ICCPR as soon as possible",
+        "Consider ratifying the International Covenant on Civil and Political Rights",
+        "Abolish the death penalty",
+        "Establish a moratorium on the death penalty with a view to abolishing it",
+        "Strengthen poverty reduction in rural areas",
+    ]
+    index = build_index(texts)
+    fast = index.similar(0, top=5)
+    slow = brute_force_similar(texts, 0, top=5)
+    assert [i for i, _ in fast] == [i for i, _ in slow]
+    assert [s for _, s in fast] == pytest.approx([s for _, s in slow])
+    assert fast[0][0] == 2  # the other ICCPR ratification recommendation comes first
+    assert index.similar(3, top=1)[0][0] == 4  # death penalty with death penalty
+    assert 0 < fast[0][1] < 1

@@ -62,7 +62,13 @@ def test_default_path_comes_from_the_environment(
 def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
     path = store_claiming_version(tmp_path / "s.duckdb", 1)
     con = duckdb.connect(str(path))
-    for table in ("surveys", "treaty_status", "treaty_reports", "recommendations"):
+    for table in (
+        "surveys",
+        "treaty_status",
+        "treaty_reports",
+        "recommendations",
+        "recommendation_updates",
+    ):
         con.execute(f"DROP TABLE {table}")  # what a version-1 file looked like
     con.close()
     with open_store(path) as store:

@@ -1081,6 +1081,69 @@ def recommendations_import_command(
         console.print(f"{path}: already imported (same bytes); nothing changed")
 
 
+@recommendations_app.command("update")
+@handle_errors
+def recommendations_update_command(
+    path: Annotated[Path, typer.Argument(help="Status updates: CSV or Excel.")],
+    db: DbOption = None,
+) -> None:
+    """Record dated, attributed implementation-status updates (and responsible agencies)."""
+    from rightsmonitor.sources.recommendations import import_updates
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        added = import_updates(store, path)
+    console.print(f"{path}: {added} update(s) stored" if added else f"{path}: already imported")
+
+
+@recommendations_app.command("similar")
+@handle_errors
+def recommendations_similar_command(
+    recommendation: Annotated[str, typer.Argument(help="A recommendation id.")],
+    top: Annotated[int, typer.Option(help="How many to show.")] = 10,
+    minimum: Annotated[float, typer.Option("--min", help="Lowest cosine similarity (0-1).")] = 0.3,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of a table.")] = False,
+) -> None:
+    """Near-duplicates across states, mechanisms and cycles (TF-IDF cosine similarity)."""
+    from rightsmonitor.errors import NotFound
+    from rightsmonitor.methods.similarity import build_index
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        frame = store.recommendations()
+    position = frame.index[frame["id"] == recommendation]
+    if len(position) == 0:
+        raise NotFound(f"no recommendation '{recommendation}' is stored")
+    index = build_index(frame["text"].tolist())
+    hits = index.similar(int(position[0]), top=top, minimum=minimum)
+    rows = [
+        {
+            "id": frame.at[i, "id"],
+            "similarity": round(score, 4),
+            "recipient": frame.at[i, "recipient"],
+            "mechanism": frame.at[i, "mechanism"],
+            "session": int(frame.at[i, "session"]),
+            "text": frame.at[i, "text"],
+        }
+        for i, score in hits
+    ]
+    if json_output:
+        console.print_json(json.dumps({"id": recommendation, "similar": rows}))
+        return
+    console.print(f"[b]{recommendation}[/]: {frame.at[int(position[0]), 'text']}")
+    table = Table("similarity", "id", "to", "session", "text")
+    for row in rows:
+        table.add_row(
+            f"{row['similarity']:.2f}",
+            row["id"],
+            row["recipient"],
+            str(row["session"]),
+            row["text"][:120],
+        )
+    console.print(table)
+
+
 @recommendations_app.command("summary")
 @handle_errors
 def recommendations_summary_command(

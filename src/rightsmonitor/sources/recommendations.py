@@ -167,7 +167,7 @@ def summary(frame: pd.DataFrame) -> dict:
     def counts(series: pd.Series) -> dict:
         return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
 
-    agencies = frame["agencies"].str.split("; ").explode()
+    agencies = frame["responsible"].fillna("").str.split(";").explode().str.strip()
     return {
         "total": len(frame),
         "by_response": counts(frame["response"]),
@@ -176,5 +176,87 @@ def summary(frame: pd.DataFrame) -> dict:
         "by_recommending_state": dict(sorted(counts(recommending).items(), key=lambda kv: -kv[1])),
         "by_action_category": counts(frame["action_category"].dropna().astype(int)),
         "by_agency": counts(agencies[agencies.fillna("") != ""]),
-        "by_status": {"no status recorded": len(frame)},
+        "by_status": counts(frame["status"].fillna("no status recorded")),
     }
+
+
+STATUSES = (
+    "not started",
+    "in progress",
+    "partially implemented",
+    "fully implemented",
+    "no longer relevant",
+)
+UPDATE_COLUMNS = ("recommendation", "date", "status", "author", "note", "agencies")
+
+
+def import_updates(store: Store, path: str | Path) -> int:
+    """Dated, attributed implementation-status updates: CSV/Excel with ``recommendation`` (id),
+    ``date`` (YYYY-MM-DD), ``status`` (one of STATUSES), ``author``, and optional ``note`` and
+    ``agencies`` (responsible agencies, separated by ';'). An update for a recommendation that is
+    not stored, or any other problem, refuses the whole file."""
+    from rightsmonitor.sources.tidy import read_table
+
+    path = Path(path)
+    if not path.is_file():
+        raise InvalidInput([Problem(str(path), "no such file")])
+    label = str(path)
+    raw = read_table(path)
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    problems = [
+        Problem(label, f"missing required column '{c}'", column=c)
+        for c in ("recommendation", "date", "status", "author")
+        if c not in raw.columns
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    if raw.empty:
+        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    frame = pd.DataFrame({c: raw.get(c) for c in UPDATE_COLUMNS}).fillna("")
+    frame = frame.astype(str).apply(lambda column: column.str.strip())
+    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        if row["recommendation"] not in known:
+            problems.append(
+                Problem(
+                    label,
+                    f"no recommendation '{row['recommendation']}' is stored",
+                    row=line,
+                    column="recommendation",
+                )
+            )
+        if row["status"].lower() not in STATUSES:
+            problems.append(
+                Problem(
+                    label,
+                    f"status '{row['status']}' is not one of {', '.join(STATUSES)}",
+                    row=line,
+                    column="status",
+                )
+            )
+        try:
+            dt.date.fromisoformat(row["date"][:10])
+        except ValueError:
+            problems.append(
+                Problem(
+                    label, f"'{row['date']}' is not a date (YYYY-MM-DD)", row=line, column="date"
+                )
+            )
+        if not row["author"]:
+            problems.append(Problem(label, "an update needs its author", row=line, column="author"))
+    if problems:
+        raise InvalidInput(problems)
+    frame["status"] = frame["status"].str.lower()
+    frame["date"] = pd.to_datetime(frame["date"].str[:10]).dt.date
+    digest = sha256_of(path)
+    if store.find_import(digest) is not None:
+        return 0
+    record = ImportRecord(
+        id=digest[:16],
+        path=label,
+        sha256=digest,
+        format="recommendation-updates",
+        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+    return store.write_recommendation_updates(frame, record)

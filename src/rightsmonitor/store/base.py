@@ -140,7 +140,15 @@ class Store(abc.ABC):
         """Add recommendations (new ids only), in one transaction."""
 
     @abc.abstractmethod
-    def recommendations(self, *, recipient: str | None = None) -> pd.DataFrame: ...
+    def recommendations(self, *, recipient: str | None = None) -> pd.DataFrame:
+        """Recommendations with their latest implementation status (``status``, ``status_date``)."""
+
+    @abc.abstractmethod
+    def write_recommendation_updates(self, frame: pd.DataFrame, record: ImportRecord) -> int: ...
+
+    @abc.abstractmethod
+    def recommendation_ids(self, ids: list[str]) -> set[str]:
+        """Which of ``ids`` are stored."""
 
     @abc.abstractmethod
     def observation_counts(self) -> dict[str, int]:

@@ -399,10 +399,41 @@ class DuckDBStore(Store):
         return WriteSummary(added=int(added), unchanged=len(rows) - int(added))
 
     def recommendations(self, *, recipient: str | None = None) -> pd.DataFrame:
-        where, params = ("WHERE recipient = ?", [recipient]) if recipient else ("", [])
+        where, params = ("WHERE r.recipient = ?", [recipient]) if recipient else ("", [])
         return self.con.execute(
-            f"SELECT * FROM recommendations {where} ORDER BY session, id", params
+            f"""SELECT r.*, u.status, u.date AS status_date, u.author AS status_author,
+                       u.note AS status_note,
+                       CASE WHEN u.agencies <> '' THEN u.agencies ELSE r.agencies END AS responsible
+                FROM recommendations r
+                LEFT JOIN (
+                    SELECT * FROM recommendation_updates
+                    QUALIFY row_number() OVER (PARTITION BY recommendation
+                                               ORDER BY date DESC, import_id DESC) = 1
+                ) u ON u.recommendation = r.id
+                {where} ORDER BY r.session, r.id""",
+            params,
         ).df()
+
+    def write_recommendation_updates(self, frame: pd.DataFrame, record: ImportRecord) -> int:
+        rows = frame[["recommendation", "date", "status", "author", "note", "agencies"]].assign(
+            import_id=record.id
+        )
+        with self._transaction():
+            self.con.register("incoming_updates", rows)
+            try:
+                added = self.con.execute(
+                    "INSERT OR REPLACE INTO recommendation_updates SELECT * FROM incoming_updates"
+                ).fetchone()[0]
+            finally:
+                self.con.unregister("incoming_updates")
+            self._record_import(record, int(added), 0)
+        return int(added)
+
+    def recommendation_ids(self, ids: list[str]) -> set[str]:
+        found = self.con.execute(
+            "SELECT id FROM recommendations WHERE id IN (SELECT unnest(?))", [ids]
+        ).fetchall()
+        return {r[0] for r in found}
 
     def observation_counts(self) -> dict[str, int]:
         rows = self.con.execute(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -113,6 +113,17 @@ TABLES = {
             agencies VARCHAR NOT NULL DEFAULT '',
             import_id VARCHAR NOT NULL
         )""",
+    "recommendation_updates": """
+        CREATE TABLE recommendation_updates (
+            recommendation VARCHAR NOT NULL,
+            date DATE NOT NULL,
+            status VARCHAR NOT NULL,
+            author VARCHAR NOT NULL,
+            note VARCHAR NOT NULL DEFAULT '',
+            agencies VARCHAR NOT NULL DEFAULT '',
+            import_id VARCHAR NOT NULL,
+            PRIMARY KEY (recommendation, date, status, author)
+        )""",
     "observations": """
         CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
@@ -136,4 +147,5 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (TABLES["surveys"],),  # 2: perception-survey microdata (issue #4)
     2: (TABLES["treaty_status"], TABLES["treaty_reports"]),  # 3: treaty obligations (issue #5)
     3: (TABLES["recommendations"],),  # 4: UPR and treaty-body recommendations (issue #5)
+    4: (TABLES["recommendation_updates"],),  # 5: dated, attributed implementation status
 }
