@@ -162,3 +162,27 @@ def test_near_duplicates_match_the_brute_force_reference() -> None:
     assert fast[0][0] == 2  # the other ICCPR ratification recommendation comes first
     assert index.similar(3, top=1)[0][0] == 4  # death penalty with death penalty
     assert 0 < fast[0][1] < 1
+
+
+def test_theme_suggestions_and_their_scores_by_hand() -> None:
+    from rightsmonitor.methods.themes import precision_recall, suggest_themes
+
+    labelled = [
+        "Abolish the death penalty",
+        "Establish a moratorium on the death penalty",
+        "Ratify the Convention against Torture",
+        "Ensure girls have access to education",
+    ]
+    labels = [
+        ["Death penalty"],
+        ["Death penalty"],
+        ["Torture", "International instruments"],
+        ["Right to education", "Women's rights"],
+    ]
+    (suggestion,) = suggest_themes(labelled, labels, ["Abolish the death penalty now"], k=2)
+    assert suggestion.themes == ("Death penalty",)
+    assert suggestion.neighbours[0] == 0
+    scores = precision_recall([["A", "B"], ["A"], ["C"]], [["A"], ["A", "C"], ["B"]])
+    assert scores["A"] == (1.0, 1.0, 2)
+    assert scores["C"] == (0.0, 0.0, 1)  # one false positive, one miss
+    assert scores["B"][:2] == (0.0, 0.0)

@@ -1144,6 +1144,45 @@ def recommendations_similar_command(
     console.print(table)
 
 
+@recommendations_app.command("suggest")
+@handle_errors
+def recommendations_suggest_command(
+    recommendation: Annotated[str, typer.Argument(help="A recommendation id.")],
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
+) -> None:
+    """Suggest themes from the most similar labelled recommendations (a transparent vote)."""
+    from rightsmonitor.errors import NotFound
+    from rightsmonitor.methods.themes import suggest_themes
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        frame = store.recommendations()
+    target = frame[frame["id"] == recommendation]
+    if target.empty:
+        raise NotFound(f"no recommendation '{recommendation}' is stored")
+    labelled = frame[(frame["id"] != recommendation) & (frame["themes"] != "")]
+    labels = labelled["themes"].str.split("; ").tolist()
+    (suggestion,) = suggest_themes(labelled["text"].tolist(), labels, target["text"].tolist())
+    neighbours = labelled["id"].iloc[list(suggestion.neighbours)].tolist()
+    out = {
+        "id": recommendation,
+        "recorded_themes": [t for t in target["themes"].item().split("; ") if t],
+        "suggested_themes": list(suggestion.themes),
+        "votes": dict(sorted(suggestion.scores.items(), key=lambda kv: -kv[1])),
+        "neighbours": neighbours,
+    }
+    if json_output:
+        console.print_json(json.dumps(out))
+        return
+    console.print(f"[b]{recommendation}[/]: {target['text'].item()}")
+    console.print(f"recorded: {', '.join(out['recorded_themes']) or '–'}")
+    console.print(
+        f"suggested: {', '.join(out['suggested_themes']) or '–'} "
+        f"(from the {len(neighbours)} most similar labelled recommendations)"
+    )
+
+
 @recommendations_app.command("summary")
 @handle_errors
 def recommendations_summary_command(
