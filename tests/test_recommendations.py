@@ -186,3 +186,37 @@ def test_theme_suggestions_and_their_scores_by_hand() -> None:
     assert scores["A"] == (1.0, 1.0, 2)
     assert scores["C"] == (0.0, 0.0, 1)  # one false positive, one miss
     assert scores["B"][:2] == (0.0, 0.0)
+
+
+GENERIC = """\
+mechanism,symbol,recipient,date,text,kind,response,themes,agencies,reply_due,reply_status
+CEDAW,CEDAW/C/CHN/CO/9,CHN,2023-05-30,Adopt a comprehensive anti-discrimination law.,,,\
+Women's rights,Ministry of Justice,,
+SR-FOE,AL CHN 4/2024,chn,2024-03-01,Provide information on the detention of a journalist.,\
+communication,,Freedom of expression,,,
+SR-HEALTH,OL CHN 2/2024,CHN,2024-04-01,Share the draft health law.,communication,,,,,replied
+"""
+
+
+def test_generic_layout_with_communications_and_reply_deadlines(
+    store: DuckDBStore, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from rightsmonitor.sources.recommendations import _overdue_replies
+
+    path = tmp_path / "generic.csv"
+    path.write_text(GENERIC)
+    assert import_recommendations(store, path, format="generic").added == 3
+    frame = store.recommendations(recipient="CHN").set_index("symbol")
+    assert frame.loc["AL CHN 4/2024", "kind"] == "communication"
+    assert pd.Timestamp(frame.loc["AL CHN 4/2024", "reply_due"]).date() == dt.date(2024, 4, 30)
+    assert pd.isna(frame.loc["CEDAW/C/CHN/CO/9", "reply_due"])  # no deadline for a CO
+    late = _overdue_replies(frame.reset_index(), today=dt.date(2024, 6, 1))
+    assert [r["symbol"] for r in late] == ["AL CHN 4/2024"] and late[0]["days_overdue"] == 32
+    bad = tmp_path / "bad.csv"
+    bad.write_text(GENERIC.replace("communication,,Freedom", "letter,,Freedom"))
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match="kind 'letter' is not one of"):
+        import_recommendations(store, bad, format="generic")
+    assert table_dump(store) == before

@@ -136,18 +136,160 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
     )
 
 
+GENERIC_COLUMNS = (
+    "id", "mechanism", "symbol", "recipient", "date", "text", "kind", "response", "themes",
+    "sdg_targets", "agencies", "reply_due", "reply_status",
+)  # fmt: skip
+KINDS = ("recommendation", "communication")
+REPLY_STATUSES = ("", "replied", "partly replied", "not replied")
+REPLY_DAYS = 60  # special procedures ask for a reply within 60 days
+
+
+def parse_generic(path: Path) -> pd.DataFrame:
+    """The documented generic layout for treaty-body concluding observations and
+    special-procedure communications (docs/recommendations.md)."""
+    from rightsmonitor.model import lookup_area
+    from rightsmonitor.sources.tidy import read_table
+
+    label = str(path)
+    raw = read_table(path)
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    problems = [
+        Problem(label, f"missing required column '{c}'", column=c)
+        for c in ("mechanism", "recipient", "text")
+        if c not in raw.columns
+    ]
+    problems += [
+        Problem(label, f"unexpected column '{c}'; allowed: {', '.join(GENERIC_COLUMNS)}", column=c)
+        for c in raw.columns
+        if c not in GENERIC_COLUMNS
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    if raw.empty:
+        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    frame = pd.DataFrame({c: raw.get(c) for c in GENERIC_COLUMNS}).fillna("").astype(str)
+    frame = frame.apply(lambda column: column.str.strip())
+    frame["kind"] = frame["kind"].str.lower().replace("", "recommendation")
+    frame["response"] = frame["response"].str.lower().map(lambda r: RESPONSES.get(r, r))
+    frame["reply_status"] = frame["reply_status"].str.lower()
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        checks = [
+            ("mechanism", not row["mechanism"], "mechanism is empty (e.g. CEDAW, CRC, SR-FOE)"),
+            (
+                "recipient",
+                lookup_area(row["recipient"].upper()) is None,
+                f"unknown state '{row['recipient']}'; expected ISO3",
+            ),
+            ("text", not row["text"], "text is empty"),
+            (
+                "kind",
+                row["kind"] not in KINDS,
+                f"kind '{row['kind']}' is not one of {', '.join(KINDS)}",
+            ),
+            (
+                "response",
+                row["response"] not in ("", "supported", "noted"),
+                f"response '{row['response']}' is not supported/noted",
+            ),
+            (
+                "reply_status",
+                row["reply_status"] not in REPLY_STATUSES,
+                f"reply status '{row['reply_status']}' is not one of replied, partly replied, "
+                "not replied",
+            ),
+            (
+                "date",
+                row["kind"] == "communication" and not (row["date"] or row["reply_due"]),
+                "a communication needs its date (or a reply_due date)",
+            ),
+        ]
+        for column in ("date", "reply_due"):
+            if row[column]:
+                try:
+                    dt.date.fromisoformat(row[column][:10])
+                except ValueError:
+                    checks.append((column, True, f"'{row[column]}' is not a date (YYYY-MM-DD)"))
+        problems += [Problem(label, m, row=line, column=c) for c, failed, m in checks if failed]
+    if problems:
+        raise InvalidInput(problems)
+    frame["recipient"] = frame["recipient"].str.upper()
+    date = pd.to_datetime(frame["date"].str[:10].replace("", None), errors="coerce")
+    reply_due = pd.to_datetime(frame["reply_due"].str[:10].replace("", None), errors="coerce")
+    communication = frame["kind"] == "communication"
+    reply_due = reply_due.where(
+        reply_due.notna(), (date + pd.Timedelta(days=REPLY_DAYS)).where(communication)
+    )
+    key = (
+        frame["mechanism"] + "|" + frame["recipient"] + "|" + frame["symbol"] + "|" + frame["text"]
+    )
+    generated = (
+        frame["mechanism"].str.lower()
+        + "-"
+        + key.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:12])
+    )
+    generated = generated + "-" + (generated.groupby(generated).cumcount() + 1).astype(str)
+    empty = pd.array([None] * len(frame), dtype="Int64")
+    return pd.DataFrame(
+        {
+            "id": frame["id"].where(frame["id"] != "", generated),
+            "mechanism": frame["mechanism"],
+            "symbol": frame["symbol"],
+            "recipient": frame["recipient"],
+            "recommending": "",
+            "session": empty,
+            "cycle": empty,
+            "date": date.dt.date,
+            "text": frame["text"],
+            "response": frame["response"],
+            "action_category": empty,
+            "themes": frame["themes"],
+            "sdg_targets": frame["sdg_targets"],
+            "agencies": frame["agencies"],
+            "kind": frame["kind"],
+            "reply_due": reply_due.dt.date,
+            "reply_status": frame["reply_status"],
+        }
+    )
+
+
+def _overdue_replies(frame: pd.DataFrame, today: dt.date | None = None) -> list[dict]:
+    """Communications whose reply deadline has passed without a full reply."""
+    if "reply_due" not in frame:
+        return []
+    today = today or dt.date.today()
+    due = pd.to_datetime(frame["reply_due"], errors="coerce")
+    late = frame[
+        due.notna() & (due < pd.Timestamp(today)) & (frame["reply_status"].fillna("") != "replied")
+    ]
+    return [
+        {
+            "id": r["id"],
+            "mechanism": r["mechanism"],
+            "symbol": r["symbol"],
+            "reply_due": pd.Timestamp(r["reply_due"]).date().isoformat(),
+            "days_overdue": (today - pd.Timestamp(r["reply_due"]).date()).days,
+        }
+        for r in late.to_dict("records")
+    ]
+
+
 def import_recommendations(
     store: Store, path: str | Path, *, format: str = "upr-info"
 ) -> WriteSummary:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
-    if format != "upr-info":
-        raise InvalidInput([Problem(str(path), f"unknown format '{format}'; supported: upr-info")])
+    parsers = {"upr-info": parse_upr_info, "generic": parse_generic}
+    if format not in parsers:
+        raise InvalidInput(
+            [Problem(str(path), f"unknown format '{format}'; supported: {', '.join(parsers)}")]
+        )
     digest = sha256_of(path)
     if store.find_import(digest) is not None:
         return WriteSummary(added=0, unchanged=0)
-    frame = parse_upr_info(path)
+    frame = parsers[format](path)
     record = ImportRecord(
         id=digest[:16],
         path=str(path),
@@ -177,6 +319,7 @@ def summary(frame: pd.DataFrame) -> dict:
         "by_action_category": counts(frame["action_category"].dropna().astype(int)),
         "by_agency": counts(agencies[agencies.fillna("") != ""]),
         "by_status": counts(frame["status"].fillna("no status recorded")),
+        "overdue_replies": _overdue_replies(frame),
     }
 
 

@@ -385,12 +385,15 @@ class DuckDBStore(Store):
             "id", "mechanism", "symbol", "recipient", "recommending", "session", "cycle", "date",
             "text", "response", "action_category", "themes", "sdg_targets", "agencies",
         ]  # fmt: skip
-        rows = frame[columns].assign(import_id=record.id)
+        extra = {"kind": "recommendation", "reply_due": None, "reply_status": ""}
+        rows = frame[columns].assign(
+            import_id=record.id, **{k: frame.get(k, v) for k, v in extra.items()}
+        )
         with self._transaction():
             self.con.register("incoming_recommendations", rows)
             try:
                 added = self.con.execute(
-                    """INSERT INTO recommendations SELECT * FROM incoming_recommendations n
+                    """INSERT INTO recommendations BY NAME SELECT * FROM incoming_recommendations n
                        WHERE NOT EXISTS (SELECT 1 FROM recommendations r WHERE r.id = n.id)"""
                 ).fetchone()[0]
             finally:

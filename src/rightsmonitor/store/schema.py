@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -111,7 +111,10 @@ TABLES = {
             themes VARCHAR NOT NULL DEFAULT '',
             sdg_targets VARCHAR NOT NULL DEFAULT '',
             agencies VARCHAR NOT NULL DEFAULT '',
-            import_id VARCHAR NOT NULL
+            import_id VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL DEFAULT 'recommendation',
+            reply_due DATE,
+            reply_status VARCHAR NOT NULL DEFAULT ''
         )""",
     "recommendation_updates": """
         CREATE TABLE recommendation_updates (
@@ -142,10 +145,28 @@ TABLES = {
         )""",
 }
 
+# A migration creates a table as it was at that version; later migrations alter it. (TABLES
+# holds the current definitions, used for new stores.)
+RECOMMENDATIONS_V4 = TABLES["recommendations"].replace(
+    """,
+            kind VARCHAR NOT NULL DEFAULT 'recommendation',
+            reply_due DATE,
+            reply_status VARCHAR NOT NULL DEFAULT ''
+        )""",
+    """
+        )""",
+)
+assert TABLES["recommendations"] != RECOMMENDATIONS_V4
+
 # Migrations from version N to N + 1, applied in order inside one transaction.
 MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (TABLES["surveys"],),  # 2: perception-survey microdata (issue #4)
     2: (TABLES["treaty_status"], TABLES["treaty_reports"]),  # 3: treaty obligations (issue #5)
-    3: (TABLES["recommendations"],),  # 4: UPR and treaty-body recommendations (issue #5)
+    3: (RECOMMENDATIONS_V4,),  # 4: UPR and treaty-body recommendations (issue #5)
     4: (TABLES["recommendation_updates"],),  # 5: dated, attributed implementation status
+    5: (  # 6: special-procedure communications and their reply deadlines
+        "ALTER TABLE recommendations ADD COLUMN kind VARCHAR DEFAULT 'recommendation'",
+        "ALTER TABLE recommendations ADD COLUMN reply_due DATE",
+        "ALTER TABLE recommendations ADD COLUMN reply_status VARCHAR DEFAULT ''",
+    ),
 }
