@@ -19,7 +19,7 @@ from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import lookup_area
 from rightsmonitor.model.obligations import Treaty
 from rightsmonitor.sources.importer import sha256_of
-from rightsmonitor.sources.tidy import read_table
+from rightsmonitor.sources.tidy import read_layout
 from rightsmonitor.store import ImportRecord, Store
 
 STATUS_SOURCE = "un-treaty-collection-2022"
@@ -44,27 +44,10 @@ def bundled_treaty_status() -> pd.DataFrame:
 def import_reports(store: Store, path: str | Path) -> int:
     """Validate a report-history file and store it in one transaction (or nothing)."""
     path = Path(path)
-    if not path.is_file():
-        raise InvalidInput([Problem(str(path), "no such file")])
-    raw = read_table(path)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
     label = str(path)
-    problems = [
-        Problem(label, f"missing required column '{c}'", column=c)
-        for c in ("treaty", "area", "report")
-        if c not in raw.columns
-    ]
-    problems += [
-        Problem(label, f"unexpected column '{c}'; allowed: {', '.join(REPORT_COLUMNS)}", column=c)
-        for c in raw.columns
-        if c not in REPORT_COLUMNS
-    ]
-    if problems:
-        raise InvalidInput(problems)
-    if raw.empty:
-        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    frame = read_layout(path, required=("treaty", "area", "report"), allowed=REPORT_COLUMNS)
     treaties = bundled_treaties()
-    frame = pd.DataFrame({c: raw.get(c) for c in REPORT_COLUMNS})
+    problems: list[Problem] = []
     for index, row in frame.iterrows():
         line = int(index) + 2
         treaty = str(row["treaty"]).strip().upper()

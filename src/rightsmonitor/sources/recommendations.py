@@ -149,27 +149,11 @@ def parse_generic(path: Path) -> pd.DataFrame:
     """The documented generic layout for treaty-body concluding observations and
     special-procedure communications (docs/recommendations.md)."""
     from rightsmonitor.model import lookup_area
-    from rightsmonitor.sources.tidy import read_table
+    from rightsmonitor.sources.tidy import read_layout
 
     label = str(path)
-    raw = read_table(path)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    problems = [
-        Problem(label, f"missing required column '{c}'", column=c)
-        for c in ("mechanism", "recipient", "text")
-        if c not in raw.columns
-    ]
-    problems += [
-        Problem(label, f"unexpected column '{c}'; allowed: {', '.join(GENERIC_COLUMNS)}", column=c)
-        for c in raw.columns
-        if c not in GENERIC_COLUMNS
-    ]
-    if problems:
-        raise InvalidInput(problems)
-    if raw.empty:
-        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
-    frame = pd.DataFrame({c: raw.get(c) for c in GENERIC_COLUMNS}).fillna("").astype(str)
-    frame = frame.apply(lambda column: column.str.strip())
+    frame = read_layout(path, required=("mechanism", "recipient", "text"), allowed=GENERIC_COLUMNS)
+    problems: list[Problem] = []
     frame["kind"] = frame["kind"].str.lower().replace("", "recommendation")
     frame["response"] = frame["response"].str.lower().map(lambda r: RESPONSES.get(r, r))
     frame["reply_status"] = frame["reply_status"].str.lower()
@@ -338,25 +322,14 @@ def import_updates(store: Store, path: str | Path) -> int:
     ``date`` (YYYY-MM-DD), ``status`` (one of STATUSES), ``author``, and optional ``note`` and
     ``agencies`` (responsible agencies, separated by ';'). An update for a recommendation that is
     not stored, or any other problem, refuses the whole file."""
-    from rightsmonitor.sources.tidy import read_table
+    from rightsmonitor.sources.tidy import read_layout
 
     path = Path(path)
-    if not path.is_file():
-        raise InvalidInput([Problem(str(path), "no such file")])
     label = str(path)
-    raw = read_table(path)
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    problems = [
-        Problem(label, f"missing required column '{c}'", column=c)
-        for c in ("recommendation", "date", "status", "author")
-        if c not in raw.columns
-    ]
-    if problems:
-        raise InvalidInput(problems)
-    if raw.empty:
-        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
-    frame = pd.DataFrame({c: raw.get(c) for c in UPDATE_COLUMNS}).fillna("")
-    frame = frame.astype(str).apply(lambda column: column.str.strip())
+    frame = read_layout(
+        path, required=("recommendation", "date", "status", "author"), allowed=UPDATE_COLUMNS
+    )
+    problems: list[Problem] = []
     known = store.recommendation_ids(sorted(set(frame["recommendation"])))
     for index, row in frame.iterrows():
         line = int(index) + 2

@@ -140,3 +140,32 @@ def parse_tidy(path: Path, *, source: str | None = None) -> Batch:
         frame["disaggregation"] = keys
         frame = frame.drop(columns=present)
     return Batch(frame=normalise(frame), format="tidy", problems=batch_problems)
+
+
+def read_layout(path: Path, *, required: tuple[str, ...], allowed: tuple[str, ...]) -> pd.DataFrame:
+    """A documented layout: every allowed column (missing optional ones empty), as text.
+
+    Header names are case-insensitive; a missing required column, an unknown column or a file
+    without data rows is an error naming the file, before any row is looked at.
+    """
+    if not path.is_file():
+        raise InvalidInput([Problem(str(path), "no such file")])
+    raw = read_table(path)
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    label = str(path)
+    problems = [
+        Problem(label, f"missing required column '{c}'", column=c)
+        for c in required
+        if c not in raw.columns
+    ]
+    problems += [
+        Problem(label, f"unexpected column '{c}'; allowed: {', '.join(allowed)}", column=c)
+        for c in raw.columns
+        if c not in allowed
+    ]
+    if problems:
+        raise InvalidInput(problems)
+    if raw.empty:
+        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    frame = pd.DataFrame({c: raw.get(c) for c in allowed}).fillna("").astype(str)
+    return frame.apply(lambda column: column.str.strip())
