@@ -68,6 +68,8 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
         "treaty_reports",
         "recommendations",
         "recommendation_updates",
+        "cooperation_activities",
+        "cooperation_transactions",
     ):
         con.execute(f"DROP TABLE {table}")  # what a version-1 file looked like
     con.close()

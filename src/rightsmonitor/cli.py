@@ -1214,6 +1214,62 @@ def recommendations_summary_command(
         console.print(table)
 
 
+cooperation_app = typer.Typer(help="Development cooperation: IATI activities and their money.")
+app.add_typer(cooperation_app, name="cooperation")
+
+
+@cooperation_app.command("import")
+@handle_errors
+def cooperation_import_command(
+    path: Annotated[Path, typer.Argument(help="IATI activity XML (versions 1.0x and 2.0x).")],
+    db: DbOption = None,
+) -> None:
+    """Import IATI activities and transactions; one transaction, nothing stored on error."""
+    from rightsmonitor.sources.iati import import_activities
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        activities, transactions = import_activities(store, path)
+    if activities:
+        console.print(f"{path}: {activities} activities, {transactions} transactions stored")
+    else:
+        console.print(f"{path}: already imported (same bytes); nothing changed")
+
+
+@cooperation_app.command("summary")
+@handle_errors
+def cooperation_summary_command(
+    recipient: Annotated[str | None, typer.Option(help="Only this recipient (ISO3).")] = None,
+    db: DbOption = None,
+    json_output: Annotated[bool, typer.Option("--json", help="JSON instead of tables.")] = False,
+) -> None:
+    """Activities by recipient, sector and reporter; commitments and disbursements by year."""
+    from rightsmonitor.sources.iati import cooperation_summary
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        activities, transactions = store.cooperation(
+            recipient=recipient.upper() if recipient else None
+        )
+    result = {"recipient": recipient.upper() if recipient else None}
+    result |= cooperation_summary(activities, transactions)
+    if json_output:
+        console.print_json(json.dumps(result))
+        return
+    console.print(f"{result['activities']} activities")
+    for key in ("by_recipient", "by_sector", "by_reporting_org"):
+        table = Table(key.removeprefix("by_").replace("_", " "), "activities")
+        for name, count in list(result[key].items())[:15]:
+            table.add_row(name, str(count))
+        console.print(table)
+    money = Table(
+        "type", "year", "currency", "value", title="Transactions (never summed across currencies)"
+    )
+    for row in result["money"]:
+        money.add_row(row["type"], str(row["year"] or ""), row["currency"], f"{row['value']:,.0f}")
+    console.print(money)
+
+
 @app.command("gaps")
 @handle_errors
 def gaps_command(

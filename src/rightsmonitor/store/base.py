@@ -147,6 +147,16 @@ class Store(abc.ABC):
     def write_recommendation_updates(self, frame: pd.DataFrame, record: ImportRecord) -> int: ...
 
     @abc.abstractmethod
+    def write_cooperation(
+        self, activities: pd.DataFrame, transactions: pd.DataFrame, record: ImportRecord
+    ) -> None:
+        """Replace the stored rows of these activities with the file's, in one transaction."""
+
+    @abc.abstractmethod
+    def cooperation(self, *, recipient: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Activities (for a recipient, if given) and their transactions."""
+
+    @abc.abstractmethod
     def recommendation_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` are stored."""
 

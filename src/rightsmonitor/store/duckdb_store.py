@@ -432,6 +432,44 @@ class DuckDBStore(Store):
             self._record_import(record, int(added), 0)
         return int(added)
 
+    def write_cooperation(
+        self, activities: pd.DataFrame, transactions: pd.DataFrame, record: ImportRecord
+    ) -> None:
+        ids = sorted(set(activities["activity"]))
+        with self._transaction():
+            for table in ("cooperation_activities", "cooperation_transactions"):
+                self.con.execute(f"DELETE FROM {table} WHERE activity IN (SELECT unnest(?))", [ids])
+            self.con.register("incoming_activities", activities.assign(import_id=record.id))
+            self.con.register(
+                "incoming_transactions",
+                transactions.assign(import_id=record.id)
+                if not transactions.empty
+                else pd.DataFrame(
+                    columns=["activity", "type", "date", "year", "value", "currency", "import_id"]
+                ),
+            )
+            try:
+                self.con.execute(
+                    "INSERT INTO cooperation_activities BY NAME SELECT * FROM incoming_activities"
+                )
+                self.con.execute(
+                    "INSERT INTO cooperation_transactions BY NAME "
+                    "SELECT * FROM incoming_transactions"
+                )
+            finally:
+                self.con.unregister("incoming_activities")
+                self.con.unregister("incoming_transactions")
+            self._record_import(record, len(activities), 0)
+
+    def cooperation(self, *, recipient: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+        where, params = ("WHERE recipient = ?", [recipient]) if recipient else ("", [])
+        activities = self.con.execute(f"SELECT * FROM cooperation_activities {where}", params).df()
+        transactions = self.con.execute(
+            "SELECT * FROM cooperation_transactions WHERE activity IN (SELECT unnest(?))",
+            [sorted(set(activities["activity"]))],
+        ).df()
+        return activities, transactions
+
     def recommendation_ids(self, ids: list[str]) -> set[str]:
         found = self.con.execute(
             "SELECT id FROM recommendations WHERE id IN (SELECT unnest(?))", [ids]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -127,6 +127,28 @@ TABLES = {
             import_id VARCHAR NOT NULL,
             PRIMARY KEY (recommendation, date, status, author)
         )""",
+    "cooperation_activities": """
+        CREATE TABLE cooperation_activities (
+            activity VARCHAR NOT NULL,
+            reporting_org VARCHAR NOT NULL,
+            reporting_name VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            recipient VARCHAR NOT NULL,
+            sector VARCHAR NOT NULL,
+            share DOUBLE NOT NULL,
+            version VARCHAR NOT NULL,
+            import_id VARCHAR NOT NULL
+        )""",
+    "cooperation_transactions": """
+        CREATE TABLE cooperation_transactions (
+            activity VARCHAR NOT NULL,
+            type VARCHAR NOT NULL,
+            date DATE,
+            year INTEGER,
+            value DOUBLE NOT NULL,
+            currency VARCHAR NOT NULL,
+            import_id VARCHAR NOT NULL
+        )""",
     "observations": """
         CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
@@ -169,4 +191,5 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE recommendations ADD COLUMN reply_due DATE",
         "ALTER TABLE recommendations ADD COLUMN reply_status VARCHAR DEFAULT ''",
     ),
+    6: (TABLES["cooperation_activities"], TABLES["cooperation_transactions"]),  # 7: IATI ledger
 }
