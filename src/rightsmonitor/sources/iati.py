@@ -159,8 +159,7 @@ def dac_sectors() -> dict[str, str]:
 
 def import_activities(store, path: str | Path):  # type: ignore[no-untyped-def]
     """Parse, validate and store an IATI activity file in one transaction (or nothing)."""
-    from rightsmonitor.sources.importer import sha256_of
-    from rightsmonitor.store import ImportRecord
+    from rightsmonitor.sources.importer import new_import
 
     path = Path(path)
     if not path.is_file():
@@ -168,16 +167,9 @@ def import_activities(store, path: str | Path):  # type: ignore[no-untyped-def]
     activities, transactions, problems = parse_activities(path)
     if problems:
         raise InvalidInput(problems)
-    digest = sha256_of(path)
-    if store.find_import(digest) is not None:
+    record = new_import(store, path, "iati")
+    if record is None:
         return 0, 0
-    record = ImportRecord(
-        id=digest[:16],
-        path=str(path),
-        sha256=digest,
-        format="iati",
-        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
     store.write_cooperation(activities, transactions, record)
     return activities["activity"].nunique(), len(transactions)
 

@@ -150,6 +150,21 @@ def detect_format(path: Path) -> Format:
     )
 
 
+def new_import(store: Store, path: Path, format: str) -> ImportRecord | None:
+    """The provenance record for importing ``path``, or None if these bytes are already stored
+    (a repeated import changes nothing)."""
+    digest = sha256_of(path)
+    if store.find_import(digest) is not None:
+        return None
+    return ImportRecord(
+        id=digest[:16],
+        path=str(path),
+        sha256=digest,
+        format=format,
+        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    )
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:

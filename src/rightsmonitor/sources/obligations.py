@@ -18,9 +18,9 @@ import yaml
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import lookup_area
 from rightsmonitor.model.obligations import Treaty
-from rightsmonitor.sources.importer import sha256_of
+from rightsmonitor.sources.importer import new_import
 from rightsmonitor.sources.tidy import read_layout
-from rightsmonitor.store import ImportRecord, Store
+from rightsmonitor.store import Store
 
 STATUS_SOURCE = "un-treaty-collection-2022"
 REPORT_COLUMNS = ("treaty", "area", "report", "due", "submitted", "reviewed", "next_due", "symbol")
@@ -103,15 +103,8 @@ def import_reports(store: Store, path: str | Path) -> int:
     frame["symbol"] = frame["symbol"].fillna("").astype(str)
     for column in DATES:
         frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
-    digest = sha256_of(path)
-    if store.find_import(digest) is not None:
+    record = new_import(store, path, "treaty-reports")
+    if record is None:
         return 0
-    record = ImportRecord(
-        id=digest[:16],
-        path=label,
-        sha256=digest,
-        format="treaty-reports",
-        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
     store.write_treaty_reports(frame, record)
     return len(frame)

@@ -19,8 +19,8 @@ import pandas as pd
 import pycountry
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.sources.importer import sha256_of
-from rightsmonitor.store import ImportRecord, Store, WriteSummary
+from rightsmonitor.sources.importer import new_import
+from rightsmonitor.store import Store, WriteSummary
 
 UPR_INFO_COLUMNS = ("To", "Text", "From", "Response", "Action", "Issue", "Session", "Cycle")
 UPR_INFO_NAMES = {
@@ -270,18 +270,10 @@ def import_recommendations(
         raise InvalidInput(
             [Problem(str(path), f"unknown format '{format}'; supported: {', '.join(parsers)}")]
         )
-    digest = sha256_of(path)
-    if store.find_import(digest) is not None:
+    record = new_import(store, path, format)
+    if record is None:
         return WriteSummary(added=0, unchanged=0)
-    frame = parsers[format](path)
-    record = ImportRecord(
-        id=digest[:16],
-        path=str(path),
-        sha256=digest,
-        format=format,
-        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
-    return store.write_recommendations(frame, record)
+    return store.write_recommendations(parsers[format](path), record)
 
 
 def summary(frame: pd.DataFrame) -> dict:
@@ -365,14 +357,7 @@ def import_updates(store: Store, path: str | Path) -> int:
         raise InvalidInput(problems)
     frame["status"] = frame["status"].str.lower()
     frame["date"] = pd.to_datetime(frame["date"].str[:10]).dt.date
-    digest = sha256_of(path)
-    if store.find_import(digest) is not None:
+    record = new_import(store, path, "recommendation-updates")
+    if record is None:
         return 0
-    record = ImportRecord(
-        id=digest[:16],
-        path=label,
-        sha256=digest,
-        format="recommendation-updates",
-        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
     return store.write_recommendation_updates(frame, record)

@@ -8,7 +8,6 @@ or negative, and PSUs that appear in two strata. Respondent ids are replaced by 
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -20,7 +19,7 @@ from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.survey import SurveyMap
-from rightsmonitor.store import ImportRecord, Store
+from rightsmonitor.store import Store
 
 MAX_PER_CHECK = 50
 
@@ -145,7 +144,7 @@ def pseudonymise(values: pd.Series, key: str) -> pd.Series:
 def import_survey(store: Store, data: str | Path, map_path: str | Path) -> tuple[SurveyMap, int]:
     """Validate the whole file, then store it (pseudonymised) with its map, or store nothing."""
     from rightsmonitor.methods.registry import pseudonym_key
-    from rightsmonitor.sources.importer import sha256_of
+    from rightsmonitor.sources.importer import new_import
 
     survey, map_text = load_survey_map(map_path)
     data = Path(data)
@@ -153,22 +152,14 @@ def import_survey(store: Store, data: str | Path, map_path: str | Path) -> tuple
     problems = validate_responses(frame, survey, str(data))
     if problems:
         raise InvalidInput(problems)
-    digest = sha256_of(data)
-    previous = store.find_import(digest)
-    if previous is not None:
+    record = new_import(store, data, "survey")
+    if record is None:
         return survey, 0
     kept = frame[survey.columns()].copy()
     if survey.design.id:
         kept[survey.design.id] = pseudonymise(kept[survey.design.id], pseudonym_key())
     for item in survey.items:
         kept[item.column] = pd.to_numeric(kept[item.column], errors="coerce")
-    record = ImportRecord(
-        id=digest[:16],
-        path=str(data),
-        sha256=digest,
-        format="survey",
-        imported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-    )
     store.write_survey(
         {
             "id": survey.id,
