@@ -220,3 +220,55 @@ def test_generic_layout_with_communications_and_reply_deadlines(
     with pytest.raises(InvalidInput, match="kind 'letter' is not one of"):
         import_recommendations(store, bad, format="generic")
     assert table_dump(store) == before
+
+
+def test_uhri_export_with_multi_value_cells_and_excel_dates(
+    store: DuckDBStore, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    rows = [
+        {
+            "Text": "Adopt a law against domestic violence.",
+            "Countries Concerned": "- Iran (Islamic Republic of)",
+            "Reccomending Body": "- CEDAW",
+            "Document Symbol": "CEDAW/C/IRN/CO/1",
+            "Themes": "- Women's rights\n- Domestic violence",
+            "Sdgs": "- 5.2 - Eliminate violence against women\n- 16.1 - Reduce violence",
+            "Document Publication Date": 45000,  # Excel serial: 2023-03-15
+            "UPR Position": "",
+            "OHCHR Annotation Id": "a1",
+            "UPR Session": "",
+        },
+        {
+            "Text": "Ratify the Convention on Enforced Disappearance.",
+            "Countries Concerned": "- Republic of Korea\n- Viet Nam",
+            "Reccomending Body": "- UPR",
+            "Document Symbol": "A/HRC/40/8",
+            "Themes": "- Enforced disappearances",
+            "Sdgs": "",
+            "Document Publication Date": "2019-01-07",
+            "UPR Position": "- Supported",
+            "OHCHR Annotation Id": "b2",
+            "UPR Session": 32,
+        },
+    ]
+    path = tmp_path / "uhri.xlsx"
+    pd.DataFrame(rows).to_excel(path, index=False)
+    assert import_recommendations(store, path, format="uhri").added == 3  # 1 + 2 states
+    frame = store.recommendations().set_index("id")
+    iran = frame.loc["uhri-a1"]
+    assert (iran["recipient"], iran["mechanism"], iran["sdg_targets"]) == (
+        "IRN",
+        "CEDAW",
+        "5.2; 16.1",
+    )
+    assert pd.Timestamp(iran["date"]).date() == dt.date(2023, 3, 15)
+    assert iran["themes"] == "Women's rights; Domestic violence"
+    assert set(frame.loc[["uhri-b2-KOR", "uhri-b2-VNM"], "response"]) == {"supported"}
+    bad = tmp_path / "bad.xlsx"
+    pd.DataFrame([rows[0] | {"Countries Concerned": "- Atlantis"}]).to_excel(bad, index=False)
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match="state 'Atlantis' matches no ISO 3166 country"):
+        import_recommendations(store, bad, format="uhri")
+    assert table_dump(store) == before

@@ -49,14 +49,34 @@ UNKNOWN_STATE = "&#40;Unknown&#41;"  # UPR Info's HTML-escaped "(Unknown)"
 RESPONSES = {"accepted": "supported", "supported": "supported", "noted": "noted"}
 
 
+# United Nations short names (as UHRI and UN documents write them) that pycountry spells
+# differently; names of the form "Bolivia (Plurinational State of)" are handled by rule.
+UN_NAMES = {
+    "Republic of Korea": "KOR",
+    "Democratic Republic of the Congo": "COD",
+    "State of Palestine": "PSE",
+    "Netherlands (Kingdom of the)": "NLD",
+    "Holy See": "VAT",
+    "Kosovo": "XKX",
+}
+
+
 def state_code(name: str) -> str | None:
+    """ISO3 for a state name as UPR Info or the UN write it; None rather than a guess."""
     name = name.strip()
-    if name in UPR_INFO_NAMES:
-        return UPR_INFO_NAMES[name]
-    try:
-        return pycountry.countries.lookup(name).alpha_3
-    except LookupError:
-        return None
+    for table in (UPR_INFO_NAMES, UN_NAMES):
+        if name in table:
+            return table[name]
+    candidates = [name]
+    if name.endswith(")") and " (" in name:  # "Iran (Islamic Republic of)" -> "Iran, Islamic ..."
+        head, _, tail = name[:-1].partition(" (")
+        candidates.append(f"{head}, {tail}")
+    for candidate in candidates:
+        try:
+            return pycountry.countries.lookup(candidate).alpha_3
+        except LookupError:
+            continue
+    return None
 
 
 def parse_upr_info(path: Path) -> pd.DataFrame:
@@ -259,13 +279,127 @@ def _overdue_replies(frame: pd.DataFrame, today: dt.date | None = None) -> list[
     ]
 
 
+UHRI_REQUIRED = ("Text", "Countries Concerned", "Reccomending Body", "Document Symbol")
+
+
+def _lines(value: object) -> list[str]:
+    """UHRI puts several values in one cell, one per line, each prefixed by '- '."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return []
+    items = [line.strip() for line in str(value).splitlines()]
+    return [item[2:].strip() if item.startswith("- ") else item for item in items if item]
+
+
+def _uhri_date(value: object) -> dt.date | None:
+    """Excel serial numbers (days since 1899-12-30) or ISO text."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+        return None
+    if isinstance(value, int | float):
+        return (pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(value))).date()
+    return pd.Timestamp(str(value)).date()
+
+
+def parse_uhri(path: Path) -> pd.DataFrame:
+    """The Universal Human Rights Index export (XLSX or JSON), described in the project's format
+    notes: one recommendation per state concerned."""
+    label = str(path)
+    try:
+        if path.suffix.lower() == ".json":
+            raw = pd.read_json(path)
+        else:
+            raw = pd.read_excel(path, engine="openpyxl")
+    except Exception as exc:  # the readers raise many kinds; all mean "cannot read this file"
+        raise InvalidInput([Problem(label, f"cannot be read as a UHRI export: {exc}")]) from exc
+    missing = [c for c in UHRI_REQUIRED if c not in raw.columns]
+    if missing:
+        raise InvalidInput(
+            [Problem(label, f"not a UHRI export: missing column(s) {', '.join(missing)}")]
+        )
+    if raw.empty:
+        raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    rows, problems = [], []
+    for index, record in raw.iterrows():
+        line = int(index) + 2
+        countries = _lines(record["Countries Concerned"])
+        if not countries:
+            problems.append(
+                Problem(label, "no state concerned", row=line, column="Countries Concerned")
+            )
+        try:
+            date = _uhri_date(record.get("Document Publication Date"))
+        except (ValueError, TypeError):
+            problems.append(
+                Problem(
+                    label,
+                    "publication date is not a date",
+                    row=line,
+                    column="Document Publication Date",
+                )
+            )
+            date = None
+        position = " ".join(_lines(record.get("UPR Position"))).lower()
+        if position and position not in RESPONSES:
+            problems.append(
+                Problem(
+                    label,
+                    f"UPR position '{position}' is not Supported/Noted",
+                    row=line,
+                    column="UPR Position",
+                )
+            )
+        sdgs = [s.split(" ")[0] for s in _lines(record.get("Sdgs"))]
+        session = pd.to_numeric(pd.Series([record.get("UPR Session")]), errors="coerce").iloc[0]
+        annotation = (
+            str(record.get("OHCHR Annotation Id") or "").strip()
+            or hashlib.sha1(str(record["Text"]).encode()).hexdigest()[:12]
+        )
+        for country in countries:
+            code = state_code(country)
+            if code is None:
+                problems.append(
+                    Problem(
+                        label,
+                        f"state '{country}' matches no ISO 3166 country",
+                        row=line,
+                        column="Countries Concerned",
+                    )
+                )
+                continue
+            rows.append(
+                {
+                    "id": f"uhri-{annotation}" + (f"-{code}" if len(countries) > 1 else ""),
+                    "mechanism": " / ".join(_lines(record["Reccomending Body"])),
+                    "symbol": " ".join(_lines(record["Document Symbol"])),
+                    "recipient": code,
+                    "recommending": ", ".join(
+                        state_code(s) or s for s in _lines(record.get("UPR Reccomending States"))
+                    ),
+                    "session": None if pd.isna(session) else int(session),
+                    "cycle": None,
+                    "date": date,
+                    "text": str(record["Text"]).strip(),
+                    "response": RESPONSES.get(position, ""),
+                    "action_category": None,
+                    "themes": "; ".join(_lines(record.get("Themes"))),
+                    "sdg_targets": "; ".join(sdgs),
+                    "agencies": "",
+                }
+            )
+    if problems:
+        raise InvalidInput(problems)
+    frame = pd.DataFrame(rows)
+    for column in ("session", "cycle", "action_category"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
 def import_recommendations(
     store: Store, path: str | Path, *, format: str = "upr-info"
 ) -> WriteSummary:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
-    parsers = {"upr-info": parse_upr_info, "generic": parse_generic}
+    parsers = {"upr-info": parse_upr_info, "generic": parse_generic, "uhri": parse_uhri}
     if format not in parsers:
         raise InvalidInput(
             [Problem(str(path), f"unknown format '{format}'; supported: {', '.join(parsers)}")]
