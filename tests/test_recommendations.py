@@ -272,3 +272,38 @@ def test_uhri_export_with_multi_value_cells_and_excel_dates(
     with pytest.raises(InvalidInput, match="state 'Atlantis' matches no ISO 3166 country"):
         import_recommendations(store, bad, format="uhri")
     assert table_dump(store) == before
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_and_import_round_trip(store: DuckDBStore, tmp_path: Path, suffix: str) -> None:
+    from rightsmonitor.sources.recommendations import export_generic
+    from rightsmonitor.store import open_store
+
+    import_recommendations(store, write(tmp_path, SMALL))
+    generic = tmp_path / "generic.csv"
+    generic.write_text(GENERIC)
+    import_recommendations(store, generic, format="generic")
+    original = store.recommendations()
+    exported = export_generic(original, tmp_path / f"export{suffix}")
+    with open_store(tmp_path / "fresh.duckdb") as fresh:
+        assert import_recommendations(fresh, exported, format="generic").added == len(original)
+        again = fresh.recommendations()
+    columns = [
+        "id",
+        "mechanism",
+        "symbol",
+        "recipient",
+        "text",
+        "kind",
+        "response",
+        "themes",
+        "sdg_targets",
+        "agencies",
+        "reply_status",
+    ]
+    left = original.set_index("id").sort_index()
+    right = again.set_index("id").sort_index()
+    for column in columns[1:]:
+        assert left[column].fillna("").tolist() == right[column].fillna("").tolist(), column
+    for column in ("date", "reply_due"):
+        assert pd.to_datetime(left[column]).tolist() == pd.to_datetime(right[column]).tolist()

@@ -1183,6 +1183,23 @@ def recommendations_suggest_command(
     )
 
 
+@recommendations_app.command("export")
+@handle_errors
+def recommendations_export_command(
+    out: Annotated[Path, typer.Argument(help="Output .csv or .xlsx (the generic import layout).")],
+    country: Annotated[str | None, typer.Option(help="Only this state (ISO3).")] = None,
+    db: DbOption = None,
+) -> None:
+    """Export recommendations in the generic layout; importing the file again loses nothing."""
+    from rightsmonitor.sources.recommendations import export_generic
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        frame = store.recommendations(recipient=country.upper() if country else None)
+    path = export_generic(frame, out)
+    console.print(f"{path}: {len(frame):,} recommendations")
+
+
 @recommendations_app.command("summary")
 @handle_errors
 def recommendations_summary_command(

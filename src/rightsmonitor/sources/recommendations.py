@@ -158,7 +158,8 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
 
 GENERIC_COLUMNS = (
     "id", "mechanism", "symbol", "recipient", "date", "text", "kind", "response", "themes",
-    "sdg_targets", "agencies", "reply_due", "reply_status",
+    "sdg_targets", "agencies", "reply_due", "reply_status", "recommending", "session", "cycle",
+    "action_category",
 )  # fmt: skip
 KINDS = ("recommendation", "communication")
 REPLY_STATUSES = ("", "replied", "partly replied", "not replied")
@@ -234,20 +235,23 @@ def parse_generic(path: Path) -> pd.DataFrame:
         + key.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:12])
     )
     generated = generated + "-" + (generated.groupby(generated).cumcount() + 1).astype(str)
-    empty = pd.array([None] * len(frame), dtype="Int64")
+
+    def whole_numbers(column: str) -> pd.Series:
+        return pd.to_numeric(frame[column].replace("", None), errors="coerce").astype("Int64")
+
     return pd.DataFrame(
         {
             "id": frame["id"].where(frame["id"] != "", generated),
             "mechanism": frame["mechanism"],
             "symbol": frame["symbol"],
             "recipient": frame["recipient"],
-            "recommending": "",
-            "session": empty,
-            "cycle": empty,
+            "recommending": frame["recommending"],
+            "session": whole_numbers("session"),
+            "cycle": whole_numbers("cycle"),
             "date": date.dt.date,
             "text": frame["text"],
             "response": frame["response"],
-            "action_category": empty,
+            "action_category": whole_numbers("action_category"),
             "themes": frame["themes"],
             "sdg_targets": frame["sdg_targets"],
             "agencies": frame["agencies"],
@@ -495,3 +499,18 @@ def import_updates(store: Store, path: str | Path) -> int:
     if record is None:
         return 0
     return store.write_recommendation_updates(frame, record)
+
+
+def export_generic(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write recommendations in the generic import layout (CSV or Excel by suffix): importing the
+    file again reproduces them (ids, texts, responses, themes, deadlines)."""
+    path = Path(path)
+    out = pd.DataFrame({c: frame.get(c, "") for c in GENERIC_COLUMNS})
+    for column in ("date", "reply_due"):
+        out[column] = pd.to_datetime(out[column], errors="coerce").dt.strftime("%Y-%m-%d")
+    out = out.astype(object).where(out.notna(), "")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        out.to_excel(path, index=False)
+    else:
+        out.to_csv(path, index=False)
+    return path
