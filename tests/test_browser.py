@@ -72,3 +72,23 @@ def test_screenshot_is_not_blank(report: Path, tmp_path: Path) -> None:
         f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri(), profile=tmp_path / "p"
     )
     assert shot.stat().st_size > 50_000  # a blank page compresses to a few kB
+
+
+def test_followup_report_prints_to_pdf(tmp_path: Path, bundled_store_file: Path) -> None:
+    db = tmp_path / "store.duckdb"
+    shutil.copy(bundled_store_file, db)
+    upr = tmp_path / "upr.csv"
+    upr.write_text(
+        "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session,Cycle\n"
+        "China,Asia,,Continue poverty reduction.,Austria,WEOG,EU,Accepted,3,Poverty,17,2\n"
+    )
+    runner = CliRunner()
+    result = runner.invoke(app, ["recommendations", "import", str(upr), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "followup"
+    command = ["recommendations", "report", "--country", "chn", "--cycle", "2", "--pdf"]
+    result = runner.invoke(app, [*command, "--out", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    pdf = (out / "followup.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
+    assert "Continue poverty reduction." in (out / "index.html").read_text()

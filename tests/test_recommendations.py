@@ -307,3 +307,39 @@ def test_export_and_import_round_trip(store: DuckDBStore, tmp_path: Path, suffix
         assert left[column].fillna("").tolist() == right[column].fillna("").tolist(), column
     for column in ("date", "reply_due"):
         assert pd.to_datetime(left[column]).tolist() == pd.to_datetime(right[column]).tolist()
+
+
+def test_links_are_validated_and_the_followup_report_shows_evidence(
+    bundled_store: DuckDBStore, tmp_path: Path
+) -> None:
+    from rightsmonitor.publish.followup import write_followup
+    from rightsmonitor.sources.recommendations import import_links
+
+    import_recommendations(bundled_store, write(tmp_path, SMALL))
+    china = bundled_store.recommendations(recipient="CHN").set_index("text")
+    poverty = china.loc["Continue poverty reduction.", "id"]
+    bad = tmp_path / "bad-links.csv"
+    bad.write_text(f"recommendation,indicator\n{poverty},EG.ELC.ACCS.ZS\nUPR-NONE,NO.SUCH.CODE\n")
+    with pytest.raises(InvalidInput) as refused:
+        import_links(bundled_store, bad)
+    message = str(refused.value)
+    assert "row 3" in message and "no recommendation 'UPR-NONE'" in message
+    assert "no indicator 'NO.SUCH.CODE'" in message
+    assert bundled_store.recommendation_links([poverty]).empty  # the good row was not kept
+
+    links = tmp_path / "links.csv"
+    links.write_text(
+        f"recommendation,indicator,target\n{poverty},EG.ELC.ACCS.ZS,T-1\n{poverty},SI.POV.NAHC,\n"
+        f"{poverty},SH.H2O.SMDW.ZS,\n"
+    )
+    assert import_links(bundled_store, links) == 3
+    assert import_links(bundled_store, links) == 0  # same file twice: already imported
+    paths = write_followup(bundled_store, "CHN", tmp_path / "report")
+    page = paths["html"].read_text()
+    assert "3 recommendations" in page  # the repeated ICCPR row counts twice
+    # Access to electricity, WDI: 100 in 2023 and 100 in 2013 (ten years before).
+    assert "100 in 2023, 100 in 2013" in page and "plan target T-1" in page
+    # National poverty line (2010 standard): 17.2% in 2010, eradicated by 2020 (NBS figures).
+    assert "0 in 2020, 17.2 in 2010" in page
+    assert "SH.H2O.SMDW.ZS: no observations stored for CHN" in page  # missing is shown, not hidden
+    assert page.count('class="rec"') == 3

@@ -70,6 +70,7 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
         "recommendation_updates",
         "cooperation_activities",
         "cooperation_transactions",
+        "recommendation_links",
     ):
         con.execute(f"DROP TABLE {table}")  # what a version-1 file looked like
     con.close()

@@ -1200,6 +1200,40 @@ def recommendations_export_command(
     console.print(f"{path}: {len(frame):,} recommendations")
 
 
+@recommendations_app.command("link")
+@handle_errors
+def recommendations_link_command(
+    path: Annotated[Path, typer.Argument(help="Links: recommendation, indicator[, target, note].")],
+    db: DbOption = None,
+) -> None:
+    """Link recommendations to the indicators and plan targets that evidence them."""
+    from rightsmonitor.sources.recommendations import import_links
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        added = import_links(store, path)
+    console.print(f"{path}: {added} link(s) stored" if added else f"{path}: already imported")
+
+
+@recommendations_app.command("report")
+@handle_errors
+def recommendations_report_command(
+    country: Annotated[str, typer.Option(help="ISO3 of the state.")],
+    cycle: Annotated[int | None, typer.Option(help="Only this UPR cycle.")] = None,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("followup-report"),
+    pdf: Annotated[bool, typer.Option("--pdf", help="Also print a PDF (needs Chromium).")] = False,
+    db: DbOption = None,
+) -> None:
+    """Mid-term follow-up report: counts, what is overdue, each recommendation with its evidence."""
+    from rightsmonitor.publish.followup import write_followup
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        paths = write_followup(store, country.upper(), out, cycle=cycle, pdf=pdf)
+    for kind, path in paths.items():
+        console.print(f"{kind.upper()}: {path}")
+
+
 @recommendations_app.command("summary")
 @handle_errors
 def recommendations_summary_command(

@@ -514,3 +514,45 @@ def export_generic(frame: pd.DataFrame, path: str | Path) -> Path:
     else:
         out.to_csv(path, index=False)
     return path
+
+
+LINK_COLUMNS = ("recommendation", "indicator", "target", "note")
+
+
+def import_links(store: Store, path: str | Path) -> int:
+    """Link recommendations to the indicators (and plan targets) that evidence them: CSV/Excel
+    with ``recommendation``, ``indicator`` and optional ``target`` (plan target id) and ``note``.
+    Unknown recommendations or indicators refuse the whole file."""
+    from rightsmonitor.sources.tidy import read_layout
+
+    path = Path(path)
+    frame = read_layout(path, required=("recommendation", "indicator"), allowed=LINK_COLUMNS)
+    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
+    indicators = {i.code for i in store.indicators()}
+    problems = []
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        if row["recommendation"] not in known:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"no recommendation '{row['recommendation']}' is stored",
+                    row=line,
+                    column="recommendation",
+                )
+            )
+        if row["indicator"] not in indicators:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"no indicator '{row['indicator']}' is stored",
+                    row=line,
+                    column="indicator",
+                )
+            )
+    if problems:
+        raise InvalidInput(problems)
+    record = new_import(store, path, "recommendation-links")
+    if record is None:
+        return 0
+    return store.write_recommendation_links(frame, record)

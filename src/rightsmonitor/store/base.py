@@ -157,6 +157,12 @@ class Store(abc.ABC):
         """Activities (for a recipient, if given) and their transactions."""
 
     @abc.abstractmethod
+    def write_recommendation_links(self, frame: pd.DataFrame, record: ImportRecord) -> int: ...
+
+    @abc.abstractmethod
+    def recommendation_links(self, ids: list[str]) -> pd.DataFrame: ...
+
+    @abc.abstractmethod
     def recommendation_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` are stored."""
 

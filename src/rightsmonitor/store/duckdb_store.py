@@ -470,6 +470,26 @@ class DuckDBStore(Store):
         ).df()
         return activities, transactions
 
+    def write_recommendation_links(self, frame: pd.DataFrame, record: ImportRecord) -> int:
+        rows = frame[["recommendation", "indicator", "target", "note"]].assign(import_id=record.id)
+        with self._transaction():
+            self.con.register("incoming_links", rows)
+            try:
+                added = self.con.execute(
+                    "INSERT OR REPLACE INTO recommendation_links SELECT * FROM incoming_links"
+                ).fetchone()[0]
+            finally:
+                self.con.unregister("incoming_links")
+            self._record_import(record, int(added), 0)
+        return int(added)
+
+    def recommendation_links(self, ids: list[str]) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT * FROM recommendation_links WHERE recommendation IN (SELECT unnest(?)) "
+            "ORDER BY recommendation, indicator",
+            [ids],
+        ).df()
+
     def recommendation_ids(self, ids: list[str]) -> set[str]:
         found = self.con.execute(
             "SELECT id FROM recommendations WHERE id IN (SELECT unnest(?))", [ids]

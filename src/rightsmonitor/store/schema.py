@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
 OBSERVATION_COLUMNS = (
@@ -149,6 +149,15 @@ TABLES = {
             currency VARCHAR NOT NULL,
             import_id VARCHAR NOT NULL
         )""",
+    "recommendation_links": """
+        CREATE TABLE recommendation_links (
+            recommendation VARCHAR NOT NULL,
+            indicator VARCHAR NOT NULL,
+            target VARCHAR NOT NULL DEFAULT '',
+            note VARCHAR NOT NULL DEFAULT '',
+            import_id VARCHAR NOT NULL,
+            PRIMARY KEY (recommendation, indicator, target)
+        )""",
     "observations": """
         CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
@@ -192,4 +201,5 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE recommendations ADD COLUMN reply_status VARCHAR DEFAULT ''",
     ),
     6: (TABLES["cooperation_activities"], TABLES["cooperation_transactions"]),  # 7: IATI ledger
+    7: (TABLES["recommendation_links"],),  # 8: recommendations linked to indicators and targets
 }
