@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -343,3 +344,25 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     assert "0 in 2020, 17.2 in 2010" in page
     assert "SH.H2O.SMDW.ZS: no observations stored for CHN" in page  # missing is shown, not hidden
     assert page.count('class="rec"') == 3
+
+
+def test_sdg_target_suggestions_follow_the_official_wording() -> None:
+    from rightsmonitor.methods.themes import suggest_sdg_targets
+    from rightsmonitor.sources.recommendations import sdg_targets
+
+    targets = sdg_targets()
+    assert len(targets) == 169 and targets["goal"].value_counts()["17"] == 19
+    assert {"8.10", "16.10", "17.10", "1.a", "17.19"} <= set(targets["target"])
+    queries = [
+        "Take measures to eliminate child marriage and female genital mutilation",  # 5.3
+        "Ensure birth registration for all children",  # 16.9: legal identity incl. birth reg.
+        "Guarantee freedom of expression and public access to information",  # 16.10
+        "Xyzzy plugh",  # nothing shared: no suggestion rather than a guess
+    ]
+    suggestions = suggest_sdg_targets(targets["target"], targets["text"], queries)
+    assert [s[0].target for s in suggestions[:3]] == ["5.3", "16.9", "16.10"]
+    assert "genital mutilation" in suggestions[0][0].shared_terms and suggestions[3] == []
+    assert all(a.score >= b.score for s in suggestions for a, b in itertools.pairwise(s))
+    # A suggestion does not depend on which other recommendations are scored with it.
+    alone = suggest_sdg_targets(targets["target"], targets["text"], queries[1:2])
+    assert alone[0] == suggestions[1]

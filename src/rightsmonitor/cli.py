@@ -1151,9 +1151,10 @@ def recommendations_suggest_command(
     db: DbOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="JSON instead of text.")] = False,
 ) -> None:
-    """Suggest themes from the most similar labelled recommendations (a transparent vote)."""
+    """Suggest themes (a vote of the most similar labelled recommendations) and SDG targets."""
     from rightsmonitor.errors import NotFound
-    from rightsmonitor.methods.themes import suggest_themes
+    from rightsmonitor.methods.themes import suggest_sdg_targets, suggest_themes
+    from rightsmonitor.sources.recommendations import sdg_targets
     from rightsmonitor.store import open_store
 
     with open_store(db) as store:
@@ -1165,12 +1166,21 @@ def recommendations_suggest_command(
     labels = labelled["themes"].str.split("; ").tolist()
     (suggestion,) = suggest_themes(labelled["text"].tolist(), labels, target["text"].tolist())
     neighbours = labelled["id"].iloc[list(suggestion.neighbours)].tolist()
+    sdg = sdg_targets()
+    (matches,) = suggest_sdg_targets(
+        sdg["target"].tolist(), sdg["text"].tolist(), target["text"].tolist()
+    )
     out = {
         "id": recommendation,
         "recorded_themes": [t for t in target["themes"].item().split("; ") if t],
         "suggested_themes": list(suggestion.themes),
         "votes": dict(sorted(suggestion.scores.items(), key=lambda kv: -kv[1])),
         "neighbours": neighbours,
+        "recorded_sdg_targets": [t for t in target["sdg_targets"].item().split("; ") if t],
+        "suggested_sdg_targets": [
+            {"target": m.target, "score": round(m.score, 4), "shared_terms": list(m.shared_terms)}
+            for m in matches
+        ],
     }
     if json_output:
         console.print_json(json.dumps(out))
@@ -1181,6 +1191,11 @@ def recommendations_suggest_command(
         f"suggested: {', '.join(out['suggested_themes']) or '–'} "
         f"(from the {len(neighbours)} most similar labelled recommendations)"
     )
+    for m in out["suggested_sdg_targets"]:
+        console.print(
+            f"SDG target {m['target']} (cosine {m['score']:.2f}; "
+            f"shared: {', '.join(m['shared_terms'])})"
+        )
 
 
 @recommendations_app.command("export")

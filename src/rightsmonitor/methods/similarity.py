@@ -16,7 +16,7 @@ import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,8 +43,8 @@ class TextIndex:
         return [(int(i), float(scores[i])) for i in order if scores[i] >= minimum]
 
 
-def build_index(texts: Sequence[str]) -> TextIndex:
-    counts = [Counter(tokens(t)) for t in texts]
+def build_index(texts: Sequence[str], *, terms: Callable[[str], list[str]] = tokens) -> TextIndex:
+    counts = [Counter(terms(t)) for t in texts]
     vocabulary: dict[str, int] = {}
     for c in counts:
         for term in c:

@@ -15,13 +15,14 @@ learning", Pattern Recognition 40(7) (the neighbour-vote idea, here without its 
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from rightsmonitor.methods.similarity import build_index
+from rightsmonitor.methods.similarity import build_index, tokens
 
 
 @dataclass(frozen=True)
@@ -85,3 +86,131 @@ def precision_recall(
         )
         for t in themes
     }
+
+
+# English function words (and the possessive "s"): they carry no subject, so terms made of them
+# alone, or bigrams holding one, do not count towards an SDG-target match.
+FUNCTION_WORDS = frozenset(
+    [
+        "a",
+        "about",
+        "after",
+        "all",
+        "also",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "by",
+        "for",
+        "from",
+        "has",
+        "have",
+        "in",
+        "including",
+        "into",
+        "is",
+        "it",
+        "its",
+        "more",
+        "most",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "other",
+        "our",
+        "s",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "them",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "under",
+        "up",
+        "upon",
+        "was",
+        "were",
+        "which",
+        "while",
+        "who",
+        "whose",
+        "with",
+        "within",
+    ]
+)
+
+
+def _content_terms(text: str) -> list[str]:
+    return [t for t in tokens(text) if not FUNCTION_WORDS.intersection(t.split())]
+
+
+@dataclass(frozen=True)
+class TargetMatch:
+    target: str
+    score: float
+    shared_terms: tuple[str, ...]  # the words that carry the match, heaviest first
+
+
+def suggest_sdg_targets(
+    target_ids: Sequence[str],
+    target_texts: Sequence[str],
+    queries: Sequence[str],
+    *,
+    top: int = 3,
+    minimum: float = 0.2,
+) -> list[list[TargetMatch]]:
+    """The SDG targets whose official wording is closest to each query, with the shared terms
+    that explain each match.
+
+    Targets are TF-IDF vectors over their own 169 texts (:mod:`~rightsmonitor.methods.similarity`);
+    a query is weighted with the same idf and kept to the targets' vocabulary before it is scaled
+    to unit length, so a long recommendation is not penalised for words no target uses, and a
+    suggestion never depends on which other recommendations are scored with it. No labelled data
+    exist for this mapping in the UPR Info file: this is a transparent keyword baseline, shown as
+    a suggestion with its reasons and always overridable.
+    """
+    target_ids = list(target_ids)
+    index = build_index(list(target_texts), terms=_content_terms)
+    counts = [Counter(_content_terms(t)) for t in target_texts]
+    df = np.zeros(len(index.vocabulary))
+    for c in counts:
+        for term in c:
+            df[index.vocabulary[term]] += 1
+    idf = np.log((1 + len(counts)) / (1 + df)) + 1.0
+    terms = {j: term for term, j in index.vocabulary.items()}
+    out = []
+    for text in queries:
+        query = np.zeros(len(index.vocabulary))
+        for term, n in Counter(_content_terms(text)).items():
+            if term in index.vocabulary:
+                query[index.vocabulary[term]] = (1.0 + math.log(n)) * idf[index.vocabulary[term]]
+        norm = float(np.linalg.norm(query))
+        if norm == 0.0:
+            out.append([])
+            continue
+        query /= norm
+        scores = index.matrix @ query
+        matches = []
+        for i in np.argsort(-scores, kind="stable")[:top]:
+            if scores[i] < minimum:
+                break
+            row = index.matrix[i]
+            weights = row.data * query[row.indices]
+            heaviest = np.argsort(-weights, kind="stable")[:5]
+            shared = tuple(terms[int(row.indices[j])] for j in heaviest if weights[j] > 0)
+            matches.append(TargetMatch(target_ids[i], float(scores[i]), shared))
+        out.append(matches)
+    return out

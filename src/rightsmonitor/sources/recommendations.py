@@ -556,3 +556,12 @@ def import_links(store: Store, path: str | Path) -> int:
     if record is None:
         return 0
     return store.write_recommendation_links(frame, record)
+
+
+def sdg_targets() -> pd.DataFrame:
+    """The 169 SDG targets in their official wording (A/RES/71/313 annex; catalog/SOURCES.md)."""
+    from importlib import resources
+
+    path = resources.files("rightsmonitor.sources").joinpath("catalog", "sdg_targets.csv")
+    with resources.as_file(path) as file:
+        return pd.read_csv(file, dtype=str)
