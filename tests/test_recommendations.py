@@ -310,6 +310,42 @@ def test_export_and_import_round_trip(store: DuckDBStore, tmp_path: Path, suffix
         assert pd.to_datetime(left[column]).tolist() == pd.to_datetime(right[column]).tolist()
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_update_history_and_links_survive_the_round_trip(
+    store: DuckDBStore, tmp_path: Path, suffix: str
+) -> None:
+    from rightsmonitor.sources.catalogue import bundled_indicators
+    from rightsmonitor.sources.recommendations import export_follow_up, import_links, import_updates
+    from rightsmonitor.store import open_store
+
+    import_recommendations(store, write(tmp_path, SMALL))
+    store.upsert_indicators(bundled_indicators())
+    ids = sorted(store.recommendations(recipient="CHN")["id"])
+    (tmp_path / "updates.csv").write_text(
+        "recommendation,date,status,author,note,agencies\n"
+        f'{ids[0]},2021-03-01,in progress,NHRI desk,"Draft law, tabled",Ministry of Justice\n'
+        f"{ids[0]},2023-06-30,partially implemented,NHRI desk,,Ministry of Justice; NPC\n"
+    )
+    (tmp_path / "links.csv").write_text(
+        f"recommendation,indicator,target,note\n{ids[1]},SI.POV.NAHC,T-3,national line\n"
+    )
+    import_updates(store, tmp_path / "updates.csv")
+    import_links(store, tmp_path / "links.csv")
+    paths = export_follow_up(store, store.recommendations(), tmp_path / f"all{suffix}")
+    assert paths["updates"].name == f"all.updates{suffix}"
+    with open_store(tmp_path / "fresh.duckdb") as fresh:
+        fresh.upsert_indicators(bundled_indicators())
+        import_recommendations(fresh, paths["recommendations"], format="generic")
+        assert import_updates(fresh, paths["updates"]) == 2
+        assert import_links(fresh, paths["links"]) == 1
+        for table in ("recommendation_updates", "recommendation_links"):
+            query = f"SELECT * EXCLUDE (import_id) FROM {table} ORDER BY ALL"
+            assert fresh.con.execute(query).fetchall() == store.con.execute(query).fetchall()
+        assert fresh.recommendations()["status"].fillna("").tolist() == (
+            store.recommendations()["status"].fillna("").tolist()
+        )
+
+
 def test_links_are_validated_and_the_followup_report_shows_evidence(
     bundled_store: DuckDBStore, tmp_path: Path
 ) -> None:

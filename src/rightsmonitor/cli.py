@@ -1205,14 +1205,18 @@ def recommendations_export_command(
     country: Annotated[str | None, typer.Option(help="Only this state (ISO3).")] = None,
     db: DbOption = None,
 ) -> None:
-    """Export recommendations in the generic layout; importing the file again loses nothing."""
-    from rightsmonitor.sources.recommendations import export_generic
+    """Export recommendations (generic layout), their update history and evidence links (beside
+    it, as NAME.updates and NAME.links); importing the files again loses nothing."""
+    from rightsmonitor.sources.recommendations import export_follow_up
     from rightsmonitor.store import open_store
 
     with open_store(db) as store:
         frame = store.recommendations(recipient=country.upper() if country else None)
-    path = export_generic(frame, out)
-    console.print(f"{path}: {len(frame):,} recommendations")
+        paths = export_follow_up(store, frame, out)
+    console.print(f"{paths['recommendations']}: {len(frame):,} recommendations")
+    for kind in ("updates", "links"):
+        if kind in paths:
+            console.print(f"{paths[kind]}: {kind}")
 
 
 @recommendations_app.command("link")

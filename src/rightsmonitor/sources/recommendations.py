@@ -506,7 +506,29 @@ def export_generic(frame: pd.DataFrame, path: str | Path) -> Path:
     file again reproduces them (ids, texts, responses, themes, deadlines)."""
     path = Path(path)
     out = pd.DataFrame({c: frame.get(c, "") for c in GENERIC_COLUMNS})
-    for column in ("date", "reply_due"):
+    return _write_layout(out, path, dates=("date", "reply_due"))
+
+
+def export_follow_up(store: Store, frame: pd.DataFrame, path: str | Path) -> dict[str, Path]:
+    """The recommendations, their status-update history and their evidence links, each in its
+    import layout (``NAME.csv``, ``NAME.updates.csv``, ``NAME.links.csv``; Excel alike), so that
+    importing the three files into an empty store reproduces the follow-up record."""
+    path = Path(path)
+    ids = frame["id"].tolist()
+    paths = {"recommendations": export_generic(frame, path)}
+    updates = store.recommendation_update_history(ids)
+    if not updates.empty:
+        target = path.with_name(f"{path.stem}.updates{path.suffix}")
+        paths["updates"] = _write_layout(updates[list(UPDATE_COLUMNS)], target, dates=("date",))
+    links = store.recommendation_links(ids)
+    if not links.empty:
+        target = path.with_name(f"{path.stem}.links{path.suffix}")
+        paths["links"] = _write_layout(links[list(LINK_COLUMNS)], target, dates=())
+    return paths
+
+
+def _write_layout(out: pd.DataFrame, path: Path, *, dates: tuple[str, ...]) -> Path:
+    for column in dates:
         out[column] = pd.to_datetime(out[column], errors="coerce").dt.strftime("%Y-%m-%d")
     out = out.astype(object).where(out.notna(), "")
     if path.suffix.lower() in (".xlsx", ".xlsm"):

@@ -163,6 +163,10 @@ class Store(abc.ABC):
     def recommendation_links(self, ids: list[str]) -> pd.DataFrame: ...
 
     @abc.abstractmethod
+    def recommendation_update_history(self, ids: list[str]) -> pd.DataFrame:
+        """Every status update of ``ids``, oldest first, in the update import layout."""
+
+    @abc.abstractmethod
     def recommendation_ids(self, ids: list[str]) -> set[str]:
         """Which of ``ids`` are stored."""
 

@@ -490,6 +490,14 @@ class DuckDBStore(Store):
             [ids],
         ).df()
 
+    def recommendation_update_history(self, ids: list[str]) -> pd.DataFrame:
+        return self.con.execute(
+            "SELECT recommendation, date, status, author, note, agencies "
+            "FROM recommendation_updates WHERE recommendation IN (SELECT unnest(?)) "
+            "ORDER BY recommendation, date, status, author",
+            [ids],
+        ).df()
+
     def recommendation_ids(self, ids: list[str]) -> set[str]:
         found = self.con.execute(
             "SELECT id FROM recommendations WHERE id IN (SELECT unnest(?))", [ids]
