@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import table_dump
 from rightsmonitor.cli import app
-from rightsmonitor.errors import InvalidInput
+from rightsmonitor.errors import InvalidInput, NotFound
 from rightsmonitor.sources.recommendations import import_recommendations
 from rightsmonitor.store import DuckDBStore
 
@@ -373,6 +373,9 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     assert import_links(bundled_store, links) == 0  # same file twice: already imported
     paths = write_followup(bundled_store, "CHN", tmp_path / "report")
     page = paths["html"].read_text()
+    with pytest.raises(NotFound, match="no recommendations to CHN are stored in UPR cycle 9"):
+        write_followup(bundled_store, "CHN", tmp_path / "none", cycle=9)
+    assert not (tmp_path / "none").exists()
     assert "3 recommendations" in page  # the repeated ICCPR row counts twice
     # Access to electricity, WDI: 100 in 2023 and 100 in 2013 (ten years before).
     assert "100 in 2023, 100 in 2013" in page and "plan target T-1" in page

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from rightsmonitor import __version__
-from rightsmonitor.errors import RightsMonitorError
+from rightsmonitor.errors import NotFound, RightsMonitorError
 from rightsmonitor.model import area_name
 from rightsmonitor.publish.report import _environment
 from rightsmonitor.sources.recommendations import summary
@@ -59,10 +59,12 @@ def write_followup(
     from rightsmonitor.assess.obligations import obligations_for, overdue_text
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     frame = store.recommendations(recipient=area)
     if cycle is not None:
         frame = frame[frame["cycle"] == cycle]
+    if frame.empty:
+        scope = f" in UPR cycle {cycle}" if cycle is not None else ""
+        raise NotFound(f"no recommendations to {area} are stored{scope}; import them first")
     links = store.recommendation_links(frame["id"].tolist())
     counts = summary(frame)
     overdue_reports = [
@@ -86,6 +88,7 @@ def write_followup(
             version=__version__,
         )
     )
+    out.mkdir(parents=True, exist_ok=True)
     paths = {"html": out / "index.html"}
     paths["html"].write_text(page, encoding="utf-8")
     if pdf:
