@@ -405,3 +405,35 @@ def test_sdg_target_suggestions_follow_the_official_wording() -> None:
     # A suggestion does not depend on which other recommendations are scored with it.
     alone = suggest_sdg_targets(targets["target"], targets["text"], queries[1:2])
     assert alone[0] == suggestions[1]
+
+
+def test_people_classify_recommendations_and_bad_targets_are_refused(
+    store: DuckDBStore, tmp_path: Path
+) -> None:
+    from rightsmonitor.sources.recommendations import import_classification
+
+    import_recommendations(store, write(tmp_path, SMALL))
+    frame = store.recommendations().set_index("text")
+    poverty = frame.loc["Continue poverty reduction.", "id"]
+    death = frame.loc["Abolish the death penalty.", "id"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text(f"recommendation,sdg_targets\n{poverty},1.2; 18.1\n{death},16.1\n")
+    before = store.recommendations()
+    with pytest.raises(InvalidInput, match=r"row 2.*'18.1' is not an SDG target"):
+        import_classification(store, bad)
+    pd.testing.assert_frame_equal(store.recommendations(), before)
+
+    good = tmp_path / "classification.csv"
+    good.write_text(
+        "recommendation,themes,sdg_targets\n"
+        f"{poverty},,1.2 ;1.3\n"  # themes left empty: the imported ones stay
+        f"{death},Death penalty; Right to life,16.1\n"
+    )
+    assert import_classification(store, good) == 2
+    after = store.recommendations().set_index("id")
+    assert after.loc[poverty, ["themes", "sdg_targets"]].tolist() == [
+        "Poverty; Right to food",
+        "1.2; 1.3",
+    ]
+    assert after.loc[death, "themes"] == "Death penalty; Right to life"
+    assert import_classification(store, good) == 0  # the same file twice changes nothing

@@ -1187,6 +1187,7 @@ def recommendations_suggest_command(
         return
     console.print(f"[b]{recommendation}[/]: {target['text'].item()}")
     console.print(f"recorded: {', '.join(out['recorded_themes']) or '–'}")
+    console.print(f"recorded SDG targets: {', '.join(out['recorded_sdg_targets']) or '–'}")
     console.print(
         f"suggested: {', '.join(out['suggested_themes']) or '–'} "
         f"(from the {len(neighbours)} most similar labelled recommendations)"
@@ -1232,6 +1233,25 @@ def recommendations_link_command(
     with open_store(db) as store:
         added = import_links(store, path)
     console.print(f"{path}: {added} link(s) stored" if added else f"{path}: already imported")
+
+
+@recommendations_app.command("classify")
+@handle_errors
+def recommendations_classify_command(
+    path: Annotated[Path, typer.Argument(help="recommendation, themes and/or sdg_targets (';').")],
+    db: DbOption = None,
+) -> None:
+    """Record the themes and SDG targets you chose; they override suggestions and imported ones."""
+    from rightsmonitor.sources.recommendations import import_classification
+    from rightsmonitor.store import open_store
+
+    with open_store(db) as store:
+        changed = import_classification(store, path)
+    console.print(
+        f"{path}: {changed} recommendation(s) classified"
+        if changed
+        else f"{path}: already imported"
+    )
 
 
 @recommendations_app.command("report")

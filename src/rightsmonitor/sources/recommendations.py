@@ -587,3 +587,51 @@ def sdg_targets() -> pd.DataFrame:
     path = resources.files("rightsmonitor.sources").joinpath("catalog", "sdg_targets.csv")
     with resources.as_file(path) as file:
         return pd.read_csv(file, dtype=str)
+
+
+CLASSIFICATION_COLUMNS = ("recommendation", "themes", "sdg_targets")
+
+
+def import_classification(store: Store, path: str | Path) -> int:
+    """Record the themes and SDG targets people chose (overriding suggestions and imported
+    labels): CSV/Excel with ``recommendation`` and ``themes`` and/or ``sdg_targets``, values
+    separated by ';'. An empty cell leaves the stored value; an unknown recommendation or an SDG
+    target that is not one of the 169 refuses the whole file."""
+    from rightsmonitor.sources.tidy import read_layout
+
+    path = Path(path)
+    frame = read_layout(path, required=("recommendation",), allowed=CLASSIFICATION_COLUMNS)
+    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
+    valid_targets = set(sdg_targets()["target"])
+    problems = []
+    for column in ("themes", "sdg_targets"):
+        frame[column] = frame[column].map(
+            lambda cell: "; ".join(v.strip() for v in cell.split(";") if v.strip())
+        )
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        if row["recommendation"] not in known:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"no recommendation '{row['recommendation']}' is stored",
+                    row=line,
+                    column="recommendation",
+                )
+            )
+        for target in (t for t in row["sdg_targets"].split("; ") if t):
+            if target not in valid_targets:
+                problems.append(
+                    Problem(
+                        str(path),
+                        f"'{target}' is not an SDG target (expected e.g. 1.3, 16.b)",
+                        row=line,
+                        column="sdg_targets",
+                    )
+                )
+    if problems:
+        raise InvalidInput(problems)
+    record = new_import(store, path, "recommendation-classification")
+    if record is None:
+        return 0
+    return store.write_recommendation_classification(frame, record)

@@ -160,6 +160,11 @@ class Store(abc.ABC):
     def write_recommendation_links(self, frame: pd.DataFrame, record: ImportRecord) -> int: ...
 
     @abc.abstractmethod
+    def write_recommendation_classification(self, frame: pd.DataFrame, record: ImportRecord) -> int:
+        """Record themes and SDG targets (columns ``recommendation``, ``themes``,
+        ``sdg_targets``); an empty cell leaves the stored value as it is."""
+
+    @abc.abstractmethod
     def recommendation_links(self, ids: list[str]) -> pd.DataFrame: ...
 
     @abc.abstractmethod

@@ -483,6 +483,23 @@ class DuckDBStore(Store):
             self._record_import(record, int(added), 0)
         return int(added)
 
+    def write_recommendation_classification(self, frame: pd.DataFrame, record: ImportRecord) -> int:
+        rows = frame[["recommendation", "themes", "sdg_targets"]]
+        with self._transaction():
+            self.con.register("incoming_classification", rows)
+            try:
+                changed = self.con.execute(
+                    """UPDATE recommendations r SET
+                         themes = CASE WHEN n.themes <> '' THEN n.themes ELSE r.themes END,
+                         sdg_targets = CASE WHEN n.sdg_targets <> '' THEN n.sdg_targets
+                                            ELSE r.sdg_targets END
+                       FROM incoming_classification n WHERE r.id = n.recommendation"""
+                ).fetchone()[0]
+            finally:
+                self.con.unregister("incoming_classification")
+            self._record_import(record, int(changed), len(rows) - int(changed))
+        return int(changed)
+
     def recommendation_links(self, ids: list[str]) -> pd.DataFrame:
         return self.con.execute(
             "SELECT * FROM recommendation_links WHERE recommendation IN (SELECT unnest(?)) "
