@@ -437,3 +437,21 @@ def test_people_classify_recommendations_and_bad_targets_are_refused(
     ]
     assert after.loc[death, "themes"] == "Death penalty; Right to life"
     assert import_classification(store, good) == 0  # the same file twice changes nothing
+
+
+def test_sdg_targets_in_imports_are_checked_against_the_169(
+    store: DuckDBStore, tmp_path: Path
+) -> None:
+    header = "mechanism,symbol,recipient,date,text,sdg_targets\n"
+    path = tmp_path / "generic.csv"
+    path.write_text(
+        header + "CRC,CRC/C/CHN/CO/5,CHN,2024-01-01,Register every birth.,16.9 ;17.18\n"
+    )
+    assert import_recommendations(store, path, format="generic").added == 1
+    assert store.recommendations()["sdg_targets"].item() == "16.9; 17.18"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(header + "CRC,CRC/C/CHN/CO/5,CHN,2024-01-01,End child labour.,8.7; 8.11\n")
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match=r"row 2.*'8.11' is not an SDG target"):
+        import_recommendations(store, bad, format="generic")
+    assert table_dump(store) == before and len(store.recommendations()) == 1

@@ -12,6 +12,7 @@ lost. "Accepted" is stored as the response ``supported`` (the UN wording since c
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from pathlib import Path
 
@@ -210,6 +211,10 @@ def parse_generic(path: Path) -> pd.DataFrame:
                 "a communication needs its date (or a reply_due date)",
             ),
         ]
+        checks += [
+            ("sdg_targets", True, f"'{t}' is not an SDG target (expected e.g. 1.3, 16.b)")
+            for t in _unknown_targets(row["sdg_targets"].split(";"))
+        ]
         for column in ("date", "reply_due"):
             if row[column]:
                 try:
@@ -253,7 +258,9 @@ def parse_generic(path: Path) -> pd.DataFrame:
             "response": frame["response"],
             "action_category": whole_numbers("action_category"),
             "themes": frame["themes"],
-            "sdg_targets": frame["sdg_targets"],
+            "sdg_targets": frame["sdg_targets"].map(
+                lambda cell: "; ".join(v.strip() for v in cell.split(";") if v.strip())
+            ),
             "agencies": frame["agencies"],
             "kind": frame["kind"],
             "reply_due": reply_due.dt.date,
@@ -352,6 +359,15 @@ def parse_uhri(path: Path) -> pd.DataFrame:
                 )
             )
         sdgs = [s.split(" ")[0] for s in _lines(record.get("Sdgs"))]
+        problems += [
+            Problem(
+                label,
+                f"'{t}' is not an SDG target (expected e.g. 1.3, 16.b)",
+                row=line,
+                column="Sdgs",
+            )
+            for t in _unknown_targets(sdgs)
+        ]
         session = pd.to_numeric(pd.Series([record.get("UPR Session")]), errors="coerce").iloc[0]
         annotation = (
             str(record.get("OHCHR Annotation Id") or "").strip()
@@ -580,6 +596,18 @@ def import_links(store: Store, path: str | Path) -> int:
     return store.write_recommendation_links(frame, record)
 
 
+def _unknown_targets(values: list[str]) -> list[str]:
+    given = [v.strip() for v in values if v.strip()]
+    if not given:
+        return []
+    return [v for v in given if v not in _known_targets()]
+
+
+@functools.cache
+def _known_targets() -> frozenset[str]:
+    return frozenset(sdg_targets()["target"])
+
+
 def sdg_targets() -> pd.DataFrame:
     """The 169 SDG targets in their official wording (A/RES/71/313 annex; catalog/SOURCES.md)."""
     from importlib import resources
@@ -602,7 +630,6 @@ def import_classification(store: Store, path: str | Path) -> int:
     path = Path(path)
     frame = read_layout(path, required=("recommendation",), allowed=CLASSIFICATION_COLUMNS)
     known = store.recommendation_ids(sorted(set(frame["recommendation"])))
-    valid_targets = set(sdg_targets()["target"])
     problems = []
     for column in ("themes", "sdg_targets"):
         frame[column] = frame[column].map(
@@ -619,16 +646,15 @@ def import_classification(store: Store, path: str | Path) -> int:
                     column="recommendation",
                 )
             )
-        for target in (t for t in row["sdg_targets"].split("; ") if t):
-            if target not in valid_targets:
-                problems.append(
-                    Problem(
-                        str(path),
-                        f"'{target}' is not an SDG target (expected e.g. 1.3, 16.b)",
-                        row=line,
-                        column="sdg_targets",
-                    )
-                )
+        problems += [
+            Problem(
+                str(path),
+                f"'{target}' is not an SDG target (expected e.g. 1.3, 16.b)",
+                row=line,
+                column="sdg_targets",
+            )
+            for target in _unknown_targets(row["sdg_targets"].split(";"))
+        ]
     if problems:
         raise InvalidInput(problems)
     record = new_import(store, path, "recommendation-classification")
