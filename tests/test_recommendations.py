@@ -333,6 +333,13 @@ def test_update_history_and_links_survive_the_round_trip(
     import_links(store, tmp_path / "links.csv")
     paths = export_follow_up(store, store.recommendations(), tmp_path / f"all{suffix}")
     assert paths["updates"].name == f"all.updates{suffix}"
+    with open_store(tmp_path / "bare.duckdb") as bare:  # no updates, no links: no stale sidecars
+        import_recommendations(bare, write(tmp_path, SMALL))
+        assert set(export_follow_up(bare, bare.recommendations(), paths["recommendations"])) == {
+            "recommendations"
+        }
+    assert not paths["updates"].exists() and not paths["links"].exists()
+    paths = export_follow_up(store, store.recommendations(), tmp_path / f"all{suffix}")
     with open_store(tmp_path / "fresh.duckdb") as fresh:
         fresh.upsert_indicators(bundled_indicators())
         import_recommendations(fresh, paths["recommendations"], format="generic")
@@ -363,6 +370,12 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     assert "row 3" in message and "no recommendation 'UPR-NONE'" in message
     assert "no indicator 'NO.SUCH.CODE'" in message
     assert bundled_store.recommendation_links([poverty]).empty  # the good row was not kept
+    repeated = tmp_path / "repeated-links.csv"
+    repeated.write_text(
+        f"recommendation,indicator,note\n{poverty},EG.ELC.ACCS.ZS,a\n{poverty},EG.ELC.ACCS.ZS,b\n"
+    )
+    with pytest.raises(InvalidInput, match=r"row 3.*repeats recommendation, indicator, target"):
+        import_links(bundled_store, repeated)
 
     links = tmp_path / "links.csv"
     links.write_text(
@@ -371,6 +384,13 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     )
     assert import_links(bundled_store, links) == 3
     assert import_links(bundled_store, links) == 0  # same file twice: already imported
+    from rightsmonitor.sources.recommendations import import_updates
+
+    updates = tmp_path / "updates.csv"
+    updates.write_text(
+        f"recommendation,date,status,author\n{poverty},2023-06-30,in progress,NHRI\n"
+    )
+    import_updates(bundled_store, updates)
     paths = write_followup(bundled_store, "CHN", tmp_path / "report")
     page = paths["html"].read_text()
     with pytest.raises(NotFound, match="no recommendations to CHN are stored in UPR cycle 9"):
@@ -383,6 +403,7 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     assert "0 in 2020, 17.2 in 2010" in page
     assert "SH.H2O.SMDW.ZS: no observations stored for CHN" in page  # missing is shown, not hidden
     assert page.count('class="rec"') == 3
+    assert "(updated 2023-06-30 by NHRI)" in page
 
 
 def test_sdg_target_suggestions_follow_the_official_wording() -> None:
@@ -437,6 +458,19 @@ def test_people_classify_recommendations_and_bad_targets_are_refused(
     ]
     assert after.loc[death, "themes"] == "Death penalty; Right to life"
     assert import_classification(store, good) == 0  # the same file twice changes nothing
+    twice = tmp_path / "twice.csv"
+    twice.write_text(f"recommendation,sdg_targets\n{death},16.1\n{death},16.2\n")
+    with pytest.raises(InvalidInput, match=r"row 3.*repeats recommendation"):
+        import_classification(store, twice)
+    empty = tmp_path / "empty.csv"
+    empty.write_text(f"recommendation,themes\n{death},\n")
+    with pytest.raises(InvalidInput, match="every themes and sdg_targets cell is empty"):
+        import_classification(store, empty)
+    excel = tmp_path / "numbers.xlsx"
+    pd.DataFrame({"recommendation": [death], "sdg_targets": [16.10]}).to_excel(excel, index=False)
+    with pytest.raises(InvalidInput, match=r"row 2.*is a number in Excel"):
+        import_classification(store, excel)
+    assert store.recommendations().set_index("id").loc[death, "sdg_targets"] == "16.1"
 
 
 def test_sdg_targets_in_imports_are_checked_against_the_169(

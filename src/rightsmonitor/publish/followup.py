@@ -72,6 +72,7 @@ def write_followup(
         for o in obligations_for(store, area)
         if o.state == "overdue"
     ]
+    frame = frame.assign(status_date=pd.to_datetime(frame["status_date"]).dt.strftime("%Y-%m-%d"))
     records = frame.sort_values(["session", "id"]).to_dict("records")
     page = (
         _environment()
@@ -115,12 +116,18 @@ def print_pdf(html: Path, pdf: Path) -> Path:
         "--no-pdf-header-footer",
         f"--user-data-dir={pdf.parent / '.chromium'}",
     ]
-    subprocess.run(
-        [browser, *flags, f"--print-to-pdf={pdf}", html.resolve().as_uri()],
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
+    pdf.unlink(missing_ok=True)  # an earlier PDF must not pass for this one
+    try:
+        subprocess.run(
+            [browser, *flags, f"--print-to-pdf={pdf}", html.resolve().as_uri()],
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise RightsMonitorError(
+            f"Chromium took over 120 s to print {html}; HTML was written"
+        ) from exc
     shutil.rmtree(pdf.parent / ".chromium", ignore_errors=True)
     if not pdf.is_file() or pdf.stat().st_size == 0:
         raise RightsMonitorError(f"Chromium could not print {html} to PDF")

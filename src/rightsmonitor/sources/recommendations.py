@@ -222,6 +222,7 @@ def parse_generic(path: Path) -> pd.DataFrame:
                 except ValueError:
                     checks.append((column, True, f"'{row[column]}' is not a date (YYYY-MM-DD)"))
         problems += [Problem(label, m, row=line, column=c) for c, failed, m in checks if failed]
+    problems += _numeric_target_cells(path, "sdg_targets")
     if problems:
         raise InvalidInput(problems)
     frame["recipient"] = frame["recipient"].str.upper()
@@ -532,6 +533,8 @@ def export_follow_up(store: Store, frame: pd.DataFrame, path: str | Path) -> dic
     path = Path(path)
     ids = frame["id"].tolist()
     paths = {"recommendations": export_generic(frame, path)}
+    for kind in ("updates", "links"):  # sidecars of an earlier export must not outlive it
+        path.with_name(f"{path.stem}.{kind}{path.suffix}").unlink(missing_ok=True)
     updates = store.recommendation_update_history(ids)
     if not updates.empty:
         target = path.with_name(f"{path.stem}.updates{path.suffix}")
@@ -567,7 +570,7 @@ def import_links(store: Store, path: str | Path) -> int:
     frame = read_layout(path, required=("recommendation", "indicator"), allowed=LINK_COLUMNS)
     known = store.recommendation_ids(sorted(set(frame["recommendation"])))
     indicators = {i.code for i in store.indicators()}
-    problems = []
+    problems = _duplicate_rows(path, frame, ["recommendation", "indicator", "target"])
     for index, row in frame.iterrows():
         line = int(index) + 2
         if row["recommendation"] not in known:
@@ -594,6 +597,41 @@ def import_links(store: Store, path: str | Path) -> int:
     if record is None:
         return 0
     return store.write_recommendation_links(frame, record)
+
+
+def _numeric_target_cells(path: Path, column: str) -> list[Problem]:
+    """Excel stores a target typed as 16.10 as the number 16.1: such cells are refused, since
+    the target meant cannot be known."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return []
+    raw = pd.read_excel(path, dtype=object, engine="openpyxl")
+    raw.columns = [str(c).strip().lower() for c in raw.columns]
+    if column not in raw.columns:
+        return []
+    return [
+        Problem(
+            str(path),
+            f"SDG target {value!r} is a number in Excel (16.10 would read as 16.1); "
+            "format the column as text",
+            row=int(index) + 2,
+            column=column,
+        )
+        for index, value in raw[column].items()
+        if isinstance(value, int | float) and not pd.isna(value)
+    ]
+
+
+def _duplicate_rows(path: Path, frame: pd.DataFrame, key: list[str]) -> list[Problem]:
+    repeated = frame[frame.duplicated(key, keep=False)]
+    return [
+        Problem(
+            str(path),
+            f"repeats {', '.join(key)} of another row: give each once",
+            row=int(index) + 2,
+            column=key[0],
+        )
+        for index in repeated.index
+    ]
 
 
 def _unknown_targets(values: list[str]) -> list[str]:
@@ -630,7 +668,8 @@ def import_classification(store: Store, path: str | Path) -> int:
     path = Path(path)
     frame = read_layout(path, required=("recommendation",), allowed=CLASSIFICATION_COLUMNS)
     known = store.recommendation_ids(sorted(set(frame["recommendation"])))
-    problems = []
+    problems = _duplicate_rows(path, frame, ["recommendation"])
+    problems += _numeric_target_cells(path, "sdg_targets")
     for column in ("themes", "sdg_targets"):
         frame[column] = frame[column].map(
             lambda cell: "; ".join(v.strip() for v in cell.split(";") if v.strip())
@@ -655,6 +694,8 @@ def import_classification(store: Store, path: str | Path) -> int:
             )
             for target in _unknown_targets(row["sdg_targets"].split(";"))
         ]
+    if not problems and (frame["themes"] + frame["sdg_targets"] == "").all():
+        problems.append(Problem(str(path), "every themes and sdg_targets cell is empty"))
     if problems:
         raise InvalidInput(problems)
     record = new_import(store, path, "recommendation-classification")
