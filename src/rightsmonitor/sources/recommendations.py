@@ -211,10 +211,6 @@ def parse_generic(path: Path) -> pd.DataFrame:
                 "a communication needs its date (or a reply_due date)",
             ),
         ]
-        checks += [
-            ("sdg_targets", True, f"'{t}' is not an SDG target (expected e.g. 1.3, 16.b)")
-            for t in _unknown_targets(row["sdg_targets"].split(";"))
-        ]
         for column in ("date", "reply_due"):
             if row[column]:
                 try:
@@ -222,6 +218,9 @@ def parse_generic(path: Path) -> pd.DataFrame:
                 except ValueError:
                     checks.append((column, True, f"'{row[column]}' is not a date (YYYY-MM-DD)"))
         problems += [Problem(label, m, row=line, column=c) for c, failed, m in checks if failed]
+        problems += _target_problems(
+            label, row["sdg_targets"].split(";"), row=line, column="sdg_targets"
+        )
     problems += _numeric_target_cells(path, "sdg_targets")
     if problems:
         raise InvalidInput(problems)
@@ -259,9 +258,7 @@ def parse_generic(path: Path) -> pd.DataFrame:
             "response": frame["response"],
             "action_category": whole_numbers("action_category"),
             "themes": frame["themes"],
-            "sdg_targets": frame["sdg_targets"].map(
-                lambda cell: "; ".join(v.strip() for v in cell.split(";") if v.strip())
-            ),
+            "sdg_targets": frame["sdg_targets"].map(_normalised_list),
             "agencies": frame["agencies"],
             "kind": frame["kind"],
             "reply_due": reply_due.dt.date,
@@ -360,15 +357,7 @@ def parse_uhri(path: Path) -> pd.DataFrame:
                 )
             )
         sdgs = [s.split(" ")[0] for s in _lines(record.get("Sdgs"))]
-        problems += [
-            Problem(
-                label,
-                f"'{t}' is not an SDG target (expected e.g. 1.3, 16.b)",
-                row=line,
-                column="Sdgs",
-            )
-            for t in _unknown_targets(sdgs)
-        ]
+        problems += _target_problems(label, sdgs, row=line, column="Sdgs")
         session = pd.to_numeric(pd.Series([record.get("UPR Session")]), errors="coerce").iloc[0]
         annotation = (
             str(record.get("OHCHR Annotation Id") or "").strip()
@@ -476,19 +465,9 @@ def import_updates(store: Store, path: str | Path) -> int:
     frame = read_layout(
         path, required=("recommendation", "date", "status", "author"), allowed=UPDATE_COLUMNS
     )
-    problems: list[Problem] = []
-    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
+    problems = _unknown_recommendations(store, path, frame)
     for index, row in frame.iterrows():
         line = int(index) + 2
-        if row["recommendation"] not in known:
-            problems.append(
-                Problem(
-                    label,
-                    f"no recommendation '{row['recommendation']}' is stored",
-                    row=line,
-                    column="recommendation",
-                )
-            )
         if row["status"].lower() not in STATUSES:
             problems.append(
                 Problem(
@@ -568,20 +547,11 @@ def import_links(store: Store, path: str | Path) -> int:
 
     path = Path(path)
     frame = read_layout(path, required=("recommendation", "indicator"), allowed=LINK_COLUMNS)
-    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
     indicators = {i.code for i in store.indicators()}
     problems = _duplicate_rows(path, frame, ["recommendation", "indicator", "target"])
+    problems += _unknown_recommendations(store, path, frame)
     for index, row in frame.iterrows():
         line = int(index) + 2
-        if row["recommendation"] not in known:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"no recommendation '{row['recommendation']}' is stored",
-                    row=line,
-                    column="recommendation",
-                )
-            )
         if row["indicator"] not in indicators:
             problems.append(
                 Problem(
@@ -634,11 +604,35 @@ def _duplicate_rows(path: Path, frame: pd.DataFrame, key: list[str]) -> list[Pro
     ]
 
 
-def _unknown_targets(values: list[str]) -> list[str]:
+def _unknown_recommendations(store: Store, path: Path, frame: pd.DataFrame) -> list[Problem]:
+    """Rows of a follow-up file naming a recommendation the store does not hold."""
+    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
+    return [
+        Problem(
+            str(path),
+            f"no recommendation '{value}' is stored",
+            row=int(index) + 2,
+            column="recommendation",
+        )
+        for index, value in frame["recommendation"].items()
+        if value not in known
+    ]
+
+
+def _normalised_list(cell: str) -> str:
+    """A ';'-separated cell in the one stored form: 'a; b'."""
+    return "; ".join(v.strip() for v in cell.split(";") if v.strip())
+
+
+def _target_problems(label: str, values: list[str], *, row: int, column: str) -> list[Problem]:
     given = [v.strip() for v in values if v.strip()]
-    if not given:
-        return []
-    return [v for v in given if v not in _known_targets()]
+    return [
+        Problem(
+            label, f"'{v}' is not an SDG target (expected e.g. 1.3, 16.b)", row=row, column=column
+        )
+        for v in given
+        if v not in _known_targets()
+    ]
 
 
 @functools.cache
@@ -667,33 +661,15 @@ def import_classification(store: Store, path: str | Path) -> int:
 
     path = Path(path)
     frame = read_layout(path, required=("recommendation",), allowed=CLASSIFICATION_COLUMNS)
-    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
     problems = _duplicate_rows(path, frame, ["recommendation"])
     problems += _numeric_target_cells(path, "sdg_targets")
+    problems += _unknown_recommendations(store, path, frame)
     for column in ("themes", "sdg_targets"):
-        frame[column] = frame[column].map(
-            lambda cell: "; ".join(v.strip() for v in cell.split(";") if v.strip())
-        )
+        frame[column] = frame[column].map(_normalised_list)
     for index, row in frame.iterrows():
-        line = int(index) + 2
-        if row["recommendation"] not in known:
-            problems.append(
-                Problem(
-                    str(path),
-                    f"no recommendation '{row['recommendation']}' is stored",
-                    row=line,
-                    column="recommendation",
-                )
-            )
-        problems += [
-            Problem(
-                str(path),
-                f"'{target}' is not an SDG target (expected e.g. 1.3, 16.b)",
-                row=line,
-                column="sdg_targets",
-            )
-            for target in _unknown_targets(row["sdg_targets"].split(";"))
-        ]
+        problems += _target_problems(
+            str(path), row["sdg_targets"].split(";"), row=int(index) + 2, column="sdg_targets"
+        )
     if not problems and (frame["themes"] + frame["sdg_targets"] == "").all():
         problems.append(Problem(str(path), "every themes and sdg_targets cell is empty"))
     if problems:
