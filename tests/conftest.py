@@ -1,43 +1,104 @@
-"""Shared fixtures: fresh stores, and one store loaded with the bundled data per test session."""
+"""Shared fixtures: every store fixture runs once per backend (DuckDB and PostgreSQL), the way
+ibis runs one suite against each engine.
+
+* ``db``: the location of a fresh, empty store (a DuckDB file, or a new PostgreSQL database);
+* ``store``: that store, opened;
+* ``bundled_db``: a store loaded with the bundled data once per session (read it, do not
+  write it); ``bundled_store``: a private copy that a test may write to.
+"""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from rightsmonitor.sources import load_bundled
-from rightsmonitor.store import DuckDBStore, open_store
+import pgserver
+from rightsmonitor.ops.context import Context
+from rightsmonitor.store import Store, open_store
+
+BACKENDS = ["duckdb", "postgres"]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> DuckDBStore:
-    with open_store(tmp_path / "store.duckdb") as s:
-        yield s
-
-
-@pytest.fixture(scope="session")
-def bundled_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("bundled") / "bundled.duckdb"
-    with open_store(path) as s:
-        load_bundled(s)
+def shared_path(*parts: str) -> Path:
+    """A file of ../shared; its absence fails the test (CI must never pass without them)."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"{path} is missing: the reference files of ../shared are required")
     return path
 
 
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[pgserver.Server]:
+    try:
+        server = pgserver.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def bundled_store(bundled_store_file: Path, tmp_path: Path) -> DuckDBStore:
-    """A private copy of the loaded store, so a test may write to it."""
-    copy = tmp_path / "bundled-copy.duckdb"
-    shutil.copy(bundled_store_file, copy)
-    with open_store(copy) as s:
+def db(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if backend == "duckdb":
+        return str(tmp_path / "store.duckdb")
+    return request.getfixturevalue("pg_server").new_database()
+
+
+@pytest.fixture
+def store(db: str) -> Iterator[Store]:
+    with open_store(db) as s:
         yield s
 
 
-def table_dump(store: DuckDBStore) -> dict[str, list[tuple]]:
+@pytest.fixture
+def ctx(store: Store) -> Context:
+    """Operations run on the test's open store."""
+    return Context(store=store)
+
+
+@pytest.fixture(scope="session")
+def bundled_db(
+    backend: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str:
+    from rightsmonitor.ops.imports import load_bundled
+
+    if backend == "duckdb":
+        location = str(tmp_path_factory.mktemp("bundled") / "bundled.duckdb")
+    else:
+        location = request.getfixturevalue("pg_server").new_database()
+    load_bundled(Context(db=location))
+    return location
+
+
+@pytest.fixture
+def bundled_copy(backend: str, bundled_db: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A private copy of the loaded store, so a test may write to it."""
+    if backend == "duckdb":
+        copy = tmp_path / "bundled-copy.duckdb"
+        shutil.copy(bundled_db, copy)
+        return str(copy)
+    template = bundled_db.rsplit("/", 1)[1].split("?")[0]
+    return request.getfixturevalue("pg_server").new_database(template=template)
+
+
+@pytest.fixture
+def bundled_store(bundled_copy: str) -> Iterator[Store]:
+    with open_store(bundled_copy) as s:
+        yield s
+
+
+def table_dump(store: Store) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal dumps mean the store is unchanged."""
-    tables = ["observations", "indicators", "sources", "areas", "imports", "meta"]
     return {
-        t: sorted(map(tuple, store.con.execute(f"SELECT * FROM {t}").fetchall()), key=repr)
-        for t in tables
+        t: sorted(map(tuple, store.backend.query(f'SELECT * FROM "{t}"')), key=repr)
+        for t in sorted(store.backend.table_names())
     }

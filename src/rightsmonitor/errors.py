@@ -59,3 +59,13 @@ class StoreError(RuntimeError, RightsMonitorError):
 
 class NotFound(LookupError, RightsMonitorError):
     """A named thing (indicator, area, plan) does not exist."""
+
+
+class InvalidRequest(InvalidInput):
+    """An operation was asked for something inconsistent (saving without an area, two
+    estimands at once). ``fields`` name the request fields at fault, so a front end can point
+    at its own option or form field."""
+
+    def __init__(self, message: str, *, fields: Sequence[str] = ()) -> None:
+        self.fields = tuple(fields)
+        super().__init__(message)

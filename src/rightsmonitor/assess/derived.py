@@ -1,18 +1,24 @@
-"""Figures Rights Monitor computes (HDI recomputations, MPI and survey estimates), stored as
-observations of derived sources: once per provenance key, validated like any import."""
+"""Figures Rights Monitor computes (MPI and survey estimates) as observation fields: the value
+with its SE and interval, flagged as an estimate. They are stored by
+:func:`rightsmonitor.ops.imports.save_computed`, once per provenance key."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-
-import pandas as pd
+from dataclasses import dataclass
 
 from rightsmonitor.methods.survey import Estimate
 from rightsmonitor.model import Indicator, Source
-from rightsmonitor.sources.batch import Batch, normalise
-from rightsmonitor.sources.importer import ImportResult, write_batch
-from rightsmonitor.store import ImportRecord, Store
+
+
+@dataclass(frozen=True)
+class EstimateRows:
+    """Computed figures ready to store: their source, the indicators they define (if new),
+    observation rows, and the provenance key that makes a repeated save a no-op."""
+
+    source: Source
+    rows: list[dict]
+    key: str
+    indicators: tuple[Indicator, ...] = ()
 
 
 def estimate_fields(e: Estimate, *, deff_digits: int = 2) -> dict:
@@ -25,36 +31,3 @@ def estimate_fields(e: Estimate, *, deff_digits: int = 2) -> dict:
         "flag": "estimate",
         "footnote": f"n = {e.n:,}; design effect {e.deff:.{deff_digits}f}",
     }
-
-
-def write_derived(
-    store: Store,
-    rows: Sequence[dict] | pd.DataFrame,
-    *,
-    key: str,
-    label: str,
-    format: str,
-    sources: Sequence[Source],
-    indicators: Sequence[Indicator] = (),
-) -> ImportResult:
-    """Write computed observations unless this provenance ``key`` was stored already.
-
-    Recomputing can differ in the last bit (parallel sums do), so the key, not the values,
-    decides whether a save is a repeat.
-    """
-    if store.find_import(key) is not None:
-        return ImportResult(label, format, 0, 0, already_imported=True)
-    frame = pd.DataFrame(rows)
-    frame["_row"] = range(1, len(frame) + 1)
-    frame["_column"] = "value"
-    record = ImportRecord(
-        id=hashlib.sha256(key.encode()).hexdigest()[:16],
-        path=label,
-        sha256=key,
-        format=format,
-        imported_at=pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-    )
-    batch = Batch(
-        frame=normalise(frame), format=format, sources=list(sources), indicators=list(indicators)
-    )
-    return write_batch(store, batch, record, file_label=label)

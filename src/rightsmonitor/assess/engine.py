@@ -2,7 +2,10 @@
 
 Same method and edge cases as :mod:`rightsmonitor.methods.progress` (the one-series reference,
 which documents the formulas); written against Ibis so it runs on DuckDB by default and on any
-Ibis backend (PostgreSQL, Spark) unchanged. Tests check the two agree on every case.
+Ibis backend (PostgreSQL, Spark) unchanged, and where the data are: on the store's own backend
+for a plan's stored series. Every division and logarithm is guarded so that all engines give
+the same answer (DuckDB returns inf where PostgreSQL raises). Tests check the engine and the
+reference agree on every case, on every backend.
 
 Inputs
 ------
@@ -13,9 +16,11 @@ target_change, target_relative_change, natural_limit`` (nullable where optional)
 
 from __future__ import annotations
 
+import contextlib
 import functools
+from collections.abc import Sequence
+from typing import Protocol
 
-import duckdb
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
@@ -71,6 +76,17 @@ RESULT_COLUMNS = (
 )
 
 
+def _ratio(numerator: ir.NumericValue, denominator: ir.NumericValue) -> ir.FloatingValue:
+    """numerator / denominator, null where the denominator is 0 or null. DuckDB would give
+    inf; PostgreSQL and Spark (ANSI mode) raise: every engine must get the same answer."""
+    return ibis.ifelse(denominator != 0, numerator / denominator, None)
+
+
+def _ln(value: ir.NumericValue) -> ir.FloatingValue:
+    """ln(value), null where value <= 0 (an error on PostgreSQL, NaN or -inf on DuckDB)."""
+    return ibis.ifelse(value > 0, value.ln(), None)
+
+
 def _classify(value: ir.FloatingValue, high: ir.Value, med: ir.Value, low: ir.Value) -> ir.Value:
     return ibis.cases(
         (value >= high, Status.SUBSTANTIAL.value),
@@ -117,14 +133,19 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
             ((t.direction > 0) & (t.vi >= t.target_level))
             | ((t.direction < 0) & (t.vi <= t.target_level))
         ),
+        # base is never 0 (substituted above), so these divisions are safe on every engine.
         sign_change=(t.vi / t.base < 0) | (t.numeric & (t.growth_target / t.base < 0)),
     )
-    ok = ~t.sign_change
+    ok = ~t.sign_change.fill_null(False)
     t = t.mutate(
-        observed_growth=ibis.ifelse(ok, (t.vi / t.base) ** (1.0 / t.years_observed) - 1.0, None),
+        observed_growth=ibis.ifelse(
+            ok & (t.years_observed > 0),
+            (t.vi / t.base) ** _ratio(1.0, t.years_observed) - 1.0,
+            None,
+        ),
         required_growth=ibis.ifelse(
             ok & t.numeric & (t.target_year > t.y0),
-            (t.growth_target / t.base) ** (1.0 / (t.target_year - t.y0).cast("float64")) - 1.0,
+            (t.growth_target / t.base) ** _ratio(1.0, (t.target_year - t.y0).cast("float64")) - 1.0,
             None,
         ),
         threshold_coefficient=ibis.cases(
@@ -142,7 +163,7 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
     t = t.mutate(
         ratio=ibis.ifelse(
             t.numeric & (t.required_growth != 0),
-            t.s * t.direction * t.observed_growth / t.required_growth.abs(),
+            _ratio(t.s * t.direction * t.observed_growth, t.required_growth.abs()),
             None,
         ),
         growth_progress=t.s * t.direction * t.observed_growth,
@@ -162,8 +183,8 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
         else_=_classify(t.growth_progress, high_g * scale, med_g * scale, low_g * scale),
     )
     pending = t.numeric & ~t.achieved & ok
-    ratio_to_target = ibis.ifelse(t.vi != 0, t.growth_target / t.vi, None)
-    years_needed = ratio_to_target.ln() / (1.0 + t.observed_growth).ln()
+    ratio_to_target = _ratio(t.growth_target, t.vi)
+    years_needed = _ratio(_ln(ratio_to_target), _ln(1.0 + t.observed_growth))
     anticipated = ibis.ifelse(
         pending
         & (t.observed_growth > -1.0)
@@ -176,7 +197,7 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
     )
     still_needed = ibis.ifelse(
         pending & (t.target_year > t.yi) & (ratio_to_target > 0),
-        ratio_to_target ** (1.0 / (t.target_year - t.yi).cast("float64")) - 1.0,
+        ratio_to_target ** _ratio(1.0, (t.target_year - t.yi).cast("float64")) - 1.0,
         None,
     )
     enough = t.n_observations >= 2
@@ -212,43 +233,130 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
 
 
 _PANDAS_TYPES = {"string": "string", "int64": "Int64", "float64": "Float64"}
+_SQL_TYPES = {"string": "VARCHAR", "int64": "BIGINT", "float64": "DOUBLE PRECISION"}
+CHOSEN_SCHEMA = ibis.schema(
+    {
+        "series_id": "string",
+        "indicator": "string",
+        "area": "string",
+        "disaggregation": "string",
+        "source": "string",
+    }
+)
+STORED_OBSERVATIONS = ibis.schema(
+    {
+        "indicator": "string",
+        "area": "string",
+        "disaggregation": "string",
+        "source": "string",
+        "year": "int32",
+        "value": "float64",
+    }
+)
+
+
+class Runner(Protocol):
+    """Where the engine runs: a store backend (DuckDB or PostgreSQL), or an in-memory DuckDB."""
+
+    dialect: str
+
+    def stage(
+        self, name: str, frame: pd.DataFrame, types: dict[str, str]
+    ) -> contextlib.AbstractContextManager[None]: ...
+
+    def frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame: ...
 
 
 @functools.cache
-def compiled_sql(dialect: str = "duckdb") -> str:
-    """The engine compiled once per SQL dialect, over tables named rm_observations and rm_specs.
+def compiled_sql(dialect: str = "duckdb", *, stored: bool = False) -> str:
+    """The engine compiled once per SQL dialect.
 
-    Building and compiling the Ibis expression costs about 0.1 s; caching it keeps small
-    assessments instant and leaves only the database's own work per call.
+    With ``stored``, over the store's own ``observations`` table joined to ``rm_chosen`` (one
+    row per series: its id and the indicator, area, disaggregation and source it reads), so
+    that the series never leave the database; otherwise over ``rm_observations``
+    (series_id, year, value). Specs are ``rm_specs`` in both. Building and compiling the Ibis
+    expression costs about 0.1 s; caching it leaves only the database's own work per call.
     """
-    expr = assess_series(
-        ibis.table(OBSERVATION_SCHEMA, name="rm_observations"),
-        ibis.table(SPEC_SCHEMA, name="rm_specs"),
-    )
-    return ibis.to_sql(expr, dialect=dialect)
+    specs = ibis.table(SPEC_SCHEMA, name="rm_specs")
+    if stored:
+        stored_obs = ibis.table(STORED_OBSERVATIONS, name="observations")
+        chosen = ibis.table(CHOSEN_SCHEMA, name="rm_chosen")
+        keys = ["indicator", "area", "disaggregation", "source"]
+        joined = stored_obs.join(chosen, keys)
+        series = joined.select("series_id", year=joined.year.cast("int64"), value=joined.value)
+    else:
+        series = ibis.table(OBSERVATION_SCHEMA, name="rm_observations")
+    return ibis.to_sql(assess_series(series, specs), dialect=dialect)
 
 
 def typed(frame: pd.DataFrame, schema: ibis.Schema) -> pd.DataFrame:
     """Cast a frame to the schema with nullable pandas types, so all-null columns keep a type."""
     return frame[list(schema.names)].astype(
-        {name: _PANDAS_TYPES[str(dtype).lower().replace("!", "")] for name, dtype in schema.items()}
+        {name: _PANDAS_TYPES[_type_name(dtype)] for name, dtype in schema.items()}
     )
+
+
+def _type_name(dtype: object) -> str:
+    return str(dtype).lower().replace("!", "")
+
+
+def _sql_types(schema: ibis.Schema) -> dict[str, str]:
+    return {name: _SQL_TYPES[_type_name(dtype)] for name, dtype in schema.items()}
+
+
+def run_stored(runner: Runner, chosen: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
+    """Assess the chosen stored series where they are stored; one row per spec."""
+    with (
+        runner.stage("rm_chosen", typed(chosen, CHOSEN_SCHEMA), _sql_types(CHOSEN_SCHEMA)),
+        runner.stage("rm_specs", typed(specs, SPEC_SCHEMA), _sql_types(SPEC_SCHEMA)),
+    ):
+        return runner.frame(compiled_sql(runner.dialect, stored=True))
 
 
 def run_progress(
     observations: pd.DataFrame,
     specs: pd.DataFrame,
-    con: duckdb.DuckDBPyConnection | None = None,
+    runner: Runner | None = None,
 ) -> pd.DataFrame:
-    """Assess many series on DuckDB (in memory unless ``con`` is given); one row per spec."""
-    own = con is None
-    con = duckdb.connect() if own else con
+    """Assess series given as a frame (series_id, year, value); one row per spec. Runs on an
+    in-memory DuckDB unless a runner is given."""
+    own = runner is None
+    runner = MemoryRunner() if own else runner
     try:
-        con.register("rm_observations", typed(observations, OBSERVATION_SCHEMA))
-        con.register("rm_specs", typed(specs, SPEC_SCHEMA))
-        return con.sql(compiled_sql("duckdb")).df()
+        with (
+            runner.stage(
+                "rm_observations",
+                typed(observations, OBSERVATION_SCHEMA),
+                _sql_types(OBSERVATION_SCHEMA),
+            ),
+            runner.stage("rm_specs", typed(specs, SPEC_SCHEMA), _sql_types(SPEC_SCHEMA)),
+        ):
+            return runner.frame(compiled_sql(runner.dialect))
     finally:
-        con.unregister("rm_observations")
-        con.unregister("rm_specs")
         if own:
-            con.close()
+            runner.close()  # type: ignore[union-attr]
+
+
+class MemoryRunner:
+    """A private in-memory DuckDB: for series given as frames (tests, benchmarks, files)."""
+
+    dialect = "duckdb"
+
+    def __init__(self) -> None:
+        import duckdb
+
+        self.con = duckdb.connect()
+
+    @contextlib.contextmanager
+    def stage(self, name: str, frame: pd.DataFrame, types: dict[str, str]):
+        self.con.register(name, frame)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
+    def frame(self, sql: str, params: Sequence[object] = ()) -> pd.DataFrame:
+        return self.con.execute(sql, list(params)).df()
+
+    def close(self) -> None:
+        self.con.close()

@@ -8,8 +8,7 @@ import pandas as pd
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem
 from rightsmonitor.methods.gaps import furthest_behind, gap_trends, group_gaps
-from rightsmonitor.model import lookup_area, parse_disaggregation_key
-from rightsmonitor.store import Store
+from rightsmonitor.model import Indicator, lookup_area, parse_disaggregation_key
 
 # The conventional reference group of each dimension; anything else compares with the total.
 REFERENCE_GROUP = {"sex": "male", "location": "urban"}
@@ -27,35 +26,43 @@ class GapReport:
     ranking: pd.DataFrame
 
 
-def _newest_source(store: Store, frame: pd.DataFrame) -> str:
-    released = {s.id: s.released for s in store.sources()}
+def newest_source(frame: pd.DataFrame, released: dict[str, str]) -> str:
+    """The source with the latest release among those holding rows of ``frame``."""
     return max(frame["source"].unique(), key=lambda s: (released.get(s, ""), s))
 
 
 def gaps_for(
-    store: Store, indicator: str, *, area: str, by: str = "sex", source: str | None = None
+    obs: pd.DataFrame,
+    meta: Indicator,
+    *,
+    area: str,
+    by: str = "sex",
+    source: str | None = None,
+    released: dict[str, str] | None = None,
 ) -> GapReport:
-    meta = store.indicator(indicator)
-    if meta is None:
-        raise NotFound(f"no indicator '{indicator}' in the store")
+    """Gaps of one indicator for one area. ``obs`` holds the indicator's observations (of the
+    area, or of every area when ``by`` is ``region``); ``released`` the release date of each
+    source, to take the newest edition when no source is named (editions are never mixed)."""
+    indicator = meta.code
     area = area.upper()
     if by == "region":
         country = lookup_area(area)
         if country is None or "-" in area:
-            raise InvalidInput([Problem("--area", f"'{area}' is not a country code")])
+            raise InvalidInput([Problem("area", f"'{area}' is not a country code")])
         import pycountry
 
         alpha2 = pycountry.countries.get(alpha_3=area).alpha_2
-        obs = store.observations(indicator=indicator, source=source)
         obs = obs[
             (obs["disaggregation"] == "")
             & ((obs["area"] == area) | obs["area"].str.startswith(f"{alpha2}-"))
         ]
     else:
-        obs = store.observations(indicator=indicator, area=area, source=source)
+        obs = obs[obs["area"] == area]
+    if source is not None:
+        obs = obs[obs["source"] == source]
     if obs.empty:
         raise NotFound(f"no observations of {indicator} for {area}")
-    source = source or _newest_source(store, obs)
+    source = source or newest_source(obs, released or {})
     obs = obs[obs["source"] == source]
 
     if by == "region":

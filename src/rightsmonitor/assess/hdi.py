@@ -15,7 +15,7 @@ import ibis.expr.types as ir
 import pandas as pd
 
 from rightsmonitor.methods import hdi as m
-from rightsmonitor.store import Store
+from rightsmonitor.model import Source
 
 SEX_SUFFIX = {"": "", "sex=female": "_f", "sex=male": "_m"}
 COMPONENTS = (
@@ -35,19 +35,22 @@ class PlanetaryMaxima:
     material_footprint: float
 
 
-def wide_components(store: Store, source: str) -> ir.Table:
-    """One row per area and year with every HDR variable of ``source`` as a column."""
-    obs = store.observations_table()
+def wide_components(obs: ir.Table, source: str) -> ir.Table:
+    """One row per area and year with every HDR variable of ``source`` as a column.
+
+    ``obs`` is the store's observations table on the store's own backend, so the pivot and
+    every formula run where the data are.
+    """
     hdr = obs.filter(obs.source == source, obs.indicator.startswith("HDR."))
     suffix = ibis.cases(
         *((hdr.disaggregation == key, value) for key, value in SEX_SUFFIX.items()), else_=None
     )
-    named = hdr.mutate(name=hdr.indicator.substr(4).lower() + suffix).filter(
-        lambda t: t.name.isin([*COMPONENTS, *PUBLISHED])
-    )
-    wide = named.pivot_wider(id_cols=["area", "year"], names_from="name", values_from="value")
-    missing = [c for c in (*COMPONENTS, *PUBLISHED) if c not in wide.columns]
-    return wide.mutate(**{c: ibis.null("float64") for c in missing})
+    named = hdr.mutate(name=hdr.indicator.substr(4).lower() + suffix)
+    # One conditional aggregate per variable (a pivot every SQL engine runs; ibis's
+    # pivot_wider needs a first() aggregate PostgreSQL lacks). Each (area, year, variable)
+    # has one value per source, so max() is that value.
+    columns = {c: named.value.max(where=named.name == c) for c in (*COMPONENTS, *PUBLISHED)}
+    return named.group_by(["area", "year"]).aggregate(**columns)
 
 
 def planetary_maxima(wide: ir.Table) -> PlanetaryMaxima:
@@ -85,10 +88,10 @@ def hdi_family(wide: ir.Table, maxima: PlanetaryMaxima) -> ir.Table:
 
 
 def recompute(
-    store: Store, source: str, *, area: str | None = None, year: int | None = None
+    obs: ir.Table, source: str, *, area: str | None = None, year: int | None = None
 ) -> pd.DataFrame:
     """Recomputed and published HDI, GDI, IHDI, GII and PHDI for every area-year of a source."""
-    wide = wide_components(store, source)
+    wide = wide_components(obs, source)
     maxima = planetary_maxima(wide)
     table = hdi_family(wide, maxima)
     if area is not None:
@@ -135,30 +138,35 @@ SAVED_INDICATORS = {
 
 
 def derived_source_id(source: str) -> str:
-    return f"rm.hdi.{source}"[:64]
+    """rm.hdi.<input source id>; source ids are at most 64 characters, so a long input id is
+    shortened with a digest of it rather than cut (two inputs never share a derived id)."""
+    import hashlib
+
+    full = f"rm.hdi.{source}"
+    if len(full) <= 64:
+        return full
+    return f"{full[:55]}-{hashlib.sha256(source.encode()).hexdigest()[:8]}"
 
 
-def save_recomputed(store: Store, source: str) -> int:
-    """Store the recomputed indices as observations of a derived source, with their provenance.
-
-    The derived source names the method version and the input source, so a plan can use a
-    sub-national HDI computed from a province's own components like any published series.
-    """
-    from rightsmonitor.assess.derived import write_derived
-    from rightsmonitor.model import Source
-
-    inputs = {s.id: s for s in store.sources()}[source]
-    derived = Source(
-        id=derived_source_id(source),
+def derived_source(inputs: Source) -> Source:
+    """The source of recomputed indices: it names the method version and the input source, so
+    a plan can use a sub-national HDI computed from a province's own components like any
+    published series."""
+    return Source(
+        id=derived_source_id(inputs.id),
         title=f"HDI family recomputed from {inputs.title}",
         publisher=f"Rights Monitor (method {m.METHOD_VERSION}) from {inputs.publisher}",
         edition=inputs.edition,
         released=inputs.released,
         licence=inputs.licence,
         url=inputs.url,
-        retrieved=f"computed from source '{source}'",
+        retrieved=f"computed from source '{inputs.id}'",
     )
-    frame = recompute(store, source)
+
+
+def recomputed_observations(frame: pd.DataFrame, inputs: Source) -> pd.DataFrame:
+    """The recomputed indices of :func:`recompute` as observation rows of the derived source."""
+    derived = derived_source_id(inputs.id)
     rows = []
     for column, (indicator, disaggregation) in SAVED_INDICATORS.items():
         part = frame[["area", "year", column]].dropna()
@@ -168,19 +176,11 @@ def save_recomputed(store: Store, source: str) -> int:
                     "indicator": indicator,
                     "area": part["area"],
                     "disaggregation": disaggregation,
-                    "source": derived.id,
+                    "source": derived,
                     "year": part["year"],
                     "value": part[column],
-                    "footnote": f"recomputed from the components in '{source}'",
+                    "footnote": f"recomputed from the components in '{inputs.id}'",
                 }
             )
         )
-    result = write_derived(
-        store,
-        pd.concat(rows, ignore_index=True),
-        key=f"{derived.id}:{m.METHOD_VERSION}",
-        label=f"computed:{derived.id}",
-        format="hdi-recompute",
-        sources=[derived],
-    )
-    return result.added
+    return pd.concat(rows, ignore_index=True)

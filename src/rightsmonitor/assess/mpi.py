@@ -4,13 +4,11 @@ use a survey's multidimensional poverty as evidence like any published series.""
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
+from fractions import Fraction
 
-from rightsmonitor.assess.derived import estimate_fields, write_derived
+from rightsmonitor.assess.derived import EstimateRows, estimate_fields
 from rightsmonitor.methods import mpi as m
 from rightsmonitor.model import Indicator, Source
-from rightsmonitor.sources.importer import ImportResult
-from rightsmonitor.store import Store
 
 INDICATORS = {
     "M0": ("MPI.M0", "Multidimensional Poverty Index (adjusted headcount ratio M0)", "index (0-1)"),
@@ -42,27 +40,39 @@ def mpi_indicators() -> list[Indicator]:
     ]
 
 
-def save_estimates(
-    store: Store,
+def estimates_source_id(digest: str, spec_id: str, k: Fraction) -> str:
+    """rm.mpi.<file digest>.<spec>.k<n>-<d>: estimates at another k, from another file or with
+    another specification are another source, never a relabelling of these. Source ids are at
+    most 64 characters: a long specification id is shortened with a digest of it, and k is
+    always kept whole."""
+    head, tail = f"rm.mpi.{digest[:12]}.", f".k{k.numerator}-{k.denominator}"
+    room = 64 - len(head) - len(tail)
+    if room < 10:
+        raise ValueError(f"k = {k} is too long to name a source")
+    spec = spec_id.lower()
+    if len(spec) > room:
+        spec = f"{spec[: room - 9]}-{hashlib.sha256(spec_id.encode()).hexdigest()[:8]}"
+    return head + spec + tail
+
+
+def estimate_rows(
     results: list[m.MPIResult],
     *,
-    data: Path,
+    digest: str,
+    data_name: str,
     spec: m.MPISpec,
     area: str,
     year: int,
     by: str | None = None,
-) -> ImportResult:
-    """Write H, A and M0 (overall, or by group as a disaggregation) with SE and 95 % CI."""
-    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+) -> EstimateRows:
+    """H, A and M0 (overall, or by group as a disaggregation) with SE and 95 % CI."""
     k = results[0].k
     source = Source(
-        # The id names the file, the specification and k: estimates at another k are another
-        # source, never a relabelling of these.
-        id=f"rm.mpi.{digest[:12]}.{spec.id}.k{k.numerator}-{k.denominator}"[:64],
-        title=f"MPI estimates from {data.name} ({spec.id}, k = {k})",
+        id=estimates_source_id(digest, spec.id, k),
+        title=f"MPI estimates from {data_name} ({spec.id}, k = {k})",
         publisher=f"Rights Monitor (method {m.METHOD_VERSION})",
         edition=f"{spec.id}, k = {k}",
-        retrieved=f"computed from {data.name}, sha256 {digest}",
+        retrieved=f"computed from {data_name}, sha256 {digest}",
     )
     rows = []
     for result in results:
@@ -81,12 +91,9 @@ def save_estimates(
                     **estimate_fields(e, deff_digits=1),
                 }
             )
-    return write_derived(
-        store,
+    return EstimateRows(
+        source,
         rows,
         key=f"{digest}:{spec.id}:{k}:{area}:{year}:{by}",
-        label=str(data),
-        format="mpi-estimates",
-        sources=[source],
-        indicators=mpi_indicators(),
+        indicators=tuple(mpi_indicators()),
     )

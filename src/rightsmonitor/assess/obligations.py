@@ -17,7 +17,6 @@ import pandas as pd
 
 from rightsmonitor.model.obligations import Treaty
 from rightsmonitor.sources.obligations import bundled_treaties
-from rightsmonitor.store import Store
 
 
 @dataclass(frozen=True)
@@ -61,11 +60,14 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def obligations_for(store: Store, area: str, *, as_of: dt.date | None = None) -> list[Obligation]:
+def obligations_for(
+    status: pd.DataFrame, reports: pd.DataFrame, *, as_of: dt.date | None = None
+) -> list[Obligation]:
+    """Every core treaty for one state, from its stored ratification status and report history
+    (:meth:`Store.treaty_status`, :meth:`Store.treaty_reports`)."""
     as_of = as_of or dt.date.today()
     treaties = bundled_treaties()
-    status = store.treaty_status(area).set_index("treaty")
-    reports = store.treaty_reports(area)
+    status = status.set_index("treaty")
     out = []
     for code, treaty in treaties.items():
         row = status.loc[code] if code in status.index else None

@@ -4,12 +4,21 @@ other, and its report draws the interval around each point."""
 
 from __future__ import annotations
 
-from rightsmonitor.assess.derived import estimate_fields, write_derived
-from rightsmonitor.methods.perception import DomainEstimate
+from dataclasses import dataclass
+
+import ibis.expr.types as ir
+
+from rightsmonitor.assess.derived import EstimateRows, estimate_fields
+from rightsmonitor.methods.perception import (
+    DomainEstimate,
+    construct_score,
+    cronbach_alpha,
+    design_of,
+    estimate,
+)
+from rightsmonitor.methods.survey import Difference, domain_differences, mean_of
 from rightsmonitor.model import Indicator, Source
 from rightsmonitor.model.survey import SurveyMap
-from rightsmonitor.sources.importer import ImportResult
-from rightsmonitor.store import Store
 
 
 def indicator_for(survey: SurveyMap, kind: str, target: str) -> Indicator:
@@ -44,8 +53,7 @@ def indicator_for(survey: SurveyMap, kind: str, target: str) -> Indicator:
     )
 
 
-def save_survey_estimates(
-    store: Store,
+def estimate_rows(
     results: list[DomainEstimate],
     *,
     survey: SurveyMap,
@@ -56,7 +64,7 @@ def save_survey_estimates(
     data_label: str,
     years: dict | int,
     disaggregate_by: str | None = None,
-) -> ImportResult:
+) -> EstimateRows:
     """One observation per (unsuppressed) estimate; ``years`` maps groups (waves) to years."""
     indicator = indicator_for(survey, kind, target)
     source = Source(
@@ -81,12 +89,73 @@ def save_survey_estimates(
                 **estimate_fields(r.estimate),
             }
         )
-    return write_derived(
-        store,
-        rows,
-        key=f"{digest}:{indicator.code}:{area}:{years}:{disaggregate_by}",
-        label=data_label,
-        format="survey-estimates",
-        sources=[source],
-        indicators=[indicator],
-    )
+    key = f"{digest}:{indicator.code}:{area}:{years}:{disaggregate_by}"
+    return EstimateRows(source, rows, key, indicators=(indicator,))
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    column: str
+    estimates: list[DomainEstimate]
+    gap: Difference | None
+    best: tuple | None
+    worst: tuple | None
+
+
+@dataclass(frozen=True)
+class ConstructSection:
+    name: str
+    label: str
+    rule: str
+    alpha: float | None
+    overall: DomainEstimate
+    trend: list[DomainEstimate]
+    breakdowns: list[Breakdown]
+
+    @property
+    def unit(self) -> str:
+        return "0-100" if self.rule == "mean_rescaled" else "share"
+
+
+def survey_sections(table: ir.Table, survey: SurveyMap) -> list[ConstructSection]:
+    """For each construct: overall, trend across waves, breakdowns by group with the gap between
+    the best- and worst-off groups (its own linearised CI), and reliability."""
+    design = design_of(survey)
+    sections = []
+    for construct in survey.constructs:
+        what = f"construct:{construct.name}"
+        overall = estimate(table, what, survey=survey)[0]
+        trend = (
+            estimate(table, what, survey=survey, by=[survey.design.round])
+            if survey.design.round
+            else []
+        )
+        breakdowns = []
+        for column in survey.groups:
+            parts = estimate(table, what, survey=survey, by=[column])
+            shown = [p for p in parts if p.estimate is not None]
+            gap = best = worst = None
+            if len(shown) >= 2:
+                ranked = sorted(shown, key=lambda p: p.estimate.estimate)
+                worst, best = ranked[0].group, ranked[-1].group
+                (gap,) = domain_differences(
+                    table,
+                    lambda t, c=construct.name: mean_of(construct_score(t, survey, c)),
+                    design,
+                    by=[column],
+                    pairs=[(best, worst)],
+                )
+            breakdowns.append(Breakdown(column, parts, gap, best, worst))
+        reliability = cronbach_alpha(table, survey, construct.name)
+        sections.append(
+            ConstructSection(
+                construct.name,
+                construct.label or construct.name,
+                construct.rule,
+                reliability.alpha,
+                overall,
+                trend,
+                breakdowns,
+            )
+        )
+    return sections

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from rightsmonitor.assess.engine import run_progress
+from rightsmonitor.assess.engine import Runner, run_stored
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.progress import METHOD_VERSION, Caveat, Status
 from rightsmonitor.model import (
@@ -20,6 +21,9 @@ from rightsmonitor.model import (
     disaggregation_key,
     lookup_area,
 )
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
 
 CAVEAT_NOTES = {
     Caveat.BASE_YEAR_SHIFTED: "No observation in the base year; the nearest later year is used.",
@@ -190,23 +194,36 @@ def _area_for(plan: Plan, target: Target, country: str | None) -> str:
                 Problem(
                     plan.id,
                     f"target '{target.id}' has no area and the plan names no country; "
-                    "give --country ISO3",
+                    "name the country to assess it for (ISO 3166-1 alpha-3)",
                 )
             ]
         )
     return area.upper()
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """What a plan is assessed against: the store's catalogue, its observations as an Ibis
+    table on the store's own backend, and the runner the progress engine runs on (the same
+    backend), so that nothing of the size of the store leaves the database."""
+
+    indicators: dict[str, Indicator]
+    sources: dict[str, Source]
+    areas: frozenset[str]
+    observations: ir.Table
+    runner: Runner
+
+
 def assess_plan(
-    store,
+    evidence: Evidence,
     plan: Plan,
     *,
     country: str | None = None,
     as_of: int | None = None,
 ) -> PlanAssessment:
-    """Assess every target of ``plan`` against the series in ``store``."""
-    catalogue = {i.code: i for i in store.indicators()} | {i.code: i for i in plan.indicators}
-    sources = {s.id: s for s in store.sources()}
+    """Assess every target of ``plan`` against the stored evidence."""
+    catalogue = evidence.indicators | {i.code: i for i in plan.indicators}
+    sources = evidence.sources
     missing = [t.indicator for _, t in plan.targets() if t.indicator not in catalogue]
     if missing:
         raise InvalidInput(
@@ -218,7 +235,7 @@ def assess_plan(
             ]
         )
     problems = []
-    known_areas = {a.code for a in store.areas()}
+    known_areas = evidence.areas
     for _, target in plan.targets():
         area = _area_for(plan, target, country)
         if area not in known_areas and lookup_area(area) is None:
@@ -251,7 +268,7 @@ def assess_plan(
             }
         )
     wanted = pd.DataFrame(rows)
-    observations = store.observations_table()
+    observations = evidence.observations
     available = (
         observations.filter(
             observations.indicator.isin(list(wanted["indicator"].unique())),
@@ -291,7 +308,7 @@ def assess_plan(
                 "natural_limit": indicator.limit,
             }
         )
-    result = run_progress(series_rows, pd.DataFrame(specs)).set_index("series_id")
+    result = run_stored(evidence.runner, chosen, pd.DataFrame(specs)).set_index("series_id")
 
     source_of = dict(zip(chosen["series_id"], chosen["source"], strict=True))
     assessments = []
@@ -387,7 +404,7 @@ def _gap_reason(
         series += f" ({wanted['disaggregation']})"
     if source_id is None:
         return (
-            f"Data gap: no observations of {series} are stored; import them with `rights import`."
+            f"Data gap: no observations of {series} are stored; import them to assess this target."
         )
     n = figures.get("n_observations", 0)
     upper = as_of if as_of is not None else "the latest year"

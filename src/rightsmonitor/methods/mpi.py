@@ -116,15 +116,28 @@ class DimensionSpec(BaseModel):
         return None if value is None else _fraction(value)
 
 
+class DesignSpec(BaseModel):
+    """The survey design of the data a specification is written for, named once: the columns
+    of the weight, strata and primary sampling unit (DHS: hv005, hv022, hv021)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    weight: str | None = None
+    strata: str | None = None
+    psu: str | None = None
+
+
 class MPISpec(BaseModel):
-    """Dimensions, indicators, deprivation cutoffs, nested weights and poverty cutoffs k."""
+    """Dimensions, indicators, deprivation cutoffs, nested weights, poverty cutoffs k, and
+    (optionally) the survey design of the data."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
 
-    id: str
+    id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
     title: str = ""
     k: tuple[Fraction, ...] = Field(min_length=1)
     dimensions: tuple[DimensionSpec, ...] = Field(min_length=1)
+    design: DesignSpec | None = None
 
     @field_validator("k", mode="before")
     @classmethod
@@ -308,6 +321,11 @@ def point_estimates(
 ) -> pd.DataFrame:
     """H, A, M0 and the headcounts without standard errors, in one pass over the data.
 
+    Weights must be positive: a row with a weight of zero or less refuses the data, as in
+    :func:`estimate_mpi` (one rule for every path; a survey weight of 0 is a data error, not a
+    way to drop a person). Rows with any indicator or the weight missing are left out and
+    counted in ``excluded``.
+
     The data are reduced to their deprivation profiles: each complete case's 0/1 deprivations
     become one integer key, and the backend only sums weights by (group, key), a single scan
     at the speed of reading the columns (at most 2**d keys, 1,024 for the global MPI). Every
@@ -325,19 +343,24 @@ def point_estimates(
     # CASE WHEN deprived THEN 2**j is the cheapest form of the key for DuckDB (measured).
     complete = ibis.and_(*(present(table, c) for c in needed))
     complete = complete & ibis.and_(*(deprived(table, i).notnull() for i in spec.indicators()))
-    if weight:
-        complete = complete & (table[weight] > 0)
+    bad_weight = (table[weight] <= 0).fill_null(False) if weight else ibis.literal(False)
     key = sum(
         (ibis.ifelse(deprived(table, i), 1 << j, 0) for j, i in enumerate(spec.indicators())),
         ibis.literal(0),
     )
     w = table[weight].cast("float64") if weight else ibis.literal(1.0)
     profiles = (
-        table.select(*by, _key=ibis.ifelse(complete, key, None), _w=w)
-        .group_by([*by, "_key"])
+        table.select(*by, _key=ibis.ifelse(complete, key, None), _w=w, _bad=bad_weight)
+        .group_by([*by, "_key", "_bad"])
         .aggregate(population=lambda t: t._w.sum(), n=lambda t: t.count())
         .execute()
     )
+    bad = int(profiles.loc[profiles["_bad"].astype(bool), "n"].sum())
+    if bad:
+        raise InvalidInput(
+            [Problem("data", f"{bad} row(s) have a weight of zero or less", column=weight)]
+        )
+    profiles = profiles.drop(columns=["_bad"])
     rows = int(profiles["n"].sum())
     profiles = profiles[profiles["_key"].notna()].astype({"_key": "int64"})
     bits = {n: (profiles["_key"].to_numpy() >> j) & 1 for j, n in enumerate(names)}

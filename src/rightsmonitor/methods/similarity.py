@@ -18,9 +18,11 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import numpy as np
-from scipy import sparse
+if TYPE_CHECKING:
+    import pandas as pd
+    from scipy import sparse
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -30,6 +32,24 @@ def tokens(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
 
 
+def term_frequencies(ids: Sequence[str], texts: Sequence[str]) -> pd.DataFrame:
+    """The postings of a stored index: (recommendation, term, tf) with tf = 1 + ln(count).
+
+    The store keeps them at import time and computes idf and norms over the whole stored
+    corpus (:meth:`Store.similar_recommendations`), giving the cosines :func:`build_index`
+    gives in memory.
+    """
+    import pandas as pd
+
+    owners, terms, weights = [], [], []
+    for identifier, text in zip(ids, texts, strict=True):
+        for term, n in Counter(tokens(text)).items():
+            owners.append(identifier)
+            terms.append(term)
+            weights.append(1.0 + math.log(n))
+    return pd.DataFrame({"recommendation": owners, "term": terms, "tf": weights})
+
+
 @dataclass(frozen=True)
 class TextIndex:
     matrix: sparse.csr_matrix  # one unit-length row per text
@@ -37,6 +57,8 @@ class TextIndex:
 
     def similar(self, row: int, *, top: int = 10, minimum: float = 0.0) -> list[tuple[int, float]]:
         """The most similar other texts to text ``row``, best first."""
+        import numpy as np
+
         scores = (self.matrix @ self.matrix[row].T).toarray().ravel()
         scores[row] = -1.0
         order = np.argsort(-scores, kind="stable")[:top]
@@ -44,6 +66,9 @@ class TextIndex:
 
 
 def build_index(texts: Sequence[str], *, terms: Callable[[str], list[str]] = tokens) -> TextIndex:
+    import numpy as np
+    from scipy import sparse
+
     counts = [Counter(terms(t)) for t in texts]
     vocabulary: dict[str, int] = {}
     for c in counts:

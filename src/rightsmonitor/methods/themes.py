@@ -20,9 +20,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from rightsmonitor.methods.similarity import build_index, tokens
+from rightsmonitor.methods.similarity import tokens
 
 
 @dataclass(frozen=True)
@@ -41,6 +39,10 @@ def suggest_themes(
     threshold: float = 0.35,
 ) -> list[Suggestion]:
     """Themes for each query text, voted by its ``k`` nearest labelled texts."""
+    import numpy as np
+
+    from rightsmonitor.methods.similarity import build_index
+
     index = build_index([*labelled_texts, *queries])
     n = len(labelled_texts)
     labelled = index.matrix[:n]
@@ -52,14 +54,24 @@ def suggest_themes(
             scores = block[:, column]
             nearest = np.argpartition(-scores, min(k, len(scores) - 1))[:k]
             nearest = nearest[np.argsort(-scores[nearest], kind="stable")]
-            votes: dict[str, float] = defaultdict(float)
-            total = float(scores[nearest].sum()) or 1.0
-            for i in nearest:
-                for theme in labels[i]:
-                    votes[theme] += float(scores[i]) / total
-            chosen = tuple(sorted(t for t, v in votes.items() if v >= threshold))
-            out.append(Suggestion(chosen, dict(votes), tuple(int(i) for i in nearest)))
+            voted = vote([(labels[i], float(scores[i])) for i in nearest], threshold=threshold)
+            out.append(Suggestion(voted.themes, voted.scores, tuple(int(i) for i in nearest)))
     return out
+
+
+def vote(
+    neighbours: Sequence[tuple[Sequence[str], float]], *, threshold: float = 0.35
+) -> Suggestion:
+    """The neighbours' themes, each vote weighted by the neighbour's similarity as a share of
+    all the neighbours' similarity; themes whose share reaches ``threshold`` are suggested.
+    ``neighbours``: (themes, similarity), nearest first."""
+    votes: dict[str, float] = defaultdict(float)
+    total = sum(score for _, score in neighbours) or 1.0
+    for themes, score in neighbours:
+        for theme in themes:
+            votes[theme] += score / total
+    chosen = tuple(sorted(t for t, v in votes.items() if v >= threshold))
+    return Suggestion(chosen, dict(votes), ())
 
 
 def precision_recall(
@@ -175,42 +187,61 @@ def suggest_sdg_targets(
     """The SDG targets whose official wording is closest to each query, with the shared terms
     that explain each match.
 
-    Targets are TF-IDF vectors over their own 169 texts (:mod:`~rightsmonitor.methods.similarity`);
-    a query is weighted with the same idf and kept to the targets' vocabulary before it is scaled
-    to unit length, so a long recommendation is not penalised for words no target uses, and a
-    suggestion never depends on which other recommendations are scored with it. No labelled data
-    exist for this mapping in the UPR Info file: this is a transparent keyword baseline, shown as
-    a suggestion with its reasons and always overridable.
+    Targets are TF-IDF vectors over their own 169 texts (sublinear tf, smoothed idf, unit
+    length, as in :mod:`~rightsmonitor.methods.similarity`); a query is weighted with the same
+    idf and kept to the targets' vocabulary before it is scaled to unit length, so a long
+    recommendation is not penalised for words no target uses, and a suggestion never depends
+    on which other recommendations are scored with it. No labelled data exist for this mapping
+    in the UPR Info file: this is a transparent keyword baseline, shown as a suggestion with its
+    reasons and always overridable. Plain Python over 169 short texts: no matrix library to
+    load, so a suggestion is instant.
     """
-    target_ids = list(target_ids)
-    index = build_index(list(target_texts), terms=_content_terms)
-    counts = [Counter(_content_terms(t)) for t in target_texts]
-    df = np.zeros(len(index.vocabulary))
-    for c in counts:
-        for term in c:
-            df[index.vocabulary[term]] += 1
-    idf = np.log((1 + len(counts)) / (1 + df)) + 1.0
-    terms = {j: term for term, j in index.vocabulary.items()}
-    out = []
-    for text in queries:
-        query = np.zeros(len(index.vocabulary))
-        for term, n in Counter(_content_terms(text)).items():
-            if term in index.vocabulary:
-                query[index.vocabulary[term]] = (1.0 + math.log(n)) * idf[index.vocabulary[term]]
-        norm = float(np.linalg.norm(query))
+    index = _TargetIndex.build(list(target_ids), list(target_texts))
+    return [index.match(text, top=top, minimum=minimum) for text in queries]
+
+
+@dataclass(frozen=True)
+class _TargetIndex:
+    ids: list[str]
+    vocabulary: dict[str, int]  # term -> position, in order of first appearance
+    idf: dict[str, float]
+    rows: list[dict[str, float]]  # unit-length weights of each target
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> _TargetIndex:
+        counts = [Counter(_content_terms(t)) for t in texts]
+        vocabulary: dict[str, int] = {}
+        df: Counter[str] = Counter()
+        for c in counts:
+            for term in c:
+                vocabulary.setdefault(term, len(vocabulary))
+                df[term] += 1
+        idf = {t: math.log((1 + len(texts)) / (1 + df[t])) + 1.0 for t in vocabulary}
+        rows = []
+        for c in counts:
+            weights = {t: (1.0 + math.log(n)) * idf[t] for t, n in c.items()}
+            norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+            rows.append({t: w / norm for t, w in weights.items()})
+        return cls(ids, vocabulary, idf, rows)
+
+    def match(self, text: str, *, top: int, minimum: float) -> list[TargetMatch]:
+        query = {
+            t: (1.0 + math.log(n)) * self.idf[t]
+            for t, n in Counter(_content_terms(text)).items()
+            if t in self.idf
+        }
+        norm = math.sqrt(sum(w * w for w in query.values()))
         if norm == 0.0:
-            out.append([])
-            continue
-        query /= norm
-        scores = index.matrix @ query
+            return []
+        query = {t: w / norm for t, w in query.items()}
+        scores = [sum(w * query.get(t, 0.0) for t, w in row.items()) for row in self.rows]
         matches = []
-        for i in np.argsort(-scores, kind="stable")[:top]:
+        for i in sorted(range(len(scores)), key=lambda i: -scores[i])[:top]:
             if scores[i] < minimum:
                 break
-            row = index.matrix[i]
-            weights = row.data * query[row.indices]
-            heaviest = np.argsort(-weights, kind="stable")[:5]
-            shared = tuple(terms[int(row.indices[j])] for j in heaviest if weights[j] > 0)
-            matches.append(TargetMatch(target_ids[i], float(scores[i]), shared))
-        out.append(matches)
-    return out
+            terms = sorted(self.rows[i], key=self.vocabulary.__getitem__)
+            weighted = [(t, self.rows[i][t] * query.get(t, 0.0)) for t in terms]
+            heaviest = sorted(weighted, key=lambda tw: -tw[1])[:5]
+            shared = tuple(t for t, w in heaviest if w > 0)
+            matches.append(TargetMatch(self.ids[i], scores[i], shared))
+        return matches

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rightsmonitor.model.results import Result
 
 NAME = r"^[a-z][a-z0-9_]{0,63}$"
 
@@ -107,3 +111,83 @@ class SurveyMap(_Strict):
         d = self.design
         design = [c for c in (d.weight, d.strata, d.psu, d.fpc, d.round, d.id) if c]
         return [*design, *self.groups, *(i.column for i in self.items)]
+
+
+# Requests and results of the survey operations ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SurveyImportRequest:
+    data: Path
+    map: Path
+
+
+@dataclass(frozen=True)
+class SurveyImportResult(Result):
+    survey: str
+    respondents: int  # stored now; 0 when the same bytes were stored before
+    already_imported: bool = False
+
+
+@dataclass(frozen=True)
+class SurveySummary(Result):
+    id: str
+    title: str
+    respondents: int
+
+
+@dataclass(frozen=True)
+class SurveyEstimateRequest:
+    """An estimate from a responses file (with its map) or a stored survey's id."""
+
+    data: str
+    map: Path | None = None
+    kind: str = "construct"  # construct, mean or proportion
+    target: str = ""  # the construct, column, or COLUMN=VALUE
+    by: str | None = None
+    weight: str | None = None  # without a map
+    strata: str | None = None
+    psu: str | None = None
+    min_respondents: int = 30  # without a map
+    save: bool = False
+    area: str | None = None
+    year: int | None = None
+    wave_years: dict[Any, int] | None = None  # with save: {wave: year}, by the map's round
+
+
+@dataclass(frozen=True)
+class SurveyEstimateRow(Result):
+    group: Any
+    estimate: float | None
+    se: float | None
+    ci_low: float | None
+    ci_high: float | None
+    deff: float | None
+    n: int
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class SurveyEstimateResult(Result):
+    kind: str
+    target: str
+    by: str | None
+    min_respondents: int
+    rows: tuple[SurveyEstimateRow, ...]
+    saved: Any = None  # FileImport
+
+    def to_dict(self) -> dict[str, Any]:
+        """Rows keyed by the group column's name (as the CLI's --json always printed them)."""
+        out = super().to_dict()
+        out["rows"] = [
+            ({self.by: row.pop("group")} if self.by else {"group": row.pop("group")}) | row
+            for row in out["rows"]
+        ]
+        return out
+
+
+@dataclass(frozen=True)
+class SurveyReportRequest:
+    data: str
+    out: Path
+    map: Path | None = None

@@ -6,22 +6,25 @@ Errors point at the file, the field path and the line, because plans are written
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import yaml
-from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem
-from rightsmonitor.model import Plan
+
+if TYPE_CHECKING:
+    from rightsmonitor.model import Plan
 
 SCHEMA_FILE = "plan.schema.json"
 
 
 def plan_json_schema() -> dict[str, Any]:
     """The JSON Schema generated from the model; the shipped file must equal it (tested)."""
+    from rightsmonitor.model import Plan
+
     schema = Plan.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://rightsmonitor.org/schema/plan-1.json"
@@ -72,7 +75,37 @@ def _locate(lines: dict, path: tuple) -> int | None:
     return lines.get(path)
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """A bundled plan's name, title and number of targets, read without validating it (the
+    bundled plans are validated by the test suite), so listing them is instant."""
+
+    name: str
+    title: str
+    targets: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "title": self.title, "targets": self.targets}
+
+
+def plan_summaries() -> list[PlanSummary]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    out = []
+    for name, path in bundled_plans().items():
+        document = yaml.load(path.read_text("utf-8"), Loader=loader)
+        goals = document.get("goals") or []
+        targets = sum(len(g.get("targets") or []) for g in goals)
+        out.append(PlanSummary(name, document.get("title", name), targets))
+    return out
+
+
 def load_plan(path: str | Path) -> Plan:
+    """A plan file (or bundled plan name), checked against the JSON Schema then the model."""
+    import jsonschema
+    from pydantic import ValidationError
+
+    from rightsmonitor.model import Plan
+
     path = resolve_plan(path)
     label = str(path)
     try:

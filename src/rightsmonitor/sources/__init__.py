@@ -1,6 +1,3 @@
-"""Importers and the bundled datasets' loaders; every observation keeps its source."""
-
-from rightsmonitor.sources.bundled import load_bundled
-from rightsmonitor.sources.importer import FORMATS, ImportResult, import_file, register_format
-
-__all__ = ["FORMATS", "ImportResult", "import_file", "load_bundled", "register_format"]
+"""Readers and writers of every evidence format, and the bundled datasets: they parse and
+validate, and every observation keeps its source. Nothing here writes to the store; the
+operations (:mod:`rightsmonitor.ops`) do, in one transaction."""

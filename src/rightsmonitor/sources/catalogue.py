@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.model import Indicator, Source
+
+if TYPE_CHECKING:
+    from rightsmonitor.model import Indicator, Source
 
 
 def _catalog_text(name: str) -> str:
@@ -22,16 +23,22 @@ def _catalog_text(name: str) -> str:
 
 
 def bundled_indicators() -> list[Indicator]:
+    from rightsmonitor.model import Indicator
+
     return _parse_list(
         yaml.safe_load(_catalog_text("indicators.yaml")), Indicator, "indicators.yaml"
     )
 
 
 def bundled_sources() -> list[Source]:
+    from rightsmonitor.model import Source
+
     return _parse_list(yaml.safe_load(_catalog_text("sources.yaml")), Source, "sources.yaml")
 
 
 def parse_catalogue_yaml(path: Path) -> tuple[list[Source], list[Indicator]]:
+    from rightsmonitor.model import Indicator, Source
+
     try:
         document = yaml.safe_load(path.read_text("utf-8"))
     except yaml.YAMLError as exc:
@@ -49,6 +56,8 @@ def parse_catalogue_yaml(path: Path) -> tuple[list[Source], list[Indicator]]:
 
 
 def _parse_list(items: Any, model: type, label: str, key: str = "") -> list[Any]:
+    from pydantic import ValidationError
+
     if not isinstance(items, list):
         raise InvalidInput([Problem(label, f"'{key or 'top level'}' must be a list")])
     parsed, problems = [], []
@@ -62,3 +71,12 @@ def _parse_list(items: Any, model: type, label: str, key: str = "") -> list[Any]
     if problems:
         raise InvalidInput(problems)
     return parsed
+
+
+def sdg_target_rows() -> list[tuple[str, str, str]]:
+    """The 169 SDG targets as (target, goal, official text), read without pandas."""
+    import csv
+    import io
+
+    reader = csv.DictReader(io.StringIO(_catalog_text("sdg_targets.csv")))
+    return [(r["target"], r["goal"], r["text"]) for r in reader]

@@ -157,54 +157,12 @@ def dac_sectors() -> dict[str, str]:
     return dict(zip(table["code"], table["name_en"], strict=True))
 
 
-def import_activities(store, path: str | Path):  # type: ignore[no-untyped-def]
-    """Parse, validate and store an IATI activity file in one transaction (or nothing)."""
-    from rightsmonitor.sources.importer import new_import
-
+def read_activities(path: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """An IATI activity file's activities and transactions; any problem refuses the file."""
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
     activities, transactions, problems = parse_activities(path)
     if problems:
         raise InvalidInput(problems)
-    record = new_import(store, path, "iati")
-    if record is None:
-        return 0, 0
-    store.write_cooperation(activities, transactions, record)
-    return activities["activity"].nunique(), len(transactions)
-
-
-def cooperation_summary(activities: pd.DataFrame, transactions: pd.DataFrame) -> dict:
-    """Activities by recipient, sector and reporting organisation; money by type, year and
-    currency (never added across currencies)."""
-    names = dac_sectors()
-    sectors = activities.drop_duplicates(["activity", "sector"])
-    by_sector = sectors["sector"].map(lambda c: f"{c} {names.get(c, '')}".strip() or "unspecified")
-    money = (
-        transactions.groupby(["type", "year", "currency"], dropna=False)["value"]
-        .sum()
-        .reset_index()
-        if not transactions.empty
-        else pd.DataFrame(columns=["type", "year", "currency", "value"])
-    )
-
-    def counts(series: pd.Series) -> dict:
-        return {str(k): int(v) for k, v in series.value_counts().items()}
-
-    return {
-        "activities": int(activities["activity"].nunique()),
-        "by_recipient": counts(activities.drop_duplicates(["activity", "recipient"])["recipient"]),
-        "by_sector": counts(by_sector),
-        "by_reporting_org": counts(
-            activities.drop_duplicates("activity")["reporting_name"].replace("", "unnamed")
-        ),
-        "money": [
-            {
-                "type": r["type"],
-                "year": None if pd.isna(r["year"]) else int(r["year"]),
-                "currency": r["currency"],
-                "value": float(r["value"]),
-            }
-            for r in money.to_dict("records")
-        ],
-    }
+    return activities, transactions

@@ -18,9 +18,7 @@ import yaml
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import lookup_area
 from rightsmonitor.model.obligations import Treaty
-from rightsmonitor.sources.importer import new_import
 from rightsmonitor.sources.tidy import read_layout
-from rightsmonitor.store import Store
 
 STATUS_SOURCE = "un-treaty-collection-2022"
 REPORT_COLUMNS = ("treaty", "area", "report", "due", "submitted", "reviewed", "next_due", "symbol")
@@ -41,8 +39,8 @@ def bundled_treaty_status() -> pd.DataFrame:
     return frame
 
 
-def import_reports(store: Store, path: str | Path) -> int:
-    """Validate a report-history file and store it in one transaction (or nothing)."""
+def read_reports(path: str | Path) -> pd.DataFrame:
+    """A report-history file (docs/obligations.md), every row checked; any problem refuses it."""
     path = Path(path)
     label = str(path)
     frame = read_layout(path, required=("treaty", "area", "report"), allowed=REPORT_COLUMNS)
@@ -103,8 +101,4 @@ def import_reports(store: Store, path: str | Path) -> int:
     frame["symbol"] = frame["symbol"].fillna("").astype(str)
     for column in DATES:
         frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
-    record = new_import(store, path, "treaty-reports")
-    if record is None:
-        return 0
-    store.write_treaty_reports(frame, record)
-    return len(frame)
+    return frame

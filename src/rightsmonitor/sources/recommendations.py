@@ -14,14 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import pycountry
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.sources.importer import new_import
-from rightsmonitor.store import Store, WriteSummary
+
+# Which of these recommendation ids are stored (Store.recommendation_ids): follow-up files
+# naming an unknown recommendation are refused whole.
+KnownIds = Callable[[list[str]], set[str]]
 
 UPR_INFO_COLUMNS = ("To", "Text", "From", "Response", "Action", "Issue", "Session", "Cycle")
 UPR_INFO_NAMES = {
@@ -267,27 +270,6 @@ def parse_generic(path: Path) -> pd.DataFrame:
     )
 
 
-def _overdue_replies(frame: pd.DataFrame, today: dt.date | None = None) -> list[dict]:
-    """Communications whose reply deadline has passed without a full reply."""
-    if "reply_due" not in frame:
-        return []
-    today = today or dt.date.today()
-    due = pd.to_datetime(frame["reply_due"], errors="coerce")
-    late = frame[
-        due.notna() & (due < pd.Timestamp(today)) & (frame["reply_status"].fillna("") != "replied")
-    ]
-    return [
-        {
-            "id": r["id"],
-            "mechanism": r["mechanism"],
-            "symbol": r["symbol"],
-            "reply_due": pd.Timestamp(r["reply_due"]).date().isoformat(),
-            "days_overdue": (today - pd.Timestamp(r["reply_due"]).date()).days,
-        }
-        for r in late.to_dict("records")
-    ]
-
-
 UHRI_REQUIRED = ("Text", "Countries Concerned", "Reccomending Body", "Document Symbol")
 
 
@@ -403,44 +385,19 @@ def parse_uhri(path: Path) -> pd.DataFrame:
     return frame
 
 
-def import_recommendations(
-    store: Store, path: str | Path, *, format: str = "upr-info"
-) -> WriteSummary:
+PARSERS = {"upr-info": "parse_upr_info", "generic": "parse_generic", "uhri": "parse_uhri"}
+
+
+def read_recommendations(path: str | Path, *, format: str = "upr-info") -> pd.DataFrame:
+    """Recommendations from one file in a known layout, every row checked."""
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
-    parsers = {"upr-info": parse_upr_info, "generic": parse_generic, "uhri": parse_uhri}
-    if format not in parsers:
+    if format not in PARSERS:
         raise InvalidInput(
-            [Problem(str(path), f"unknown format '{format}'; supported: {', '.join(parsers)}")]
+            [Problem(str(path), f"unknown format '{format}'; supported: {', '.join(PARSERS)}")]
         )
-    record = new_import(store, path, format)
-    if record is None:
-        return WriteSummary(added=0, unchanged=0)
-    return store.write_recommendations(parsers[format](path), record)
-
-
-def summary(frame: pd.DataFrame) -> dict:
-    """Counts by response, cycle, theme, recommending state, action category and agency."""
-    themes = frame["themes"].str.split("; ").explode()
-    themes = themes[themes.fillna("") != ""]
-    recommending = frame["recommending"].str.split(", ").explode()
-
-    def counts(series: pd.Series) -> dict:
-        return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
-
-    agencies = frame["responsible"].fillna("").str.split(";").explode().str.strip()
-    return {
-        "total": len(frame),
-        "by_response": counts(frame["response"]),
-        "by_cycle": counts(frame["cycle"].dropna().astype(int)),
-        "by_theme": dict(sorted(counts(themes).items(), key=lambda kv: -kv[1])),
-        "by_recommending_state": dict(sorted(counts(recommending).items(), key=lambda kv: -kv[1])),
-        "by_action_category": counts(frame["action_category"].dropna().astype(int)),
-        "by_agency": counts(agencies[agencies.fillna("") != ""]),
-        "by_status": counts(frame["status"].fillna("no status recorded")),
-        "overdue_replies": _overdue_replies(frame),
-    }
+    return globals()[PARSERS[format]](path)
 
 
 STATUSES = (
@@ -453,7 +410,7 @@ STATUSES = (
 UPDATE_COLUMNS = ("recommendation", "date", "status", "author", "note", "agencies")
 
 
-def import_updates(store: Store, path: str | Path) -> int:
+def read_updates(path: str | Path, known: KnownIds) -> pd.DataFrame:
     """Dated, attributed implementation-status updates: CSV/Excel with ``recommendation`` (id),
     ``date`` (YYYY-MM-DD), ``status`` (one of STATUSES), ``author``, and optional ``note`` and
     ``agencies`` (responsible agencies, separated by ';'). An update for a recommendation that is
@@ -465,7 +422,7 @@ def import_updates(store: Store, path: str | Path) -> int:
     frame = read_layout(
         path, required=("recommendation", "date", "status", "author"), allowed=UPDATE_COLUMNS
     )
-    problems = _unknown_recommendations(store, path, frame)
+    problems = _unknown_recommendations(known, path, frame)
     for index, row in frame.iterrows():
         line = int(index) + 2
         if row["status"].lower() not in STATUSES:
@@ -491,10 +448,7 @@ def import_updates(store: Store, path: str | Path) -> int:
         raise InvalidInput(problems)
     frame["status"] = frame["status"].str.lower()
     frame["date"] = pd.to_datetime(frame["date"].str[:10]).dt.date
-    record = new_import(store, path, "recommendation-updates")
-    if record is None:
-        return 0
-    return store.write_recommendation_updates(frame, record)
+    return frame
 
 
 def export_generic(frame: pd.DataFrame, path: str | Path) -> Path:
@@ -505,20 +459,19 @@ def export_generic(frame: pd.DataFrame, path: str | Path) -> Path:
     return _write_layout(out, path, dates=("date", "reply_due"))
 
 
-def export_follow_up(store: Store, frame: pd.DataFrame, path: str | Path) -> dict[str, Path]:
+def export_follow_up(
+    frame: pd.DataFrame, updates: pd.DataFrame, links: pd.DataFrame, path: str | Path
+) -> dict[str, Path]:
     """The recommendations, their status-update history and their evidence links, each in its
     import layout (``NAME.csv``, ``NAME.updates.csv``, ``NAME.links.csv``; Excel alike), so that
     importing the three files into an empty store reproduces the follow-up record."""
     path = Path(path)
-    ids = frame["id"].tolist()
     paths = {"recommendations": export_generic(frame, path)}
     for kind in ("updates", "links"):  # sidecars of an earlier export must not outlive it
         path.with_name(f"{path.stem}.{kind}{path.suffix}").unlink(missing_ok=True)
-    updates = store.recommendation_update_history(ids)
     if not updates.empty:
         target = path.with_name(f"{path.stem}.updates{path.suffix}")
         paths["updates"] = _write_layout(updates[list(UPDATE_COLUMNS)], target, dates=("date",))
-    links = store.recommendation_links(ids)
     if not links.empty:
         target = path.with_name(f"{path.stem}.links{path.suffix}")
         paths["links"] = _write_layout(links[list(LINK_COLUMNS)], target, dates=())
@@ -539,7 +492,7 @@ def _write_layout(out: pd.DataFrame, path: Path, *, dates: tuple[str, ...]) -> P
 LINK_COLUMNS = ("recommendation", "indicator", "target", "note")
 
 
-def import_links(store: Store, path: str | Path) -> int:
+def read_links(path: str | Path, known: KnownIds, indicators: set[str]) -> pd.DataFrame:
     """Link recommendations to the indicators (and plan targets) that evidence them: CSV/Excel
     with ``recommendation``, ``indicator`` and optional ``target`` (plan target id) and ``note``.
     Unknown recommendations or indicators refuse the whole file."""
@@ -547,9 +500,8 @@ def import_links(store: Store, path: str | Path) -> int:
 
     path = Path(path)
     frame = read_layout(path, required=("recommendation", "indicator"), allowed=LINK_COLUMNS)
-    indicators = {i.code for i in store.indicators()}
     problems = _duplicate_rows(path, frame, ["recommendation", "indicator", "target"])
-    problems += _unknown_recommendations(store, path, frame)
+    problems += _unknown_recommendations(known, path, frame)
     for index, row in frame.iterrows():
         line = int(index) + 2
         if row["indicator"] not in indicators:
@@ -563,10 +515,7 @@ def import_links(store: Store, path: str | Path) -> int:
             )
     if problems:
         raise InvalidInput(problems)
-    record = new_import(store, path, "recommendation-links")
-    if record is None:
-        return 0
-    return store.write_recommendation_links(frame, record)
+    return frame
 
 
 def _numeric_target_cells(path: Path, column: str) -> list[Problem]:
@@ -604,9 +553,9 @@ def _duplicate_rows(path: Path, frame: pd.DataFrame, key: list[str]) -> list[Pro
     ]
 
 
-def _unknown_recommendations(store: Store, path: Path, frame: pd.DataFrame) -> list[Problem]:
+def _unknown_recommendations(known_ids: KnownIds, path: Path, frame: pd.DataFrame) -> list[Problem]:
     """Rows of a follow-up file naming a recommendation the store does not hold."""
-    known = store.recommendation_ids(sorted(set(frame["recommendation"])))
+    known = known_ids(sorted(set(frame["recommendation"])))
     return [
         Problem(
             str(path),
@@ -642,17 +591,15 @@ def _known_targets() -> frozenset[str]:
 
 def sdg_targets() -> pd.DataFrame:
     """The 169 SDG targets in their official wording (A/RES/71/313 annex; catalog/SOURCES.md)."""
-    from importlib import resources
+    from rightsmonitor.sources.catalogue import sdg_target_rows
 
-    path = resources.files("rightsmonitor.sources").joinpath("catalog", "sdg_targets.csv")
-    with resources.as_file(path) as file:
-        return pd.read_csv(file, dtype=str)
+    return pd.DataFrame(sdg_target_rows(), columns=["target", "goal", "text"])
 
 
 CLASSIFICATION_COLUMNS = ("recommendation", "themes", "sdg_targets")
 
 
-def import_classification(store: Store, path: str | Path) -> int:
+def read_classification(path: str | Path, known: KnownIds) -> pd.DataFrame:
     """Record the themes and SDG targets people chose (overriding suggestions and imported
     labels): CSV/Excel with ``recommendation`` and ``themes`` and/or ``sdg_targets``, values
     separated by ';'. An empty cell leaves the stored value; an unknown recommendation or an SDG
@@ -663,7 +610,7 @@ def import_classification(store: Store, path: str | Path) -> int:
     frame = read_layout(path, required=("recommendation",), allowed=CLASSIFICATION_COLUMNS)
     problems = _duplicate_rows(path, frame, ["recommendation"])
     problems += _numeric_target_cells(path, "sdg_targets")
-    problems += _unknown_recommendations(store, path, frame)
+    problems += _unknown_recommendations(known, path, frame)
     for column in ("themes", "sdg_targets"):
         frame[column] = frame[column].map(_normalised_list)
     for index, row in frame.iterrows():
@@ -674,7 +621,4 @@ def import_classification(store: Store, path: str | Path) -> int:
         problems.append(Problem(str(path), "every themes and sdg_targets cell is empty"))
     if problems:
         raise InvalidInput(problems)
-    record = new_import(store, path, "recommendation-classification")
-    if record is None:
-        return 0
-    return store.write_recommendation_classification(frame, record)
+    return frame

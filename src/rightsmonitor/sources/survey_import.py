@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +20,6 @@ from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.survey import SurveyMap
-from rightsmonitor.store import Store
 
 MAX_PER_CHECK = 50
 
@@ -141,33 +141,31 @@ def pseudonymise(values: pd.Series, key: str) -> pd.Series:
     )
 
 
-def import_survey(store: Store, data: str | Path, map_path: str | Path) -> tuple[SurveyMap, int]:
-    """Validate the whole file, then store it (pseudonymised) with its map, or store nothing."""
-    from rightsmonitor.methods.registry import pseudonym_key
-    from rightsmonitor.sources.importer import new_import
+@dataclass(frozen=True)
+class PreparedSurvey:
+    """A validated survey ready to store: its map (parsed and as written), the value labels,
+    and the responses kept (the map's columns, ids pseudonymised, answers numeric)."""
 
+    survey: SurveyMap
+    map_text: str
+    labels: dict
+    responses: pd.DataFrame
+
+    def labels_json(self) -> str:
+        return json.dumps(self.labels, ensure_ascii=False)
+
+
+def prepare_survey(data: str | Path, map_path: str | Path, *, key: str) -> PreparedSurvey:
+    """Validate the whole file against its map; ``key`` is the secret of the id pseudonyms."""
     survey, map_text = load_survey_map(map_path)
     data = Path(data)
     frame, labels = read_responses(data)
     problems = validate_responses(frame, survey, str(data))
     if problems:
         raise InvalidInput(problems)
-    record = new_import(store, data, "survey")
-    if record is None:
-        return survey, 0
     kept = frame[survey.columns()].copy()
     if survey.design.id:
-        kept[survey.design.id] = pseudonymise(kept[survey.design.id], pseudonym_key())
+        kept[survey.design.id] = pseudonymise(kept[survey.design.id], key)
     for item in survey.items:
         kept[item.column] = pd.to_numeric(kept[item.column], errors="coerce")
-    store.write_survey(
-        {
-            "id": survey.id,
-            "title": survey.title or survey.id,
-            "map_yaml": map_text,
-            "labels_json": json.dumps(labels, ensure_ascii=False),
-        },
-        kept,
-        record,
-    )
-    return survey, len(kept)
+    return PreparedSurvey(survey, map_text, labels, kept)

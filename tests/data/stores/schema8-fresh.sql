@@ -1,29 +1,11 @@
-"""The store's relational schema, versioned. Plain SQL that DuckDB and PostgreSQL both accept."""
-
-from __future__ import annotations
-
-SCHEMA_VERSION = 8
-
-OBSERVATION_KEY = ("indicator", "area", "disaggregation", "source", "year")
-OBSERVATION_COLUMNS = (
-    *OBSERVATION_KEY,
-    "value",
-    "flag",
-    "footnote",
-    "se",
-    "ci_low",
-    "ci_high",
-    "import_id",
-)
-
-TABLES = {
-    "meta": """
-        CREATE TABLE meta (
+-- The schema-8 store exactly as Rights Monitor 0.1.0 created a fresh one (from its TABLES,
+-- commit 7aadcf1): recommendations.kind and reply_status NOT NULL, unlike a store migrated from
+-- schema 4. DOUBLE is spelled DOUBLE PRECISION so that PostgreSQL reads it too.
+CREATE TABLE meta (
             key VARCHAR PRIMARY KEY,
             value VARCHAR NOT NULL
-        )""",
-    "sources": """
-        CREATE TABLE sources (
+        );
+CREATE TABLE sources (
             id VARCHAR PRIMARY KEY,
             title VARCHAR NOT NULL,
             publisher VARCHAR NOT NULL,
@@ -32,9 +14,8 @@ TABLES = {
             licence VARCHAR NOT NULL DEFAULT '',
             url VARCHAR NOT NULL DEFAULT '',
             retrieved VARCHAR NOT NULL DEFAULT ''
-        )""",
-    "indicators": """
-        CREATE TABLE indicators (
+        );
+CREATE TABLE indicators (
             code VARCHAR PRIMARY KEY,
             name VARCHAR NOT NULL,
             unit VARCHAR NOT NULL,
@@ -42,18 +23,16 @@ TABLES = {
             dimension VARCHAR NOT NULL,
             type VARCHAR NOT NULL,
             sdg_targets VARCHAR NOT NULL DEFAULT '',
-            natural_limit DOUBLE,
+            natural_limit DOUBLE PRECISION,
             definition VARCHAR NOT NULL DEFAULT '',
             publisher VARCHAR NOT NULL DEFAULT ''
-        )""",
-    "areas": """
-        CREATE TABLE areas (
+        );
+CREATE TABLE areas (
             code VARCHAR PRIMARY KEY,
             name VARCHAR NOT NULL,
             kind VARCHAR NOT NULL
-        )""",
-    "imports": """
-        CREATE TABLE imports (
+        );
+CREATE TABLE imports (
             id VARCHAR PRIMARY KEY,
             path VARCHAR NOT NULL,
             sha256 VARCHAR NOT NULL,
@@ -61,9 +40,8 @@ TABLES = {
             imported_at VARCHAR NOT NULL,
             rows_added INTEGER NOT NULL,
             rows_unchanged INTEGER NOT NULL
-        )""",
-    "surveys": """
-        CREATE TABLE surveys (
+        );
+CREATE TABLE surveys (
             id VARCHAR PRIMARY KEY,
             title VARCHAR NOT NULL,
             map_yaml VARCHAR NOT NULL,
@@ -71,9 +49,8 @@ TABLES = {
             data_table VARCHAR NOT NULL,
             respondents INTEGER NOT NULL,
             import_id VARCHAR NOT NULL
-        )""",
-    "treaty_status": """
-        CREATE TABLE treaty_status (
+        );
+CREATE TABLE treaty_status (
             treaty VARCHAR NOT NULL,
             area VARCHAR NOT NULL,
             status VARCHAR NOT NULL,
@@ -81,9 +58,8 @@ TABLES = {
             note VARCHAR NOT NULL DEFAULT '',
             source VARCHAR NOT NULL,
             PRIMARY KEY (treaty, area)
-        )""",
-    "treaty_reports": """
-        CREATE TABLE treaty_reports (
+        );
+CREATE TABLE treaty_reports (
             treaty VARCHAR NOT NULL,
             area VARCHAR NOT NULL,
             report VARCHAR NOT NULL,
@@ -94,9 +70,8 @@ TABLES = {
             symbol VARCHAR NOT NULL DEFAULT '',
             import_id VARCHAR NOT NULL,
             PRIMARY KEY (treaty, area, report)
-        )""",
-    "recommendations": """
-        CREATE TABLE recommendations (
+        );
+CREATE TABLE recommendations (
             id VARCHAR PRIMARY KEY,
             mechanism VARCHAR NOT NULL,
             symbol VARCHAR NOT NULL DEFAULT '',
@@ -115,9 +90,8 @@ TABLES = {
             kind VARCHAR NOT NULL DEFAULT 'recommendation',
             reply_due DATE,
             reply_status VARCHAR NOT NULL DEFAULT ''
-        )""",
-    "recommendation_updates": """
-        CREATE TABLE recommendation_updates (
+        );
+CREATE TABLE recommendation_updates (
             recommendation VARCHAR NOT NULL,
             date DATE NOT NULL,
             status VARCHAR NOT NULL,
@@ -126,80 +100,48 @@ TABLES = {
             agencies VARCHAR NOT NULL DEFAULT '',
             import_id VARCHAR NOT NULL,
             PRIMARY KEY (recommendation, date, status, author)
-        )""",
-    "cooperation_activities": """
-        CREATE TABLE cooperation_activities (
+        );
+CREATE TABLE cooperation_activities (
             activity VARCHAR NOT NULL,
             reporting_org VARCHAR NOT NULL,
             reporting_name VARCHAR NOT NULL,
             title VARCHAR NOT NULL,
             recipient VARCHAR NOT NULL,
             sector VARCHAR NOT NULL,
-            share DOUBLE NOT NULL,
+            share DOUBLE PRECISION NOT NULL,
             version VARCHAR NOT NULL,
             import_id VARCHAR NOT NULL
-        )""",
-    "cooperation_transactions": """
-        CREATE TABLE cooperation_transactions (
+        );
+CREATE TABLE cooperation_transactions (
             activity VARCHAR NOT NULL,
             type VARCHAR NOT NULL,
             date DATE,
             year INTEGER,
-            value DOUBLE NOT NULL,
+            value DOUBLE PRECISION NOT NULL,
             currency VARCHAR NOT NULL,
             import_id VARCHAR NOT NULL
-        )""",
-    "recommendation_links": """
-        CREATE TABLE recommendation_links (
+        );
+CREATE TABLE recommendation_links (
             recommendation VARCHAR NOT NULL,
             indicator VARCHAR NOT NULL,
             target VARCHAR NOT NULL DEFAULT '',
             note VARCHAR NOT NULL DEFAULT '',
             import_id VARCHAR NOT NULL,
             PRIMARY KEY (recommendation, indicator, target)
-        )""",
-    "observations": """
-        CREATE TABLE observations (
+        );
+CREATE TABLE observations (
             indicator VARCHAR NOT NULL,
             area VARCHAR NOT NULL,
             disaggregation VARCHAR NOT NULL DEFAULT '',
             source VARCHAR NOT NULL,
             year INTEGER NOT NULL,
-            value DOUBLE NOT NULL,
+            value DOUBLE PRECISION NOT NULL,
             flag VARCHAR,
             footnote VARCHAR,
-            se DOUBLE,
-            ci_low DOUBLE,
-            ci_high DOUBLE,
+            se DOUBLE PRECISION,
+            ci_low DOUBLE PRECISION,
+            ci_high DOUBLE PRECISION,
             import_id VARCHAR,
             PRIMARY KEY (indicator, area, disaggregation, source, year)
-        )""",
-}
-
-# A migration creates a table as it was at that version; later migrations alter it. (TABLES
-# holds the current definitions, used for new stores.)
-RECOMMENDATIONS_V4 = TABLES["recommendations"].replace(
-    """,
-            kind VARCHAR NOT NULL DEFAULT 'recommendation',
-            reply_due DATE,
-            reply_status VARCHAR NOT NULL DEFAULT ''
-        )""",
-    """
-        )""",
-)
-assert TABLES["recommendations"] != RECOMMENDATIONS_V4
-
-# Migrations from version N to N + 1, applied in order inside one transaction.
-MIGRATIONS: dict[int, tuple[str, ...]] = {
-    1: (TABLES["surveys"],),  # 2: perception-survey microdata (issue #4)
-    2: (TABLES["treaty_status"], TABLES["treaty_reports"]),  # 3: treaty obligations (issue #5)
-    3: (RECOMMENDATIONS_V4,),  # 4: UPR and treaty-body recommendations (issue #5)
-    4: (TABLES["recommendation_updates"],),  # 5: dated, attributed implementation status
-    5: (  # 6: special-procedure communications and their reply deadlines
-        "ALTER TABLE recommendations ADD COLUMN kind VARCHAR DEFAULT 'recommendation'",
-        "ALTER TABLE recommendations ADD COLUMN reply_due DATE",
-        "ALTER TABLE recommendations ADD COLUMN reply_status VARCHAR DEFAULT ''",
-    ),
-    6: (TABLES["cooperation_activities"], TABLES["cooperation_transactions"]),  # 7: IATI ledger
-    7: (TABLES["recommendation_links"],),  # 8: recommendations linked to indicators and targets
-}
+        );
+INSERT INTO meta (key, value) VALUES ('schema_version', '8');

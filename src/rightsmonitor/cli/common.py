@@ -1,0 +1,166 @@
+"""What every command shares: options, the error boundary, progress, JSON and table output.
+
+Library errors become a one-line ``Error: ...`` and exit code 1; requests the operation refuses
+as inconsistent, and bad option values, exit 2 (Typer's usage convention); ``--debug`` shows
+the traceback instead. Heavy libraries are imported by the operations, never here, so help and
+error paths stay fast.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from fractions import Fraction
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from rightsmonitor.errors import InvalidRequest, RightsMonitorError
+
+console = Console()
+if not console.is_terminal:  # pipes and CI logs: wide enough for the summary tables
+    console = Console(width=140)
+err_console = Console(stderr=True)
+state = {"debug": False}
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Store: a DuckDB file or a postgresql:// URL. "
+        "Default: $RIGHTSMONITOR_DB, else the per-user data directory.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table.")]
+
+# Request fields as the CLI spells them, for usage errors raised by the operations.
+OPTION_NAMES = {"area": "--area", "year": "--year", "wave_years": "--wave-years", "by": "--by"}
+
+
+def fail(message: str) -> typer.Exit:
+    err_console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(1)
+
+
+def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """The error boundary of a command (see the module docstring)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except InvalidRequest as exc:
+            if state["debug"]:
+                raise
+            options = ", ".join(OPTION_NAMES.get(f, f"--{f}") for f in exc.fields)
+            raise typer.BadParameter(str(exc), param_hint=options or None) from None
+        except RightsMonitorError as exc:
+            if state["debug"]:
+                raise
+            raise fail(str(exc)) from None
+        except Exception as exc:
+            # Backstop for what an engine reports that no operation anticipated: still one
+            # line, with the engine's own words, never a traceback or a guess at the cause.
+            from rightsmonitor.ops.errors import describe_engine_error, is_engine_error
+
+            if state["debug"] or not is_engine_error(exc):
+                raise
+            raise fail(describe_engine_error(exc)) from None
+
+    return wrapper
+
+
+class RichProgress:
+    """Operation progress as a transient Rich bar on stderr."""
+
+    def __init__(self) -> None:
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            SpinnerColumn,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+        )
+        self.task: Any = None
+
+    def __enter__(self) -> RichProgress:
+        self.bar.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+    def start(self, label: str, total: int | None = None) -> None:
+        if self.task is not None:
+            self.bar.remove_task(self.task)
+        self.task = self.bar.add_task(label, total=total)
+
+    def advance(self, label: str, steps: int = 1) -> None:
+        if self.task is not None:
+            self.bar.update(self.task, advance=steps, description=label)
+
+
+def context(db: str | None, progress: Any = None):
+    from rightsmonitor.ops.context import Context, Silent
+
+    return Context(db=db, progress=progress or Silent())
+
+
+def print_json(result: Any) -> None:
+    """A result (anything with ``to_dict``, or plain data) as strict JSON on stdout."""
+    from rightsmonitor.model.results import to_json
+
+    typer.echo(to_json(result))
+
+
+def print_table(
+    columns: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    title: str | None = None,
+    right: Sequence[str] = (),
+) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="right" if column in right else "left")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+
+
+def fraction(text: str | None, option: str, *, upper: int = 1) -> Fraction | None:
+    """'1/3' or '0.5' as an exact fraction in (0, upper], or a usage error naming the option."""
+    if text is None:
+        return None
+    try:
+        value = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        raise typer.BadParameter(
+            f"{option} '{text}' is not a number or a fraction like 1/3"
+        ) from None
+    if not 0 < value <= upper:
+        raise typer.BadParameter(f"{option} must be above 0 and at most {upper}, got {text}")
+    return value
+
+
+def number(value: float | None, digits: int = 4) -> str:
+    return "–" if value is None or value != value else f"{value:.{digits}f}"
+
+
+def paths(values: Iterable[str | Path]) -> tuple[Path, ...]:
+    return tuple(Path(v) for v in values)

@@ -1,0 +1,163 @@
+"""Perception-survey commands: rights survey import | list | estimate | report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from rightsmonitor.cli.common import (
+    DbOption,
+    JsonOption,
+    RichProgress,
+    console,
+    context,
+    err_console,
+    handle_errors,
+    number,
+    print_json,
+    print_table,
+)
+
+app = typer.Typer(help="Perception surveys: import microdata, estimate with design-based CIs.")
+MapOption = Annotated[Path | None, typer.Option("--map", help="Questionnaire map (YAML).")]
+DataArgument = Annotated[str, typer.Argument(help="A responses file, or a stored survey id.")]
+
+
+@app.command("import")
+@handle_errors
+def survey_import_command(
+    data: Annotated[Path, typer.Argument(help="Responses: CSV, Excel, Stata .dta or SPSS .sav.")],
+    map_path: Annotated[Path, typer.Option("--map", help="Questionnaire map (YAML).")],
+    db: DbOption = None,
+) -> None:
+    """Validate and store survey microdata (ids pseudonymised, value labels kept)."""
+    from rightsmonitor.model.survey import SurveyImportRequest
+    from rightsmonitor.ops.surveys import import_survey
+
+    result = import_survey(context(db), SurveyImportRequest(data, map_path))
+    if result.already_imported:
+        console.print(f"{data}: already imported (same bytes); nothing changed")
+    else:
+        console.print(
+            f"{data}: survey '{result.survey}', {result.respondents:,} respondents stored"
+        )
+
+
+@app.command("list")
+@handle_errors
+def survey_list_command(db: DbOption = None, json_output: JsonOption = False) -> None:
+    """List the stored surveys."""
+    from rightsmonitor.ops.surveys import list_surveys
+
+    found = list_surveys(context(db))
+    if json_output:
+        return print_json(list(found))
+    print_table(
+        ["id", "title", "respondents"], ((s.id, s.title, f"{s.respondents:,}") for s in found)
+    )
+
+
+@app.command("report")
+@handle_errors
+def survey_report_command(
+    data: DataArgument,
+    map_path: MapOption = None,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("survey-report"),
+    db: DbOption = None,
+) -> None:
+    """Write the survey section: trends, group breakdowns and gaps, all with 95% intervals."""
+    from rightsmonitor.model.survey import SurveyReportRequest
+    from rightsmonitor.ops.surveys import report
+
+    if map_path is None and Path(data).is_file():
+        raise typer.BadParameter("a responses file needs --map")
+    with RichProgress() as progress:
+        path = report(context(db, progress), SurveyReportRequest(data, out, map_path))
+    console.print(f"Report: {path}")
+
+
+def wave_years_option(text: str | None) -> dict | None:
+    """'1=2021,2=2023' -> {1: 2021, 2: 2023}; wave labels that are numbers stay numbers."""
+    if text is None:
+        return None
+    try:
+        pairs = (part.split("=") for part in text.split(","))
+        return {(int(k) if k.strip().isdigit() else k): int(v) for k, v in pairs}
+    except ValueError:
+        raise typer.BadParameter(f"--wave-years '{text}': write 1=2021,2=2023") from None
+
+
+@app.command("estimate")
+@handle_errors
+def survey_estimate_command(
+    data: DataArgument,
+    map_path: MapOption = None,
+    weight: Annotated[str | None, typer.Option(help="Weight column (without --map).")] = None,
+    strata: Annotated[str | None, typer.Option(help="Strata column (without --map).")] = None,
+    psu: Annotated[str | None, typer.Option(help="PSU column (without --map).")] = None,
+    mean: Annotated[str | None, typer.Option("--mean", help="Mean of this item or column.")] = None,
+    proportion: Annotated[
+        str | None, typer.Option("--proportion", help="Share answering VAR=VALUE.")
+    ] = None,
+    construct: Annotated[
+        str | None, typer.Option("--construct", help="A construct of the map.")
+    ] = None,
+    by: Annotated[str | None, typer.Option(help="Estimate for each value of this column.")] = None,
+    min_respondents: Annotated[
+        int, typer.Option(help="Suppress estimates from fewer respondents (without --map).")
+    ] = 30,
+    save: Annotated[
+        bool, typer.Option("--save", help="Store the estimates (with CI) as observations.")
+    ] = False,
+    area: Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")] = None,
+    year: Annotated[int | None, typer.Option(help="With --save: the survey year.")] = None,
+    wave_years: Annotated[
+        str | None,
+        typer.Option(help="With --save: estimate by wave and store each, e.g. 1=2021,2=2023."),
+    ] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Design-based estimate, SE, 95% CI, design effect and n, overall or by group."""
+    from rightsmonitor.model.survey import SurveyEstimateRequest
+    from rightsmonitor.ops.surveys import estimate
+
+    chosen = [
+        (k, v)
+        for k, v in (("mean", mean), ("proportion", proportion), ("construct", construct))
+        if v
+    ]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --mean, --proportion, --construct")
+    kind, target = chosen[0]
+    request = SurveyEstimateRequest(
+        data, map_path, kind, target, by, weight, strata, psu, min_respondents, save,
+        area, year, wave_years_option(wave_years),
+    )  # fmt: skip
+    result = estimate(context(db), request)
+    if result.saved is not None and not result.saved.already_imported:
+        err_console.print(f"stored {result.saved.added} estimate(s) for {area.upper()}")  # type: ignore[union-attr]
+    if json_output:
+        return print_json(result.to_dict()["rows"])
+    rows = (
+        [
+            *([r.group] if result.by else []),
+            *(
+                ["suppressed", "", "", ""]
+                if r.suppressed
+                else [
+                    number(r.estimate),
+                    number(r.se),
+                    f"{number(r.ci_low)} – {number(r.ci_high)}",
+                    number(r.deff, 2),
+                ]
+            ),
+            f"{r.n:,}",
+        ]
+        for r in result.rows
+    )
+    columns = [*([result.by] if result.by else []), "estimate", "SE", "95% CI", "deff", "n"]
+    print_table(columns, rows, title=f"{kind} {target}")
+    console.print(f"Estimates from fewer than {result.min_respondents} respondents are suppressed.")

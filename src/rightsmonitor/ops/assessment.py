@@ -1,0 +1,78 @@
+"""Assess plans against the stored evidence and publish the reports; the demo; plan listing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rightsmonitor.model.assessment import AssessReport, AssessRequest, DemoReport, DemoRequest
+from rightsmonitor.ops.context import Context
+from rightsmonitor.store import Store
+
+
+def evidence_of(store: Store):
+    """The store's catalogue and observations, with the engine running on the store's own
+    backend (DuckDB or PostgreSQL)."""
+    from rightsmonitor.assess.plan import Evidence
+
+    return Evidence(
+        indicators={i.code: i for i in store.indicators()},
+        sources={s.id: s for s in store.sources()},
+        areas=frozenset(a.code for a in store.areas()),
+        observations=store.observations_table(),
+        runner=store.backend,
+    )
+
+
+def assess(ctx: Context, request: AssessRequest) -> AssessReport:
+    """Assess every target of a plan; with ``out``, write the HTML, JSON and CSV report."""
+    from rightsmonitor.plans import load_plan
+
+    plan = load_plan(request.plan)  # a bad plan is refused before the store is opened
+    with ctx.reader() as store:
+        return assess_in(store, ctx, plan, request)
+
+
+def assess_in(store: Store, ctx: Context, plan: Any, request: AssessRequest) -> AssessReport:
+    from rightsmonitor.assess.plan import assess_plan
+
+    ctx.progress.start(f"Assessing {plan.id}", total=2)
+    country = request.country.upper() if request.country else None
+    assessment = assess_plan(evidence_of(store), plan, country=country, as_of=request.as_of)
+    ctx.progress.advance(f"Writing report for {plan.id}")
+    paths = {}
+    if request.out is not None:
+        from rightsmonitor.publish import write_outputs
+
+        paths = write_outputs(assessment, request.out)
+    ctx.progress.advance("Done")
+    return AssessReport(assessment, paths)
+
+
+def demo(ctx: Context, request: DemoRequest) -> DemoReport:
+    """The whole loop on the bundled data: load it, assess both bundled plans, write reports."""
+    from rightsmonitor.ops.imports import load_bundled_into
+    from rightsmonitor.plans import bundled_plans, load_plan
+    from rightsmonitor.publish.report import write_landing
+
+    with ctx.writer() as store:
+        loaded = load_bundled_into(store, ctx)
+        reports = {}
+        for name in bundled_plans():
+            wanted = AssessRequest(name, out=request.out / name, country=request.country)
+            reports[name] = assess_in(store, ctx, load_plan(name), wanted)
+        landing = write_landing(request.out, {n: r.paths for n, r in reports.items()})
+        return DemoReport(loaded, reports, landing, store.location)
+
+
+def plans() -> list:
+    """The bundled plans: name, title, number of targets."""
+    from rightsmonitor.plans import plan_summaries
+
+    return plan_summaries()
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of the plan format."""
+    from rightsmonitor.plans import shipped_schema
+
+    return shipped_schema()

@@ -1,0 +1,66 @@
+"""What every operation runs in: which store, and how to report progress.
+
+A front end makes one :class:`Context` (the CLI per command, a web application per process) and
+passes it to each operation. Operations that only read open the store read-only, so readers and
+a writer coexist; operations that write open it writable and do their writing in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from rightsmonitor.store import Store, open_store
+
+
+class Progress(Protocol):
+    """Where long operations report what they are doing (a Rich bar, a web job, nothing)."""
+
+    def start(self, label: str, total: int | None = None) -> None: ...
+
+    def advance(self, label: str, steps: int = 1) -> None: ...
+
+
+class Silent:
+    """Progress that goes nowhere: the default for library callers and tests."""
+
+    def start(self, label: str, total: int | None = None) -> None:
+        return None
+
+    def advance(self, label: str, steps: int = 1) -> None:
+        return None
+
+
+@dataclass
+class Context:
+    """The store location (path, ``postgresql://`` URL, or None for the default) and progress.
+
+    ``store`` may be given instead of a location to run operations on an open store (tests, or
+    a server that keeps one connection); it is then neither opened nor closed here.
+    """
+
+    db: str | Path | None = None
+    progress: Progress = field(default_factory=Silent)
+    store: Store | None = None
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Store]:
+        """The store opened read-only for the block."""
+        if self.store is not None:
+            yield self.store
+            return
+        with open_store(self.db, read_only=True) as store:
+            yield store
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[Store]:
+        """The store opened writable for the block."""
+        if self.store is not None:
+            yield self.store
+            return
+        with open_store(self.db) as store:
+            yield store

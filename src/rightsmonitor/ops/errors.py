@@ -1,0 +1,75 @@
+"""What the engines say about a file's data, in words a user can act on.
+
+Computations on microdata run in DuckDB (or PostgreSQL). When the data cannot be used as asked
+(text where a number is needed, a file that cannot be parsed, memory exhausted), the engine's
+own exception is turned into :class:`~rightsmonitor.errors.InvalidInput` naming the file and
+the real cause, never a generic hint. Columns are also checked up front where the operation
+knows which must be numbers, so the usual mistake names its column.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
+from rightsmonitor.errors import InvalidInput, Problem, RightsMonitorError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+_PREFIX = re.compile(r"^[A-Za-z ]*(Error|Exception): ")
+
+
+def numeric_columns(table: ir.Table, columns: Sequence[str], label: str) -> None:
+    """Refuse, naming each, the columns that must be numbers but hold text or dates."""
+    problems = [
+        Problem(
+            label,
+            f"column '{c}' holds {table[c].type()} values, not numbers; "
+            "it must be numeric for this computation",
+            column=c,
+        )
+        for c in columns
+        if c in table.columns and not table[c].type().is_numeric()
+    ]
+    if problems:
+        raise InvalidInput(problems)
+
+
+def describe_engine_error(exc: BaseException) -> str:
+    """The cause, as a sentence: the first line of the engine's message, classified."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    detail = _PREFIX.sub("", text)
+    kind = type(exc).__name__
+    if kind == "ConversionException" or "Could not convert" in text:
+        return f"a value cannot be converted to the type needed ({detail})"
+    if kind in ("IOException", "InvalidInputException") or "CSV" in text:
+        return f"the file cannot be read as a table ({detail})"
+    if kind == "OutOfMemoryException":
+        return (
+            "the computation ran out of memory; try fewer columns or groups, or a machine "
+            f"with more memory ({detail})"
+        )
+    if kind == "BinderException" and "No function matches" in text:
+        return f"a column holds values of a type this computation cannot use ({detail})"
+    return f"the database engine stopped: {detail}"
+
+
+@contextlib.contextmanager
+def engine_errors(label: str) -> Iterator[None]:
+    """Within the block, engine exceptions become InvalidInput naming ``label`` and the cause."""
+    try:
+        yield
+    except RightsMonitorError:
+        raise
+    except Exception as exc:
+        if not is_engine_error(exc):
+            raise
+        raise InvalidInput([Problem(label, describe_engine_error(exc))]) from exc
+
+
+def is_engine_error(exc: BaseException) -> bool:
+    module = type(exc).__module__ or ""
+    return module.split(".")[0] in ("duckdb", "_duckdb", "ibis", "psycopg")

@@ -1,0 +1,41 @@
+"""Treaty obligations: ratification status and the reporting calendar of a state."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from rightsmonitor.errors import InvalidRequest
+from rightsmonitor.model.followup import FollowUpImport, ObligationsRequest, ObligationsResult
+from rightsmonitor.ops.context import Context
+
+
+def obligations(ctx: Context, request: ObligationsRequest) -> ObligationsResult:
+    """Every core treaty: ratified or not, and each report submitted, due soon or overdue."""
+    from rightsmonitor.assess.obligations import obligations_for
+    from rightsmonitor.model import area_name, lookup_area
+
+    area = request.country.upper()
+    if lookup_area(area) is None:
+        raise InvalidRequest(
+            f"'{request.country}' is not an ISO 3166-1 alpha-3 code", fields=("country",)
+        )
+    day = request.as_of or dt.date.today()
+    with ctx.reader() as store:
+        status, reports = store.treaty_status(area), store.treaty_reports(area)
+    rows = obligations_for(status, reports, as_of=day)
+    return ObligationsResult(area, area_name(area), day, tuple(rows))
+
+
+def import_reports(ctx: Context, path: Path) -> FollowUpImport:
+    """A state's report submissions and reviews (docs/obligations.md), in one transaction."""
+    from rightsmonitor.ops.imports import file_record
+    from rightsmonitor.sources.obligations import read_reports
+
+    record = file_record(path, "treaty-reports")
+    frame = read_reports(path)
+    with ctx.writer() as store:
+        if store.find_import(record.key) is not None:
+            return FollowUpImport(str(path), "treaty-reports", already_imported=True)
+        store.write_treaty_reports(frame, record)
+    return FollowUpImport(str(path), "treaty-reports", added=len(frame))

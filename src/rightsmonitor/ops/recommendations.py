@@ -1,0 +1,241 @@
+"""UPR, treaty-body and special-procedure recommendations and their follow-up.
+
+Imports write the recommendations and their search index (TF-IDF postings) in one
+transaction, so near-duplicate search and theme suggestions read the index instead of
+rebuilding it over the whole corpus for every query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rightsmonitor.errors import NotFound
+from rightsmonitor.model.followup import (
+    ExportRequest,
+    ExportResult,
+    FollowUpImport,
+    FollowUpReportRequest,
+    SimilarRecommendation,
+    SimilarRequest,
+    SimilarResult,
+    SuggestResult,
+    SummaryRequest,
+    TargetSuggestion,
+)
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.imports import file_record
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rightsmonitor.assess.followup import RecommendationSummary
+    from rightsmonitor.store import Store
+
+NEIGHBOURS = 15  # labelled recommendations that vote on a suggestion's themes
+
+
+def import_recommendations(ctx: Context, path: Path, *, format: str = "upr-info") -> FollowUpImport:
+    """Every row of a UPR Info, UHRI or generic file, in one transaction, indexed for search."""
+    from rightsmonitor.methods.similarity import term_frequencies
+    from rightsmonitor.sources.recommendations import read_recommendations
+
+    record = file_record(path, format)
+    with ctx.writer() as store:
+        if store.find_import(record.key) is not None:
+            return FollowUpImport(str(path), format, already_imported=True)
+        frame = read_recommendations(path, format=format)
+        terms = term_frequencies(frame["id"].tolist(), frame["text"].tolist())
+        written = store.write_recommendations(frame, record, terms)
+    return FollowUpImport(str(path), format, written.added, written.unchanged)
+
+
+def import_updates(ctx: Context, path: Path) -> FollowUpImport:
+    """Dated, attributed implementation-status updates (and responsible agencies)."""
+    from rightsmonitor.sources.recommendations import read_updates
+
+    return _follow_up_file(ctx, path, "recommendation-updates", read_updates)
+
+
+def import_links(ctx: Context, path: Path) -> FollowUpImport:
+    """Recommendations linked to the indicators and plan targets that evidence them."""
+    from rightsmonitor.sources.recommendations import read_links
+
+    return _follow_up_file(ctx, path, "recommendation-links", read_links)
+
+
+def import_classification(ctx: Context, path: Path) -> FollowUpImport:
+    """The themes and SDG targets people chose; they override suggestions and imported ones."""
+    from rightsmonitor.sources.recommendations import read_classification
+
+    return _follow_up_file(ctx, path, "recommendation-classification", read_classification)
+
+
+def _follow_up_file(ctx: Context, path: Path, kind: str, reader) -> FollowUpImport:
+    record = file_record(path, kind)
+    with ctx.writer() as store:
+        if store.find_import(record.key) is not None:
+            return FollowUpImport(str(path), kind, already_imported=True)
+        if kind == "recommendation-links":
+            frame = reader(path, store.recommendation_ids, {i.code for i in store.indicators()})
+        else:
+            frame = reader(path, store.recommendation_ids)
+        write = {
+            "recommendation-updates": store.write_recommendation_updates,
+            "recommendation-links": store.write_recommendation_links,
+            "recommendation-classification": store.write_recommendation_classification,
+        }[kind]
+        return FollowUpImport(str(path), kind, write(frame, record))
+
+
+@contextlib.contextmanager
+def _indexed_reader(ctx: Context) -> Iterator[Store]:
+    """The store read-only, once every stored recommendation is in the search index (stores
+    from before schema 10 are indexed on first use, once)."""
+    with ctx.reader() as store:
+        stored, indexed = store.search_index_counts()
+        if stored == indexed:
+            yield store
+            return
+    from rightsmonitor.methods.similarity import term_frequencies
+
+    with ctx.writer() as writable:
+        frame = writable.recommendations()
+        writable.write_search_terms(term_frequencies(frame["id"].tolist(), frame["text"].tolist()))
+    with ctx.reader() as store:
+        yield store
+
+
+def _one(store: Store, recommendation: str) -> pd.Series:
+    found = store.recommendations(ids=[recommendation])
+    if found.empty:
+        raise NotFound(f"no recommendation '{recommendation}' is stored")
+    return found.iloc[0]
+
+
+def similar(ctx: Context, request: SimilarRequest) -> SimilarResult:
+    """Near-duplicates across states, mechanisms and cycles (TF-IDF cosine)."""
+    with _indexed_reader(ctx) as store:
+        target = _one(store, request.recommendation)
+        hits = store.similar_recommendations(
+            request.recommendation, top=request.top, minimum=request.minimum
+        )
+        found = store.recommendations(ids=[h[0] for h in hits]).set_index("id")
+    return SimilarResult(
+        request.recommendation,
+        str(target["text"]),
+        tuple(
+            SimilarRecommendation(
+                id=i,
+                similarity=round(score, 4),
+                recipient=str(found.at[i, "recipient"]),
+                mechanism=str(found.at[i, "mechanism"]),
+                session=_int(found.at[i, "session"]),
+                text=str(found.at[i, "text"]),
+            )
+            for i, score in hits
+        ),
+    )
+
+
+def suggest(ctx: Context, recommendation: str) -> SuggestResult:
+    """Themes (a vote of the most similar labelled recommendations) and SDG targets."""
+    from rightsmonitor.methods.themes import suggest_sdg_targets, vote
+    from rightsmonitor.sources.catalogue import sdg_target_rows
+
+    with _indexed_reader(ctx) as store:
+        target = _one(store, recommendation)
+        hits = store.similar_recommendations(recommendation, top=NEIGHBOURS, labelled=True)
+        labels = store.recommendations(ids=[h[0] for h in hits]).set_index("id")["themes"]
+    voted = vote([(labels[i].split("; "), score) for i, score in hits])
+    rows = sdg_target_rows()
+    (matches,) = suggest_sdg_targets([r[0] for r in rows], [r[2] for r in rows], [target["text"]])
+    return SuggestResult(
+        id=recommendation,
+        text=str(target["text"]),
+        recorded_themes=tuple(t for t in str(target["themes"]).split("; ") if t),
+        suggested_themes=voted.themes,
+        votes=dict(sorted(voted.scores.items(), key=lambda kv: -kv[1])),
+        neighbours=tuple(i for i, _ in hits),
+        recorded_sdg_targets=tuple(t for t in str(target["sdg_targets"]).split("; ") if t),
+        suggested_sdg_targets=tuple(
+            TargetSuggestion(m.target, round(m.score, 4), m.shared_terms) for m in matches
+        ),
+    )
+
+
+def summary(ctx: Context, request: SummaryRequest) -> RecommendationSummary:
+    """Counts by response, status, cycle, theme, agency and recommending state."""
+    from rightsmonitor.assess.followup import summarise_recommendations
+
+    with ctx.reader() as store:
+        frame = store.recommendations(recipient=request.country.upper(), cycle=request.cycle)
+    return summarise_recommendations(frame)
+
+
+def export(ctx: Context, request: ExportRequest) -> ExportResult:
+    """Recommendations (generic layout), their update history and evidence links beside them
+    (NAME.updates, NAME.links); importing the files again loses nothing."""
+    from rightsmonitor.sources.recommendations import export_follow_up
+
+    with ctx.reader() as store:
+        country = request.country.upper() if request.country else None
+        frame = store.recommendations(recipient=country)
+        ids = frame["id"].tolist()
+        updates, links = store.recommendation_update_history(ids), store.recommendation_links(ids)
+    paths = export_follow_up(frame, updates, links, request.out)
+    return ExportResult(len(frame), paths)
+
+
+def follow_up_report(ctx: Context, request: FollowUpReportRequest) -> dict[str, Path]:
+    """The mid-term follow-up report of a state: counts, what is overdue, each recommendation
+    with its latest status and the trend of each linked indicator."""
+    from rightsmonitor.publish.followup import write_followup
+
+    return write_followup(gather_follow_up(ctx, request), request.out, pdf=request.pdf)
+
+
+def gather_follow_up(ctx: Context, request: FollowUpReportRequest):
+    import pandas as pd
+
+    from rightsmonitor.assess.followup import (
+        FollowUp,
+        OverdueReport,
+        linked_evidence,
+        summarise_recommendations,
+    )
+    from rightsmonitor.assess.obligations import obligations_for, overdue_text
+
+    area = request.country.upper()
+    with ctx.reader() as store:
+        frame = store.recommendations(recipient=area, cycle=request.cycle)
+        if frame.empty:
+            scope = f" in UPR cycle {request.cycle}" if request.cycle is not None else ""
+            raise NotFound(f"no recommendations to {area} are stored{scope}; import them first")
+        links = store.recommendation_links(frame["id"].tolist())
+        series = [store.observations(indicator=c, area=area) for c in links["indicator"].unique()]
+        observations = pd.concat(series) if series else store.observations(indicator="", area=area)
+        released = {s.id: s.released for s in store.sources()}
+        names = {i.code: (i.name, i.unit) for i in store.indicators()}
+        obligations = obligations_for(store.treaty_status(area), store.treaty_reports(area))
+    frame = frame.assign(status_date=pd.to_datetime(frame["status_date"]).dt.strftime("%Y-%m-%d"))
+    return FollowUp(
+        area=area,
+        cycle=request.cycle,
+        today=dt.date.today().isoformat(),
+        counts=summarise_recommendations(frame),
+        overdue_reports=tuple(
+            OverdueReport(o.treaty.code, o.next_due, overdue_text(o.overdue_days))
+            for o in obligations
+            if o.state == "overdue"
+        ),
+        records=tuple(frame.sort_values(["session", "id"]).to_dict("records")),
+        evidence=linked_evidence(links, observations, released=released, names=names),
+    )
+
+
+def _int(value: object) -> int | None:
+    return None if value is None or value != value else int(value)  # type: ignore[call-overload]

@@ -1,0 +1,177 @@
+"""The import formats, in one registry: the built-in ones registered the way a plugin would add
+one, so a new layout touches one place.
+
+Importing this module is cheap (no pandas): each format's reader module is imported only when
+a file of that format is detected or read, so ``rights formats`` and the error paths stay fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rightsmonitor.sources.batch import Batch
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """What a user may say about a file that the file does not say itself."""
+
+    source: str | None = None
+    indicator: str | None = None
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    description: str
+    suffixes: tuple[str, ...]
+    detect: Callable[[Path, list[str]], bool]
+    parse: Callable[[Path, ImportOptions], Batch]
+
+
+FORMATS: dict[str, Format] = {}
+TABLE_SUFFIXES = (".csv", ".txt", ".xlsx", ".xlsm")
+
+
+def register_format(fmt: Format) -> Format:
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+def _indicator_from_name(path: Path, options: ImportOptions) -> str:
+    return options.indicator or path.stem.upper()
+
+
+def _parse_catalogue(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources.batch import Batch, empty_frame
+    from rightsmonitor.sources.catalogue import parse_catalogue_yaml
+
+    sources, indicators = parse_catalogue_yaml(path)
+    return Batch(frame=empty_frame(), format="catalogue", sources=sources, indicators=indicators)
+
+
+def _detect_wb_wide(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import worldbank
+
+    return worldbank.wide_header_row(path) is not None
+
+
+def _parse_wb_wide(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import worldbank
+
+    return worldbank.parse_wide(path, source=options.source or "wb-wdi")
+
+
+def _detect_wb_long(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import worldbank
+
+    return worldbank.looks_long(columns)
+
+
+def _parse_wb_long(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import worldbank
+
+    return worldbank.parse_long(
+        path, indicator=_indicator_from_name(path, options), source=options.source or "wb-wdi"
+    )
+
+
+def _detect_undp(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import undp
+
+    return undp.looks_undp(columns)
+
+
+def _parse_undp(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import undp
+
+    return undp.parse_undp(path, source=options.source)
+
+
+def _detect_owid(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import owid
+
+    return owid.looks_owid(columns)
+
+
+def _parse_owid(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import owid
+
+    return owid.parse_owid(
+        path, indicator=_indicator_from_name(path, options), source=options.source
+    )
+
+
+def _detect_tidy(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import tidy
+
+    return tidy.looks_tidy(columns)
+
+
+def _parse_tidy(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import tidy
+
+    return tidy.parse_tidy(path, source=options.source)
+
+
+register_format(
+    Format(
+        "catalogue",
+        "YAML with 'indicators' and/or 'sources' lists (metadata only)",
+        (".yaml", ".yml"),
+        lambda path, columns: True,
+        _parse_catalogue,
+    )
+)
+register_format(
+    Format(
+        "worldbank-wide",
+        "World Bank bulk download: Country Name, Country Code, Indicator Name, Indicator Code,"
+        " one column per year",
+        TABLE_SUFFIXES,
+        _detect_wb_wide,
+        _parse_wb_wide,
+    )
+)
+register_format(
+    Format(
+        "worldbank-long",
+        "World Bank one-indicator CSV: Country Name, Country Code, Year, Value"
+        " (code from --indicator or the file name)",
+        TABLE_SUFFIXES,
+        _detect_wb_long,
+        _parse_wb_long,
+    )
+)
+register_format(
+    Format(
+        "undp-hdr",
+        "UNDP HDR composite indices time series: iso3, country, hdicode, region, <var>_<year>",
+        TABLE_SUFFIXES,
+        _detect_undp,
+        _parse_undp,
+    )
+)
+register_format(
+    Format(
+        "owid",
+        "Our World in Data grapher CSV: Entity, Code, Year, <value> (code from --indicator)",
+        TABLE_SUFFIXES,
+        _detect_owid,
+        _parse_owid,
+    )
+)
+# The generic tidy layout last: detection tries the specific layouts first.
+register_format(
+    Format(
+        "tidy",
+        "tidy CSV/XLSX: indicator, area, year, value [, source, sex, age, ..., flag, footnote]",
+        TABLE_SUFFIXES,
+        _detect_tidy,
+        _parse_tidy,
+    )
+)
