@@ -1,6 +1,7 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   create the environment, load the bundled data, assess both plans, write reports
-#   make test   create the environment and run lint + the whole test suite
+#   make test   create the environment, install Chromium and PostgreSQL if missing (Debian
+#               packages, tools/setup-test-machine.sh), run lint + the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -18,6 +19,7 @@ demo: $(STAMP)
 	$(BIN)/rights demo --out demo-report
 
 test: $(STAMP) lint
+	tools/setup-test-machine.sh
 	$(BIN)/pytest
 
 lint: $(STAMP)
@@ -34,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_hdi.py
 	$(BIN)/python bench/bench_mpi.py --big 100000000
 	$(BIN)/python bench/bench_survey.py
+	$(BIN)/python bench/bench_commands.py
 
 docs: $(STAMP)
 	$(BIN)/python tools/cli_docs.py

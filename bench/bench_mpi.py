@@ -16,7 +16,19 @@ specification (k = 1/3; mpitb's k = 33 classifies identically since scores are m
 H, A, M0 and the ten censored headcounts must agree with mpitb and with the generator's own
 ground truth to 1e-9 before a time is reported.
 
+``--commands`` times what a user runs instead, whole process from start to exit (interpreter,
+imports, reading the file, output), with the same design on both sides:
+
+* ``rights mpi FILE --weight weight --strata stratum --psu psu --json`` (design-based SEs);
+* a script that imports mpitb, reads the same Parquet file with pandas and calls
+  ``MPIToolbox.est(..., svy=True)`` after ``svyset(psu="psu", strata="stratum",
+  weight="weight")``.
+
+M0 and its SE must agree to 1e-9 (mpitb's and ours are both Taylor-linearised; where mpitb's SE
+differs the difference is printed); peak memory is each process's max RSS.
+
     .venv/bin/python bench/bench_mpi.py [--sizes 100000,1000000,10000000] [--big 100000000]
+    .venv/bin/python bench/bench_mpi.py --commands [--sizes 1000000,10000000]
 """
 
 from __future__ import annotations
@@ -100,7 +112,34 @@ def run_limit(path: str) -> dict:
     return {"seconds": time.perf_counter() - start, "figures": {}}
 
 
-RUNNERS = {"mpitb": run_mpitb, "engine": run_engine, "engine_se": run_engine_se, "limit": run_limit}
+def run_mpitb_svy(path: str) -> dict:
+    """The whole mpitb script with the full design, as a user would run it."""
+    import pandas as pd
+    from mpitb import MPIToolbox
+
+    df = pd.read_parquet(path, columns=["weight", "stratum", "psu", *INDICATORS])
+    tb = MPIToolbox()
+    tb.set(
+        name="global",
+        dimensions=[
+            (["d_nutr", "d_cm"], "hl"),
+            (["d_educ", "d_satt"], "ed"),
+            (["d_ckfl", "d_sani", "d_wtr", "d_elct", "d_hsg", "d_asst"], "ls"),
+        ],
+    )
+    tb.svyset(psu="psu", strata="stratum", weight="weight")
+    records = tb.est(df, "global", klist=[33], svy=True)
+    m0 = next(r for r in records if r.get("measure") == "M0" and r.get("indicator") is None)
+    return {"seconds": 0.0, "figures": {"M0": m0["b"], "M0_se": m0.get("se")}}
+
+
+RUNNERS = {
+    "mpitb_svy": run_mpitb_svy,
+    "mpitb": run_mpitb,
+    "engine": run_engine,
+    "engine_se": run_engine_se,
+    "limit": run_limit,
+}
 
 
 def measure(kind: str, path: str, repeat: int) -> dict:
@@ -117,6 +156,69 @@ def measure(kind: str, path: str, repeat: int) -> dict:
         if best is None or result["seconds"] < best["seconds"]:
             best = result
     return best
+
+
+def whole_process(command: list[str], repeat: int) -> tuple[float, float, str]:
+    """Best wall time of ``repeat`` fresh processes, the peak RSS (MiB) and stdout of the best."""
+    import os
+
+    best = None
+    for _ in range(repeat):
+        with tempfile.TemporaryFile("w+") as out:
+            start = time.perf_counter()
+            process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
+            _, status, usage = os.wait4(process.pid, 0)
+            seconds = time.perf_counter() - start
+            if os.waitstatus_to_exitcode(status) != 0:
+                raise RuntimeError(f"{command} failed")
+            out.seek(0)
+            run = (seconds, usage.ru_maxrss / 1024, out.read())
+        if best is None or run[0] < best[0]:
+            best = run
+    return best
+
+
+def commands(sizes: list[int], repeat: int, workdir: str) -> None:
+    """Whole commands, same design on both sides (see the module docstring)."""
+    rights = str(Path(sys.executable).with_name("rights"))
+    print(
+        "| persons | mpitb svy=True script (s) | `rights mpi` with design (s) | speed-up "
+        "| peak MiB mpitb / rights | M0 (both) | SE mpitb / rights |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    from rightsmonitor.sources.synthetic import generate_survey
+
+    for n in sizes:
+        path = str(Path(workdir) / f"rm-bench-mpi-{n}.parquet")
+        truth = generate_survey(path, n, seed=2024)
+        peer_s, peer_mib, peer_out = whole_process(
+            [sys.executable, str(HERE), "--child", "mpitb_svy", path], repeat
+        )
+        peer = json.loads(peer_out.strip().splitlines()[-1])["figures"]
+        ours_s, ours_mib, ours_out = whole_process(
+            [
+                rights,
+                "mpi",
+                path,
+                "--weight",
+                "weight",
+                "--strata",
+                "stratum",
+                "--psu",
+                "psu",
+                "--json",
+            ],
+            repeat,
+        )
+        ours = json.loads(ours_out)["M0"]
+        agree({"M0": ours["estimate"]}, {"M0": peer["M0"]}, "rights vs mpitb")
+        agree({"M0": ours["estimate"]}, {"M0": truth.M0()}, "rights vs ground truth")
+        se = f"{peer['M0_se']:.6g} / {ours['se']:.6g}" if peer.get("M0_se") else "– / –"
+        print(
+            f"| {truth.persons[0]:,} | {peer_s:.2f} | {ours_s:.2f} | {peer_s / ours_s:.1f}x "
+            f"| {peer_mib:,.0f} / {ours_mib:,.0f} | {ours['estimate']:.6f} | {se} |",
+            flush=True,
+        )
 
 
 def child(kind: str, path: str) -> None:
@@ -139,7 +241,10 @@ def main() -> None:
     parser.add_argument("--big", type=int, default=0, help="also run the engine alone at this size")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", default=tempfile.gettempdir())
+    parser.add_argument("--commands", action="store_true", help="time whole commands instead")
     args = parser.parse_args()
+    if args.commands:
+        return commands([int(s) for s in args.sizes.split(",")], args.repeat, args.workdir)
     print(
         f"# {platform.machine()}, Python {platform.python_version()}; best of {args.repeat} "
         "fresh processes; seconds, peak RSS in MiB"

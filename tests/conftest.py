@@ -12,6 +12,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -80,13 +81,15 @@ def bundled_db(
 
 
 @pytest.fixture
-def bundled_copy(backend: str, bundled_db: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+def bundled_copy(
+    backend: str, bundled_db: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> str:
     """A private copy of the loaded store, so a test may write to it."""
     if backend == "duckdb":
         copy = tmp_path / "bundled-copy.duckdb"
         shutil.copy(bundled_db, copy)
         return str(copy)
-    template = bundled_db.rsplit("/", 1)[1].split("?")[0]
+    template = urlsplit(bundled_db).path.lstrip("/")
     return request.getfixturevalue("pg_server").new_database(template=template)
 
 

@@ -63,8 +63,14 @@ class Server:
         if self.process_dir is None:
             return
         _as_owner(
-            [_binary("pg_ctl") or "pg_ctl", "-D", str(self.process_dir / "data"), "-m", "fast",
-             "stop"],  # fmt: skip
+            [
+                _binary("pg_ctl") or "pg_ctl",
+                "-D",
+                str(self.process_dir / "data"),
+                "-m",
+                "fast",
+                "stop",
+            ],
             self.user,
         )
         shutil.rmtree(self.process_dir, ignore_errors=True)
@@ -94,8 +100,17 @@ def start() -> Server:
         raise RuntimeError(f"initdb failed: {done.stderr.strip()}")
     options = f"-k {folder} -c listen_addresses='' -c fsync=off -c full_page_writes=off -p 5439"
     done = _as_owner(
-        [pg_ctl, "-D", str(folder / "data"), "-o", options, "-l", str(folder / "log"), "-w",
-         "start"],  # fmt: skip
+        [
+            pg_ctl,
+            "-D",
+            str(folder / "data"),
+            "-o",
+            options,
+            "-l",
+            str(folder / "log"),
+            "-w",
+            "start",
+        ],
         user,
     )
     if done.returncode != 0:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,23 +25,21 @@ FLAGS = [
     "--virtual-time-budget=10000",
 ]
 
-# CI sets RIGHTSMONITOR_REQUIRE_BROWSER=1 so that a missing browser fails instead of skipping.
-REQUIRED = os.environ.get("RIGHTSMONITOR_REQUIRE_BROWSER") == "1"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        CHROMIUM is None and not REQUIRED, reason="needs Chromium (apt-get install chromium)"
-    ),
-]
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module", autouse=True)
+def browser() -> None:
+    """A missing browser fails these tests (never a skip): install Debian's chromium."""
+    if CHROMIUM is None:
+        pytest.fail("the browser tests need Chromium: apt-get install chromium")
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory: pytest.TempPathFactory, bundled_store_file: Path) -> Path:
+def report(tmp_path_factory: pytest.TempPathFactory, bundled_db: str) -> Path:
     out = tmp_path_factory.mktemp("browser")
-    db = out / "store.duckdb"
-    shutil.copy(bundled_store_file, db)
     result = CliRunner().invoke(
-        app, ["assess", "china-nhrap-2021-2025", "--db", str(db), "--out", str(out / "r")]
+        app, ["assess", "china-nhrap-2021-2025", "--db", bundled_db, "--out", str(out / "r")]
     )
     assert result.exit_code == 0, result.output
     return out / "r" / "index.html"
@@ -74,20 +71,19 @@ def test_screenshot_is_not_blank(report: Path, tmp_path: Path) -> None:
     assert shot.stat().st_size > 50_000  # a blank page compresses to a few kB
 
 
-def test_followup_report_prints_to_pdf(tmp_path: Path, bundled_store_file: Path) -> None:
-    db = tmp_path / "store.duckdb"
-    shutil.copy(bundled_store_file, db)
+def test_followup_report_prints_to_pdf(tmp_path: Path, bundled_copy: str) -> None:
+    db = bundled_copy
     upr = tmp_path / "upr.csv"
     upr.write_text(
         "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session,Cycle\n"
         "China,Asia,,Continue poverty reduction.,Austria,WEOG,EU,Accepted,3,Poverty,17,2\n"
     )
     runner = CliRunner()
-    result = runner.invoke(app, ["recommendations", "import", str(upr), "--db", str(db)])
+    result = runner.invoke(app, ["recommendations", "import", str(upr), "--db", db])
     assert result.exit_code == 0, result.output
     out = tmp_path / "followup"
     command = ["recommendations", "report", "--country", "chn", "--cycle", "2", "--pdf"]
-    result = runner.invoke(app, [*command, "--out", str(out), "--db", str(db)])
+    result = runner.invoke(app, [*command, "--out", str(out), "--db", db])
     assert result.exit_code == 0, result.output
     pdf = (out / "followup.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000

@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
+from conftest import shared_path
 from rightsmonitor.sources.bundled import bundled_dir, bundled_files
 from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
-from rightsmonitor.store import DuckDBStore
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from rightsmonitor.store import Store
 
 
-def value(store: DuckDBStore, indicator: str, area: str, year: int, source: str, dis: str = ""):
+def value(store: Store, indicator: str, area: str, year: int, source: str, dis: str = ""):
     frame = store.observations(indicator=indicator, area=area, source=source)
     return frame[(frame["year"] == year) & (frame["disaggregation"] == dis)]["value"].item()
 
 
-def test_published_hdi_values_for_china_by_edition(bundled_store_file: Path) -> None:
+def test_published_hdi_values_for_china_by_edition(bundled_db: str) -> None:
     from rightsmonitor.store import open_store
 
-    with open_store(bundled_store_file, read_only=True) as store:
+    with open_store(bundled_db, read_only=True) as store:
         # HDR 2025 table values (SOURCES.md); HDR 2023/24 revises 2022 to 0.788.
         assert value(store, "HDR.HDI", "CHN", 1990, "undp-hdr-2025") == 0.491
         assert value(store, "HDR.HDI", "CHN", 2022, "undp-hdr-2025") == 0.796
@@ -54,10 +51,10 @@ def test_bundled_sources_file_records_each_licence() -> None:
         assert source.licence
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="publisher files in ../shared are not present")
 def test_hdr_2025_parquet_equals_every_cell_of_the_publisher_file() -> None:
     raw = pd.read_csv(
-        SHARED / "undp_hdr/HDR25_Composite_indices_complete_time_series.csv", encoding="utf-8-sig"
+        shared_path("data", "undp_hdr", "HDR25_Composite_indices_complete_time_series.csv"),
+        encoding="utf-8-sig",
     )
     bundled = pd.read_parquet(bundled_dir() / "undp-hdr-2025.parquet")
     hdi = bundled[(bundled.indicator == "HDR.HDI") & (bundled.disaggregation == "")]
@@ -69,22 +66,22 @@ def test_hdr_2025_parquet_equals_every_cell_of_the_publisher_file() -> None:
     assert (got.loc[expected.index] == expected).all()
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="publisher files in ../shared are not present")
 def test_wdi_parquet_equals_the_publisher_files() -> None:
     bundled = pd.read_parquet(bundled_dir() / "wb-wdi.parquet")
-    index = pd.read_csv(SHARED / "wdi/_index.csv")
+    wdi = shared_path("data", "wdi")
+    index = pd.read_csv(wdi / "_index.csv")
     for row in index.itertuples(index=False):
-        raw = pd.read_csv(SHARED / "wdi" / row.file, keep_default_na=False, na_values=[""])
+        raw = pd.read_csv(wdi / row.file, keep_default_na=False, na_values=[""])
         raw = raw.dropna(subset=["Value"])
         mine = bundled[bundled.indicator == row.code]
         assert len(mine) == len(raw), row.code
         assert mine["value"].sum() == pytest.approx(raw["Value"].sum(), rel=1e-12), row.code
 
 
-def test_world_happiness_report_series_with_their_intervals(bundled_store_file: Path) -> None:
+def test_world_happiness_report_series_with_their_intervals(bundled_db: str) -> None:
     from rightsmonitor.store import open_store
 
-    with open_store(bundled_store_file, read_only=True) as store:
+    with open_store(bundled_db, read_only=True) as store:
         ladder = store.observations(indicator="WHR.LIFE_EVALUATION_3Y", source="whr-2026")
         panel = store.observations(indicator="WHR.LIFE_LADDER", area="CHN", source="whr-2024")
     row = ladder[(ladder["area"] == "FIN") & (ladder["year"] == 2025)].iloc[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
 from pathlib import Path
@@ -30,10 +31,10 @@ def test_every_command_has_help_and_is_in_the_readme() -> None:
         assert f"rights {name}" in readme, f"README does not mention `rights {name}`"
 
 
-def test_bad_import_is_one_line_error_with_exit_code_1(tmp_path: Path) -> None:
+def test_bad_import_is_one_line_error_with_exit_code_1(tmp_path: Path, db: str) -> None:
     bad = tmp_path / "bad.csv"
     bad.write_text("indicator,area,year,value,source\nSP.DYN.LE00.IN,XYZ,2020,1,wb-wdi\n")
-    result = runner.invoke(app, ["import", str(bad), "--db", str(tmp_path / "s.duckdb")])
+    result = runner.invoke(app, ["import", str(bad), "--db", db])
     assert result.exit_code == 1
     assert result.output.startswith("Error: ")
     assert "unknown area 'XYZ'" in result.output
@@ -44,11 +45,11 @@ def test_usage_error_exits_2() -> None:
     assert runner.invoke(app, ["assess"]).exit_code == 2
 
 
-def test_show_and_indicators_read_the_store(bundled_store_file: Path) -> None:
-    db = ["--db", str(bundled_store_file)]
+def test_show_and_indicators_read_the_store(bundled_db: str) -> None:
+    db = ["--db", bundled_db]
     result = runner.invoke(app, ["show", "HDR.HDI", "--area", "chn", "--json", *db])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.output)["observations"]
     latest = [r for r in rows if r["source"] == "undp-hdr-2025" and r["disaggregation"] == ""]
     assert max(latest, key=lambda r: r["year"])["value"] == 0.797
     result = runner.invoke(app, ["indicators", "--json", "--dimension", "health", *db])
@@ -56,8 +57,8 @@ def test_show_and_indicators_read_the_store(bundled_store_file: Path) -> None:
     assert codes["SP.DYN.LE00.IN"] > 10_000
 
 
-def test_show_unknown_indicator(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["show", "NOPE", "--db", str(tmp_path / "s.duckdb")])
+def test_show_unknown_indicator(store: object, db: str) -> None:
+    result = runner.invoke(app, ["show", "NOPE", "--db", db])
     assert result.exit_code == 1
     assert "no indicator 'NOPE'" in result.output
 
@@ -69,12 +70,31 @@ def test_informational_commands(command: list[str]) -> None:
     assert result.output.strip()
 
 
-def test_engine_errors_about_the_data_are_one_line(tmp_path: Path) -> None:
+def test_text_where_a_number_is_needed_names_the_column(tmp_path: Path) -> None:
     data = tmp_path / "people.csv"
     data.write_text("income,sex\n100,female\n200,male\n")
     result = runner.invoke(app, ["inequality", str(data), "--var", "sex"])
     assert result.exit_code == 1
     assert result.output.startswith("Error:") and "Traceback" not in result.output
+    assert "column 'sex' holds string values, not numbers" in result.output
+    assert "check that the columns named hold numbers" not in result.output
+
+
+def test_an_engine_error_reports_its_real_cause(tmp_path: Path) -> None:
+    # A weight column with a text value deep in the file: DuckDB infers the column type from a
+    # sample, then fails converting; the message must say so, not guess.
+    data = tmp_path / "people.csv"
+    lines = ["d_water,w", *(f"{i % 2},1.5" for i in range(30_000)), "1,heavy"]
+    data.write_text("\n".join(lines) + "\n")
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        "id: one\nk: [1]\ndimensions:\n  - name: living\n    indicators:\n"
+        "      - {name: water, column: d_water}\n"
+    )
+    result = runner.invoke(app, ["mpi", str(data), "--spec", str(spec), "--weight", "w"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith(f"Error: {data}: ")
+    assert "heavy" in result.output and "Traceback" not in result.output
 
 
 def test_k_must_be_a_fraction_in_range(tmp_path: Path) -> None:
@@ -85,23 +105,23 @@ def test_k_must_be_a_fraction_in_range(tmp_path: Path) -> None:
         assert result.exit_code == 2, (bad, result.output)
 
 
-def test_header_only_file_is_an_error_and_changes_nothing(tmp_path: Path) -> None:
+def test_header_only_file_is_an_error_and_changes_nothing(tmp_path: Path, db: str) -> None:
     from conftest import table_dump
     from rightsmonitor.store import open_store
 
-    db = tmp_path / "s.duckdb"
     empty = tmp_path / "empty.csv"
     empty.write_text("indicator,area,year,value,source\n")
     with open_store(db) as store:
         before = table_dump(store)
-    result = runner.invoke(app, ["import", str(empty), "--db", str(db)])
+    result = runner.invoke(app, ["import", str(empty), "--db", db])
     assert result.exit_code == 1 and "no data rows" in result.output
     with open_store(db) as store:
         assert table_dump(store) == before
 
 
-def test_the_same_file_with_other_options_is_another_import(tmp_path: Path) -> None:
-    db = tmp_path / "s.duckdb"
+def test_the_same_file_with_other_options_is_another_import(tmp_path: Path, db: str) -> None:
+    """One file read as indicator A, then as B: two import records, each series citing its
+    own (before, the second overwrote the first and both series cited B)."""
     catalogue = tmp_path / "cat.yaml"
     catalogue.write_text(
         "sources:\n  - {id: mine, title: Mine, publisher: Me}\n"
@@ -111,11 +131,47 @@ def test_the_same_file_with_other_options_is_another_import(tmp_path: Path) -> N
     )
     data = tmp_path / "series.csv"
     data.write_text("Country Name,Country Code,Year,Value\nChina,CHN,2020,1.5\n")
-    runner.invoke(app, ["import", str(catalogue), "--db", str(db)])
-    first = runner.invoke(
-        app, ["import", str(data), "--indicator", "MY.A", "--source", "mine", "--db", str(db)]
+    runner.invoke(app, ["import", str(catalogue), "--db", db])
+    for code in ("MY.A", "MY.B"):
+        result = runner.invoke(
+            app, ["import", str(data), "--indicator", code, "--source", "mine", "--db", db]
+        )
+        assert "1 added" in result.output, result.output
+    again = runner.invoke(
+        app, ["import", str(data), "--indicator", "MY.A", "--source", "mine", "--db", db]
     )
-    second = runner.invoke(
-        app, ["import", str(data), "--indicator", "MY.B", "--source", "mine", "--db", str(db)]
+    assert "already imported" in again.output
+    cited = {}
+    for code in ("MY.A", "MY.B"):
+        shown = json.loads(runner.invoke(app, ["show", code, "--json", "--db", db]).output)
+        (row,) = shown["observations"]
+        cited[code] = row["import"]
+    assert cited["MY.A"]["id"] != cited["MY.B"]["id"]
+    assert cited["MY.A"]["options"] == {"indicator": "MY.A", "source": "mine"}
+    assert cited["MY.B"]["options"] == {"indicator": "MY.B", "source": "mine"}
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    for record in cited.values():
+        assert record["sha256"] == digest and record["path"] == str(data)
+        assert record["format"] == "worldbank-long" and record["imported_at"]
+
+
+def test_json_output_is_strict_json(bundled_db: str) -> None:
+    """Andorra 2006 has an HDI but no GDI, IHDI, GII or PHDI: null, never a bare NaN."""
+    result = runner.invoke(
+        app,
+        [
+            "hdi",
+            "--country",
+            "AND",
+            "--year",
+            "2006",
+            "--edition",
+            "undp-hdr-2025",
+            "--json",
+            "--db",
+            bundled_db,
+        ],
     )
-    assert "1 added" in first.output and "1 added" in second.output
+    assert result.exit_code == 0, result.output
+    (row,) = json.loads(result.output, parse_constant=lambda c: pytest.fail(c))["rows"]
+    assert row["hdi"] == 0.851 and row["calc_gdi"] is None

@@ -37,7 +37,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         app, ["demo", "--db", str(out / "store.duckdb"), "--out", str(out / "report")]
     )
     assert result.exit_code == 0, result.output
-    assert "china-nhrap-2021-2025" not in result.output or "Reports:" in result.output
+    # Both plans' summaries, then where the store and the reports are.
+    assert "Human Rights Action Plan of China (2021-2025) — CHN" in result.output
+    assert "SDG rights baseline (2015-2030) — CHN" in result.output
+    assert f"Reports: {out / 'report' / 'index.html'}" in result.output.replace("\n", "")
     return out / "report"
 
 

@@ -15,17 +15,23 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from rightsmonitor.assess.hdi import match_rates, recompute, save_recomputed
+from rightsmonitor.assess.hdi import match_rates, recompute
 from rightsmonitor.cli import app
 from rightsmonitor.methods import hdi as m
-from rightsmonitor.sources import import_file
-from rightsmonitor.store import DuckDBStore, open_store
+from rightsmonitor.model.evidence import ImportRequest
+from rightsmonitor.model.measures import HDIRequest
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.imports import import_files
+from rightsmonitor.ops.measures import hdi
+from rightsmonitor.store import Store, open_store
 
 
 @pytest.fixture(scope="module")
-def editions(bundled_store_file: Path) -> dict[str, pd.DataFrame]:
-    with open_store(bundled_store_file, read_only=True) as store:
-        return {e: recompute(store, e) for e in ("undp-hdr-2023-24", "undp-hdr-2025")}
+def editions(bundled_db: str) -> dict[str, pd.DataFrame]:
+    """Every country-year of both editions, recomputed on the store's own backend."""
+    with open_store(bundled_db, read_only=True) as store:
+        obs = store.observations_table()
+        return {e: recompute(obs, e) for e in ("undp-hdr-2023-24", "undp-hdr-2025")}
 
 
 @pytest.mark.parametrize("edition", ["undp-hdr-2023-24", "undp-hdr-2025"])
@@ -113,7 +119,7 @@ def test_round_published_rounds_half_up() -> None:
     assert m.round_published(0.7974) == 0.797
 
 
-def test_subnational_hdi_from_user_components(store: DuckDBStore, tmp_path: Path) -> None:
+def test_subnational_hdi_from_user_components(store: Store, tmp_path: Path) -> None:
     from rightsmonitor.sources.catalogue import bundled_indicators
 
     store.upsert_indicators(bundled_indicators())
@@ -122,7 +128,8 @@ def test_subnational_hdi_from_user_components(store: DuckDBStore, tmp_path: Path
         "sources:\n  - id: gd-stats-2024\n    title: Guangdong Statistical Yearbook 2024\n"
         "    publisher: Guangdong Provincial Bureau of Statistics\n    released: '2024'\n"
     )
-    import_file(store, catalogue)
+    ctx = Context(store=store)
+    import_files(ctx, ImportRequest((catalogue,)))
     data = tmp_path / "gd.csv"
     data.write_text(
         "indicator,area,year,value,source\n"
@@ -130,17 +137,20 @@ def test_subnational_hdi_from_user_components(store: DuckDBStore, tmp_path: Path
         "HDR.MYS,CN-GD,2020,7.5,gd-stats-2024\n"
         f"HDR.GNIPC,CN-GD,2020,{math.sqrt(100 * 75_000)!r},gd-stats-2024\n"
     )
-    import_file(store, data)
-    frame = recompute(store, "gd-stats-2024", area="CN-GD")
-    assert frame["calc_hdi"].item() == pytest.approx(0.5, abs=1e-12)
-    assert pd.isna(frame["hdi"].item())  # nothing published to compare with
-    assert save_recomputed(store, "gd-stats-2024") >= 1
+    import_files(ctx, ImportRequest((data,)))
+    result = hdi(ctx, HDIRequest("CN-GD", edition="gd-stats-2024", save=True))
+    (row,) = result.rows
+    assert row.recomputed["hdi"] == pytest.approx(0.5, abs=1e-12)
+    assert row.published["hdi"] is None  # nothing published to compare with
+    assert result.saved.added >= 1
     saved = store.observations(indicator="HDR.HDI", area="CN-GD")
     assert saved["source"].item() == "rm.hdi.gd-stats-2024"
     assert "gd-stats-2024" in saved["footnote"].item()
+    again = hdi(ctx, HDIRequest("CN-GD", edition="gd-stats-2024", save=True))
+    assert again.saved.already_imported
 
 
-def test_cli_shows_published_beside_recomputed(bundled_store_file: Path) -> None:
+def test_cli_shows_published_beside_recomputed(bundled_db: str) -> None:
     result = CliRunner().invoke(
         app,
         [
@@ -153,7 +163,7 @@ def test_cli_shows_published_beside_recomputed(bundled_store_file: Path) -> None
             "undp-hdr-2023-24",
             "--json",
             "--db",
-            str(bundled_store_file),
+            bundled_db,
         ],
     )
     assert result.exit_code == 0, result.output

@@ -13,8 +13,16 @@ import pytest
 
 from conftest import table_dump
 from rightsmonitor.errors import InvalidInput
-from rightsmonitor.sources import import_file
-from rightsmonitor.store import DuckDBStore
+from rightsmonitor.model.evidence import FileImport, ImportRequest
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.imports import import_files
+from rightsmonitor.store import Store
+
+
+def import_file(store: Store, path: Path, **options: object) -> FileImport:
+    """The import operation on one file, on the test's store."""
+    return import_files(Context(store=store), ImportRequest((Path(path),), **options)).files[0]
+
 
 CATALOGUE = """\
 sources:
@@ -50,13 +58,13 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 @pytest.fixture
-def catalogued(store: DuckDBStore, tmp_path: Path) -> DuckDBStore:
+def catalogued(store: Store, tmp_path: Path) -> Store:
     import_file(store, write(tmp_path, "catalogue.yaml", CATALOGUE))
     return store
 
 
 def test_tidy_csv_keeps_source_disaggregation_flags_and_intervals(
-    catalogued: DuckDBStore, tmp_path: Path
+    catalogued: Store, tmp_path: Path
 ) -> None:
     result = import_file(catalogued, write(tmp_path, "obs.csv", GOOD))
     assert (result.format, result.added, result.unchanged) == ("tidy", 5, 0)
@@ -76,7 +84,7 @@ def test_tidy_csv_keeps_source_disaggregation_flags_and_intervals(
     assert rows.loc[("CN-GD", "", 2022), "value"] == 2.8
 
 
-def test_reimporting_changes_nothing(catalogued: DuckDBStore, tmp_path: Path) -> None:
+def test_reimporting_changes_nothing(catalogued: Store, tmp_path: Path) -> None:
     path = write(tmp_path, "obs.csv", GOOD)
     import_file(catalogued, path)
     before = table_dump(catalogued)
@@ -90,7 +98,7 @@ def test_reimporting_changes_nothing(catalogued: DuckDBStore, tmp_path: Path) ->
     assert table_dump(catalogued)["observations"] == before["observations"]
 
 
-def test_xlsx_in_the_tidy_format(catalogued: DuckDBStore, tmp_path: Path) -> None:
+def test_xlsx_in_the_tidy_format(catalogued: Store, tmp_path: Path) -> None:
     frame = pd.read_csv(pd.io.common.StringIO(GOOD), dtype=str)
     path = tmp_path / "obs.xlsx"
     frame.to_excel(path, index=False)
@@ -98,15 +106,13 @@ def test_xlsx_in_the_tidy_format(catalogued: DuckDBStore, tmp_path: Path) -> Non
     assert (result.format, result.added) == ("tidy", 5)
 
 
-def test_source_option_fills_a_missing_source_column(
-    catalogued: DuckDBStore, tmp_path: Path
-) -> None:
+def test_source_option_fills_a_missing_source_column(catalogued: Store, tmp_path: Path) -> None:
     text = "indicator,area,year,value\nCN.PHYSICIANS,CHN,2019,2.77\n"
     result = import_file(catalogued, write(tmp_path, "x.csv", text), source="nbs-yearbook-2024")
     assert result.added == 1
 
 
-def test_world_bank_wide_bulk_download(store: DuckDBStore, tmp_path: Path) -> None:
+def test_world_bank_wide_bulk_download(store: Store, tmp_path: Path) -> None:
     from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
 
     store.upsert_sources(bundled_sources())
@@ -192,7 +198,7 @@ BAD = [
 
 @pytest.mark.parametrize(("text", "fragments"), BAD)
 def test_bad_tidy_file_is_rejected_whole(
-    catalogued: DuckDBStore, tmp_path: Path, text: str, fragments: list[str]
+    catalogued: Store, tmp_path: Path, text: str, fragments: list[str]
 ) -> None:
     import_file(catalogued, write(tmp_path, "good.csv", GOOD))
     before = table_dump(catalogued)
@@ -206,9 +212,7 @@ def test_bad_tidy_file_is_rejected_whole(
     assert table_dump(catalogued) == before
 
 
-def test_good_rows_are_not_written_when_one_row_is_bad(
-    catalogued: DuckDBStore, tmp_path: Path
-) -> None:
+def test_good_rows_are_not_written_when_one_row_is_bad(catalogued: Store, tmp_path: Path) -> None:
     before = table_dump(catalogued)
     text = GOOD + "CN.PHYSICIANS,CHN,2023,n/a,nbs-yearbook-2024,,,,,,,\n"
     with pytest.raises(InvalidInput, match="row 7, column 'value'"):
@@ -216,9 +220,7 @@ def test_good_rows_are_not_written_when_one_row_is_bad(
     assert table_dump(catalogued) == before
 
 
-def test_conflict_with_a_stored_value_names_the_row(
-    catalogued: DuckDBStore, tmp_path: Path
-) -> None:
+def test_conflict_with_a_stored_value_names_the_row(catalogued: Store, tmp_path: Path) -> None:
     import_file(catalogued, write(tmp_path, "good.csv", GOOD))
     before = table_dump(catalogued)
     revised = GOOD.replace("2021,3.04", "2021,3.05")
@@ -229,7 +231,7 @@ def test_conflict_with_a_stored_value_names_the_row(
     assert table_dump(catalogued) == before
 
 
-def test_bad_excel_cell_names_sheet_row(catalogued: DuckDBStore, tmp_path: Path) -> None:
+def test_bad_excel_cell_names_sheet_row(catalogued: Store, tmp_path: Path) -> None:
     path = tmp_path / "bad.xlsx"
     pd.DataFrame(
         {
@@ -246,7 +248,7 @@ def test_bad_excel_cell_names_sheet_row(catalogued: DuckDBStore, tmp_path: Path)
     assert table_dump(catalogued) == before
 
 
-def test_bad_catalogue_yaml_names_the_field(store: DuckDBStore, tmp_path: Path) -> None:
+def test_bad_catalogue_yaml_names_the_field(store: Store, tmp_path: Path) -> None:
     before = table_dump(store)
     bad = CATALOGUE.replace("direction: higher", "direction: up")
     with pytest.raises(InvalidInput, match=r"field 'indicators.0.direction'"):
@@ -254,17 +256,17 @@ def test_bad_catalogue_yaml_names_the_field(store: DuckDBStore, tmp_path: Path) 
     assert table_dump(store) == before
 
 
-def test_unrecognised_layout_lists_the_known_ones(store: DuckDBStore, tmp_path: Path) -> None:
+def test_unrecognised_layout_lists_the_known_ones(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="match no known layout"):
         import_file(store, write(tmp_path, "odd.csv", "a,b\n1,2\n"))
 
 
-def test_missing_file(store: DuckDBStore, tmp_path: Path) -> None:
+def test_missing_file(store: Store, tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="no such file"):
         import_file(store, tmp_path / "absent.csv")
 
 
-def test_world_bank_long_and_undp_layouts_are_detected(store: DuckDBStore, tmp_path: Path) -> None:
+def test_world_bank_long_and_undp_layouts_are_detected(store: Store, tmp_path: Path) -> None:
     from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
 
     store.upsert_sources(bundled_sources())
@@ -289,16 +291,14 @@ def test_world_bank_long_and_undp_layouts_are_detected(store: DuckDBStore, tmp_p
     assert "HDR.HDI_RANK" not in set(store.observations()["indicator"])
 
 
-def test_dry_run_counts_and_writes_nothing(catalogued: DuckDBStore, tmp_path: Path) -> None:
+def test_dry_run_counts_and_writes_nothing(catalogued: Store, tmp_path: Path) -> None:
     before = table_dump(catalogued)
     result = import_file(catalogued, write(tmp_path, "obs.csv", GOOD), dry_run=True)
     assert (result.added, result.unchanged) == (5, 0)
     assert table_dump(catalogued) == before
 
 
-def test_sex_and_location_values_are_one_vocabulary(
-    catalogued: DuckDBStore, tmp_path: Path
-) -> None:
+def test_sex_and_location_values_are_one_vocabulary(catalogued: Store, tmp_path: Path) -> None:
     text = (
         "indicator,area,year,value,source,sex\n"
         "CN.PHYSICIANS,CHN,2020,2.9,nbs-yearbook-2024,Female\n"

@@ -16,7 +16,11 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rightsmonitor.cli import app
+from rightsmonitor.errors import InvalidInput
 from rightsmonitor.methods.inequality import inequality, inequality_table
+from rightsmonitor.model.measures import InequalityRequest
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.measures import inequality as inequality_op
 
 
 def test_one_to_five_by_hand() -> None:
@@ -131,7 +135,8 @@ def test_cli_reads_every_microdata_format(
         ],
     )
     assert result.exit_code == 0, result.output
-    rows = {r["urban"]: r for r in json.loads(result.output)}
+    rows = {r["urban"]: r for r in json.loads(result.stdout)}
+    assert set(rows) == {0, 1}
     for group, part in survey.groupby("urban"):
         assert rows[group]["gini"] == pytest.approx(
             inequality(part["consumption"], part["hhweight"]).gini, rel=1e-9
@@ -158,3 +163,61 @@ def test_nan_rows_are_excluded_and_counted_and_negative_values_leave_ratios_unde
     assert row["gini"] == pytest.approx(reference.gini)
     assert pd.isna(row["palma"]) and math.isnan(reference.palma)
     assert pd.isna(row["atkinson_0_5"]) and math.isnan(reference.atkinson[0.5])
+
+
+def test_zeros_leave_the_share_ratios_defined_in_both_engines() -> None:
+    # [0, 1, 2, 3, 10] (total 16): the poorest 40 % hold 1/16, the richest 10 % half of the 10.
+    values = [0.0, 1, 2, 3, 10]
+    row = (
+        ibis.duckdb.connect()
+        .execute(inequality_table(ibis.memtable(pd.DataFrame({"x": values})), "x"))
+        .iloc[0]
+    )
+    reference = inequality(values)
+    assert reference.palma == pytest.approx((5 / 16) / (1 / 16))
+    assert row["palma"] == pytest.approx(reference.palma)
+    assert pd.isna(row["s80_s20"]) and math.isnan(reference.s80_s20)  # the poorest 20 % hold 0
+    assert pd.isna(row["theil_l"]) and row["nonpositive"] == reference.nonpositive == 1
+
+
+def test_every_group_is_reported_with_what_was_left_out() -> None:
+    frame = pd.DataFrame(
+        {
+            "x": [1.0, 2, np.nan, np.nan, np.nan, 3, 4],
+            "g": ["a", "a", "b", "b", None, None, None],
+        }
+    )
+    table = ibis.duckdb.connect().execute(inequality_table(ibis.memtable(frame), "x", by=["g"]))
+    rows = {r["g"] if isinstance(r["g"], str) else None: r for r in table.to_dict("records")}
+    assert set(rows) == {"a", "b", None}
+    assert (rows["a"]["n"], rows["a"]["excluded"]) == (2, 0)
+    assert (rows["b"]["n"], rows["b"]["excluded"], rows["b"]["nonpositive"]) == (0, 2, 0)
+    assert pd.isna(rows["b"]["gini"])  # nothing to measure
+    assert (rows[None]["n"], rows[None]["excluded"]) == (2, 1)  # a missing group is a group
+    assert rows[None]["gini"] == pytest.approx(inequality([3, 4]).gini)
+
+
+def test_the_operation_names_a_column_of_text(survey: pd.DataFrame, tmp_path: Path) -> None:
+    path = tmp_path / "survey.csv"
+    survey.assign(hhweight="one").to_csv(path, index=False)
+    with pytest.raises(InvalidInput, match="column 'hhweight' holds string values, not numbers"):
+        inequality_op(Context(), InequalityRequest(path, "consumption", weight="hhweight"))
+    result = inequality_op(Context(), InequalityRequest(path, "consumption", by="urban"))
+    assert result.rows["urban"].tolist() == [0, 1] and not result.nonpositive
+    part = survey[survey["urban"] == 1]["consumption"]
+    assert result.rows["gini"].iloc[1] == pytest.approx(inequality(part).gini, rel=1e-9)
+
+
+def test_a_bad_value_past_the_sniffed_rows_is_named(tmp_path: Path) -> None:
+    # DuckDB types CSV columns from the first rows; a text value far below fails only when read.
+    path = tmp_path / "late.csv"
+    lines = ["consumption"] + [f"{1.5 * i}" for i in range(1, 30_001)]
+    lines[25_001] = "n/a"  # line 25,002 of the file
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InvalidInput) as info:
+        inequality_op(Context(), InequalityRequest(path, "consumption"))
+    message = str(info.value)
+    assert str(path) in message and "line 25002" in message
+    assert "column 'consumption'" in message and "'n/a'" in message
+    result = CliRunner().invoke(app, ["inequality", str(path), "--var", "consumption"])
+    assert result.exit_code == 1 and "'n/a'" in result.output and "Traceback" not in result.output

@@ -1,5 +1,5 @@
 """Alkire-Foster MPI: the published worked example, exact cutoffs, identities, and the reference
-computations for the Benin DHS and the two-round synthetic survey (../shared, skipped if absent).
+computations for the Benin DHS and the two-round synthetic survey (../shared: required).
 """
 
 from __future__ import annotations
@@ -11,12 +11,15 @@ import ibis
 import pandas as pd
 import pytest
 
+from conftest import shared_path
 from rightsmonitor.errors import InvalidInput
-from rightsmonitor.methods.mpi import MPISpec, estimate_mpi, load_spec
+from rightsmonitor.methods.mpi import MPIResult, MPISpec, estimate_mpi, load_spec
 from rightsmonitor.methods.survey import Design
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "mpi_microdata"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared microdata not present")
+
+def microdata(name: str) -> Path:
+    return shared_path("data", "mpi_microdata", name)
+
 
 # Alkire & Foster (2011), the 4-person illustration: achievements in income, years of education,
 # a health score and a dummy, cutoffs z = (500, 12, 3, 1), deprived when below the cutoff.
@@ -108,14 +111,11 @@ def test_missing_spec_file_and_column(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic() -> ibis.Table:
-    if not SHARED.is_dir():
-        pytest.skip("../shared microdata not present")
-    return ibis.duckdb.connect().read_csv(SHARED / "syn_cdta.csv")
+    return ibis.duckdb.connect().read_csv(microdata("syn_cdta.csv"))
 
 
-@needs_shared
 def test_benin_dhs_2017_18_reference() -> None:
-    table = ibis.duckdb.connect().read_csv(SHARED / "ben_dhs17_18.csv")
+    table = ibis.duckdb.connect().read_csv(microdata("ben_dhs17_18.csv"))
     design = Design(weight="weight", strata="strata", psu="psu")
     r = estimate_mpi(table, load_spec("global"), design)[0]
     # Reference computation in ../shared/data/SOURCES.md: M0 0.3669, H 66.75 %, A 54.96 %.
@@ -126,7 +126,6 @@ def test_benin_dhs_2017_18_reference() -> None:
     assert r.M0.ci_low < r.M0.estimate < r.M0.ci_high and r.M0.se > 0
 
 
-@needs_shared
 def test_synthetic_rounds_and_decomposition_identities(synthetic: ibis.Table) -> None:
     design = Design(weight="weight", strata="stratum", psu="psu")
     overall = estimate_mpi(synthetic, load_spec("global"), design)[0]
@@ -180,7 +179,6 @@ def test_cli_json_keys_on_the_worked_example(tmp_path: Path) -> None:
     assert bad_k.exit_code == 2
 
 
-@needs_shared
 def test_change_between_rounds(synthetic: ibis.Table) -> None:
     from rightsmonitor.methods.mpi import change_between
 
@@ -219,7 +217,7 @@ def test_single_pass_point_estimates_equal_the_full_estimator(tmp_path: Path) ->
     assert fast["excluded"].iloc[0] == full[1].excluded > 0
 
 
-def test_saved_estimates_become_evidence_with_their_interval(tmp_path: Path) -> None:
+def test_saved_estimates_become_evidence_with_their_interval(tmp_path: Path, db: str) -> None:
     from typer.testing import CliRunner
 
     from rightsmonitor.cli import app
@@ -228,7 +226,6 @@ def test_saved_estimates_become_evidence_with_their_interval(tmp_path: Path) -> 
 
     data = tmp_path / "survey.parquet"
     generate_survey(data, 30_000, seed=9)
-    db = tmp_path / "store.duckdb"
     args = [
         "mpi",
         str(data),
@@ -246,7 +243,7 @@ def test_saved_estimates_become_evidence_with_their_interval(tmp_path: Path) -> 
         "--year",
         "2024",
         "--db",
-        str(db),
+        db,
     ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -306,3 +303,128 @@ def test_json_is_strict_when_a_group_has_no_poor(tmp_path: Path) -> None:
     out = json.loads(result.output, parse_constant=lambda c: pytest.fail(f"invalid JSON {c}"))
     north = next(g for g in out["groups"] if g["region"] == "n")
     assert north["M0"]["estimate"] == 0 and north["contribution"]["income"] is None
+
+
+def test_both_mpi_paths_refuse_weights_of_zero_or_less() -> None:
+    """One rule for every path: a weight <= 0 is a data error (before, the single-pass path
+    silently dropped such rows while the full estimator refused them)."""
+    from rightsmonitor.methods.mpi import point_estimates
+
+    spec = MPISpec.model_validate(
+        {
+            "id": "w",
+            "k": ["1/2"],
+            "dimensions": [
+                {
+                    "name": "d",
+                    "indicators": [{"name": "x", "column": "x"}, {"name": "y", "column": "y"}],
+                }
+            ],
+        }
+    )
+    data = ibis.memtable(pd.DataFrame({"x": [1, 0, 1], "y": [1, 0, 0], "w": [1.0, -2.0, 0.0]}))
+    with pytest.raises(InvalidInput, match="2 row\\(s\\) have a weight of zero or less"):
+        point_estimates(data, spec, weight="w")
+    with pytest.raises(InvalidInput, match="2 row\\(s\\) have a weight of zero or less"):
+        estimate_mpi(data, spec, Design("w"))
+
+
+def test_saved_source_ids_keep_k_whole_and_stay_distinct() -> None:
+    from rightsmonitor.assess.mpi import estimates_source_id
+
+    digest = "ab" * 32
+    long_a, long_b = "national-mpi-" + "a" * 60, "national-mpi-" + "a" * 59 + "b"
+    ids = {estimates_source_id(digest, s, Fraction(26, 100)) for s in (long_a, long_b)}
+    assert len(ids) == 2
+    for source_id in ids:
+        assert len(source_id) <= 64 and source_id.endswith(".k13-50")
+    assert estimates_source_id(digest, "global", Fraction(1, 3)) == (
+        "rm.mpi.abababababab.global.k1-3"
+    )
+
+
+def test_an_unweighted_run_on_a_designed_file_says_so(tmp_path: Path) -> None:
+    """Benin DHS 2017-18 without its design: M0 0.3677, not the published 0.3669. The output
+    says the figures are unweighted; a specification that names the design weights them."""
+    import json
+
+    import yaml
+    from typer.testing import CliRunner
+
+    from rightsmonitor.cli import app
+
+    data = microdata("ben_dhs17_18.csv")
+    runner = CliRunner()
+    plain = runner.invoke(app, ["mpi", str(data), "--json"])
+    assert plain.exit_code == 0, plain.output
+    out = json.loads(plain.stdout)
+    assert round(out["M0"]["estimate"], 4) == 0.3677 and out["design_from"] == "none"
+    assert "Unweighted" in out["caveats"][0] and "weight 'weight'" in out["caveats"][0]
+    assert "Unweighted" in plain.stderr
+    spec = yaml.safe_load(
+        (Path(__file__).parents[1] / "src/rightsmonitor/methods/mpi_specs/global.yaml").read_text()
+    )
+    spec["design"] = {"weight": "weight", "strata": "strata", "psu": "psu"}
+    named = tmp_path / "benin.yaml"
+    named.write_text(yaml.safe_dump(spec))
+    weighted = json.loads(
+        runner.invoke(app, ["mpi", str(data), "--spec", str(named), "--json"]).stdout
+    )
+    assert round(weighted["M0"]["estimate"], 4) == 0.3669 and weighted["caveats"] == []
+    assert weighted["design_from"] == "specification"
+
+
+@pytest.fixture(scope="module")
+def designed(tmp_path_factory: pytest.TempPathFactory) -> ibis.Table:
+    """A generated two-round survey with strata, PSUs, weights and 2 % missing values."""
+    from rightsmonitor.sources.synthetic import generate_survey
+
+    path = tmp_path_factory.mktemp("designed") / "survey.parquet"
+    generate_survey(path, 3_000, rounds=2, seed=11, missing_rate=0.02)
+    return ibis.duckdb.connect().read_parquet(path)
+
+
+def figures(result: MPIResult) -> dict[str, float]:
+    out = {"n": result.n, "excluded": result.excluded}
+    out |= {"share": result.population_share, "to_total": result.contribution_to_total}
+    estimates = {m: getattr(result, m) for m in ("H", "A", "M0", "vulnerable", "severe")}
+    estimates |= {f"c.{k}": v for k, v in result.censored_headcount.items()}
+    estimates |= {f"u.{k}": v for k, v in result.uncensored_headcount.items()}
+    for name, e in estimates.items():
+        for field in ("estimate", "se", "ci_low", "ci_high", "deff", "population", "n", "df"):
+            out[f"{name}.{field}"] = getattr(e, field)
+    return out
+
+
+@pytest.mark.parametrize(
+    "design",
+    [
+        Design("weight", "stratum", "psu"),
+        Design("weight", "stratum"),
+        Design("weight", psu="psu"),
+        Design("weight"),
+        Design(strata="stratum", psu="psu"),
+        Design(),
+    ],
+    ids=["full", "no PSU", "no strata", "weight only", "unweighted design", "none"],
+)
+def test_the_one_scan_estimator_equals_the_row_by_row_reference(
+    designed: ibis.Table, design: Design
+) -> None:
+    """methods.mpi_totals (what `rights mpi` runs) against methods.mpi.estimate_mpi: every
+    estimate, SE, CI, design effect, population and n, overall and by round, to 1e-9."""
+    from rightsmonitor.methods.mpi_totals import estimate_by_totals
+
+    spec = load_spec("global")
+    fast = estimate_by_totals(designed, spec, design, k=spec.k[0], domains=[(), ("t",)])
+    for by in ((), ("t",)):
+        reference = estimate_mpi(designed, spec, design, by=list(by))
+        reference = reference[:1] if not by else reference
+        assert [r.group for r in fast[by]] == [r.group for r in reference]
+        for ours, theirs in zip(fast[by], reference, strict=True):
+            expected = figures(theirs)
+            for name, value in figures(ours).items():
+                assert value == pytest.approx(expected[name], rel=1e-9, abs=1e-12, nan_ok=True), (
+                    by,
+                    name,
+                )

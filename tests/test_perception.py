@@ -1,8 +1,11 @@
 """Perception surveys: scoring rules, reliability, differences, suppression, coverage of the
-confidence intervals in repeated sampling, and import validation."""
+confidence intervals in repeated sampling, import validation, and stored surveys estimated,
+saved and reported on each store backend (DuckDB and PostgreSQL) as from their files."""
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import math
 from pathlib import Path
@@ -14,14 +17,22 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from conftest import table_dump
 from rightsmonitor.cli import app
-from rightsmonitor.errors import InvalidInput
+from rightsmonitor.errors import InvalidInput, InvalidRequest, NotFound
 from rightsmonitor.methods.perception import construct_score, cronbach_alpha, estimate
 from rightsmonitor.methods.survey import Design, domain_differences, estimate_ratios, mean_of
-from rightsmonitor.model.survey import SurveyMap
-from rightsmonitor.sources.survey_import import import_survey
+from rightsmonitor.model.survey import (
+    SurveyEstimateRequest,
+    SurveyImportRequest,
+    SurveyImportResult,
+    SurveyMap,
+    SurveyReportRequest,
+)
+from rightsmonitor.ops import surveys
+from rightsmonitor.ops.context import Context
 from rightsmonitor.sources.synthetic import generate_perception_survey
-from rightsmonitor.store import DuckDBStore
+from rightsmonitor.store import Store
 
 EXAMPLE_MAP = (
     Path(__file__).resolve().parents[1] / "src/rightsmonitor/sources/examples/perception-map.yaml"
@@ -78,7 +89,8 @@ def test_weighted_mean_by_hand_via_the_cli(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     row = json.loads(result.output)[0]
     assert row["estimate"] == pytest.approx((1 + 2 + 6 + 5) / 4.5)
-    assert {"estimate", "se", "ci_low", "ci_high", "deff", "n"} <= set(row)
+    # No group column, no group key.
+    assert set(row) == {"estimate", "se", "ci_low", "ci_high", "deff", "n", "suppressed"}
     assert row["n"] == 4
 
 
@@ -116,6 +128,12 @@ def test_small_domains_are_suppressed() -> None:
     assert not results[("big",)].suppressed
 
 
+def test_groups_come_in_numeric_order() -> None:
+    frame = pd.DataFrame({"y": range(24), "region": [*range(1, 13)] * 2})
+    results = estimate(ibis.memtable(frame), "mean:y", by=["region"], min_respondents=1)
+    assert [r.group for r in results] == [(region,) for region in range(1, 13)]  # 2 before 10
+
+
 def test_confidence_intervals_cover_the_truth_about_95_percent_of_the_time() -> None:
     """Repeated two-stage samples from a synthetic population: 10 PSUs per stratum each time."""
     population = generate_perception_survey(60_000, seed=21)
@@ -149,13 +167,17 @@ def write_map(tmp_path: Path, text: str | None = None) -> Path:
     return path
 
 
+def import_file(ctx: Context, data: Path, map_path: Path) -> SurveyImportResult:
+    return surveys.import_survey(ctx, SurveyImportRequest(data, map_path))
+
+
 @pytest.fixture
 def responses() -> pd.DataFrame:
     return generate_perception_survey(400, seed=2)
 
 
 def test_import_pseudonymises_and_keeps_labels(
-    store: DuckDBStore, tmp_path: Path, responses: pd.DataFrame
+    store: Store, ctx: Context, tmp_path: Path, responses: pd.DataFrame
 ) -> None:
     import pyreadstat
 
@@ -165,14 +187,18 @@ def test_import_pseudonymises_and_keeps_labels(
         str(data),
         variable_value_labels={"q_safe_night": {1.0: "Very unsafe", 4.0: "Very safe"}},
     )
-    _, rows = import_survey(store, data, write_map(tmp_path))
-    assert rows == 400
+    result = import_file(ctx, data, write_map(tmp_path))
+    assert (result.survey, result.respondents) == ("synthetic-perception", 400)
     stored = store.survey_table("synthetic-perception").execute()
+    assert len(stored) == 400
     assert not set(stored["resp_id"]) & set(responses["resp_id"])
     assert stored["resp_id"].str.len().eq(32).all()
-    labels = json.loads(store.surveys()[0]["labels_json"])
+    labels = json.loads(store.surveys()[0].labels_json)
     assert labels["q_safe_night"]["4.0"] == "Very safe"
-    assert import_survey(store, data, write_map(tmp_path))[1] == 0  # same bytes: nothing changes
+    before = table_dump(store)
+    again = import_file(ctx, data, write_map(tmp_path))
+    assert again.respondents == 0 and again.already_imported  # same bytes: nothing changes
+    assert table_dump(store) == before
 
 
 @pytest.mark.parametrize(
@@ -201,53 +227,243 @@ def test_import_pseudonymises_and_keeps_labels(
     ],
 )
 def test_bad_survey_files_are_refused_whole(
-    store: DuckDBStore, tmp_path: Path, responses: pd.DataFrame, change, fragments: list[str]
+    store: Store,
+    ctx: Context,
+    tmp_path: Path,
+    responses: pd.DataFrame,
+    change,
+    fragments: list[str],
 ) -> None:
-    from conftest import table_dump
-
     data = tmp_path / "bad.csv"
     change(responses).to_csv(data, index=False)
     before = table_dump(store)
     with pytest.raises(InvalidInput) as info:
-        import_survey(store, data, write_map(tmp_path))
+        import_file(ctx, data, write_map(tmp_path))
     for fragment in fragments:
         assert fragment in str(info.value), str(info.value)
     assert table_dump(store) == before and store.surveys() == []
 
 
 def test_a_second_file_under_the_same_survey_id_is_refused(
-    store: DuckDBStore, tmp_path: Path, responses: pd.DataFrame
+    store: Store, ctx: Context, tmp_path: Path, responses: pd.DataFrame
 ) -> None:
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
     responses.to_csv(first, index=False)
     responses.head(300).to_csv(second, index=False)
-    import_survey(store, first, write_map(tmp_path))
+    import_file(ctx, first, write_map(tmp_path))
+    before = table_dump(store)
     with pytest.raises(InvalidInput, match="already stored from another file"):
-        import_survey(store, second, write_map(tmp_path))
+        import_file(ctx, second, write_map(tmp_path))
+    assert table_dump(store) == before
+    assert [s.respondents for s in store.surveys()] == [400]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("rule: share_agreeing\n    agree_from: 3", "rule: share_agreeing", "needs agree_from"),
+        ("name: happiness", "name: security", "construct names must be unique"),
+    ],
+)
 def test_bad_map_names_the_field(
-    tmp_path: Path, responses: pd.DataFrame, store: DuckDBStore
+    store: Store,
+    ctx: Context,
+    tmp_path: Path,
+    responses: pd.DataFrame,
+    old: str,
+    new: str,
+    message: str,
 ) -> None:
-    text = EXAMPLE_MAP.read_text().replace(
-        "rule: share_agreeing\n    agree_from: 3", "rule: share_agreeing"
-    )
+    assert old in EXAMPLE_MAP.read_text()
+    text = EXAMPLE_MAP.read_text().replace(old, new)
     data = tmp_path / "s.csv"
     responses.to_csv(data, index=False)
-    with pytest.raises(InvalidInput, match="share_agreeing needs agree_from"):
-        import_survey(store, data, write_map(tmp_path, text))
-    assert yaml.safe_load(text)["id"] == "synthetic-perception"
+    with pytest.raises(InvalidInput, match=f"field 'constructs.*{message}"):
+        import_file(ctx, data, write_map(tmp_path, text))
+    assert yaml.safe_load(text)["id"] == "synthetic-perception"  # valid YAML: a field is wrong
+    assert store.surveys() == []
 
 
-def test_survey_estimates_are_evidence_for_a_plan_target(tmp_path: Path) -> None:
-    from rightsmonitor.assess import assess_plan
-    from rightsmonitor.plans import load_plan
-    from rightsmonitor.publish import write_outputs
-    from rightsmonitor.store import open_store
+def test_long_survey_ids_get_tables_of_their_own(
+    store: Store, ctx: Context, tmp_path: Path, responses: pd.DataFrame
+) -> None:
+    # 64 characters, the most a map allows, alike up to the last: PostgreSQL would cut both
+    # table names to the same 63 bytes.
+    ids = ["perception-" + "x" * 53, "perception-" + "x" * 52 + "y"]
+    for i, (survey_id, size) in enumerate(zip(ids, (400, 300), strict=True)):
+        data = tmp_path / f"s{i}.csv"
+        responses.head(size).to_csv(data, index=False)
+        text = EXAMPLE_MAP.read_text().replace("id: synthetic-perception", f"id: {survey_id}")
+        map_path = tmp_path / f"map{i}.yaml"
+        map_path.write_text(text)
+        assert import_file(ctx, data, map_path).respondents == size
+    for survey_id, size in zip(ids, (400, 300), strict=True):
+        request = SurveyEstimateRequest(survey_id, kind="construct", target="happiness")
+        (row,) = surveys.estimate(ctx, request).rows
+        assert row.n == (responses.head(size)["q_life_sat"] <= 10).sum()
+    data_tables = {s.data_table for s in store.surveys()}
+    assert len(data_tables) == 2 and data_tables <= store.backend.table_names()
+    assert not store.describe_schema().keys() & {
+        t for t in store.backend.table_names() if t.startswith("survey_")
+    }
+
+
+def test_a_column_the_map_names_twice_is_stored_once(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    data = tmp_path / "s.csv"
+    generate_perception_survey(200, waves=2, seed=1).to_csv(data, index=False)
+    twice = yaml.safe_load(EXAMPLE_MAP.read_text()) | {"groups": ["wave", "sex"]}  # wave: round
+    assert import_file(ctx, data, write_map(tmp_path, yaml.safe_dump(twice))).respondents == 400
+    columns = store.survey_table("synthetic-perception").columns
+    assert sorted(columns) == sorted(set(SurveyMap.model_validate(twice).columns()))
+    request = SurveyEstimateRequest("synthetic-perception", target="security", by="wave")
+    assert [(r.group, r.n) for r in surveys.estimate(ctx, request).rows] == [(1, 200), (2, 200)]
+
+
+def test_stored_survey_estimates_match_the_file_and_cite_its_sha256(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    data = tmp_path / "survey.csv"
+    generate_perception_survey(3000, waves=2, seed=4).to_csv(data, index=False)
+    import_file(ctx, data, EXAMPLE_MAP)
+
+    # The same estimates from the file (DuckDB in memory) and from the store's own backend.
+    by_sex = {"kind": "construct", "target": "security", "by": "sex"}
+    from_file = surveys.estimate(ctx, SurveyEstimateRequest(str(data), EXAMPLE_MAP, **by_sex))
+    from_store = surveys.estimate(ctx, SurveyEstimateRequest("synthetic-perception", **by_sex))
+    assert [r.group for r in from_store.rows] == ["female", "male"]
+    for a, b in zip(from_file.rows, from_store.rows, strict=True):
+        assert (b.group, b.n, b.suppressed) == (a.group, a.n, a.suppressed)
+        assert b.estimate == pytest.approx(a.estimate, rel=1e-9)
+        assert b.se == pytest.approx(a.se, rel=1e-9)
+
+    save = SurveyEstimateRequest(
+        "synthetic-perception",
+        target="security",
+        save=True,
+        area="chn",
+        wave_years={1: 2021, 2: 2023},
+    )
+    result = surveys.estimate(ctx, save)
+    assert result.saved.added == 2
+    digest = hashlib.sha256(data.read_bytes()).hexdigest()
+    # Saved estimates cite the bytes the survey was imported from (not a digest made up from
+    # the survey id), in the import record and in their derived source.
+    (record,) = store.imports([result.saved.import_id])
+    assert record.sha256 == digest
+    (source,) = [s for s in store.sources() if s.id.startswith("rm.survey.")]
+    assert source.id == f"rm.survey.{digest[:12]}" and digest in source.retrieved
+    stored = store.observations(indicator="SURVEY.SYNTHETIC-PERCEPTION.SECURITY")
+    assert stored["year"].tolist() == [2021, 2023]
+    assert set(stored["area"]) == {"CHN"} and set(stored["source"]) == {source.id}
+    assert stored["value"].tolist() == pytest.approx([r.estimate for r in result.rows])
+    # The file and its stored survey are the same evidence: saving from the file repeats it.
+    before = table_dump(store)
+    again = surveys.estimate(ctx, dataclasses.replace(save, data=str(data), map=EXAMPLE_MAP))
+    assert again.saved.already_imported and table_dump(store) == before
+
+
+def test_inconsistent_estimate_requests_are_refused_naming_the_fields(tmp_path: Path) -> None:
+    data = tmp_path / "s.csv"
+    generate_perception_survey(200, seed=1).to_csv(data, index=False)
+    location = tmp_path / "never-opened.duckdb"
+    ctx = Context(db=location)
+
+    def refused(match: str, **request: object) -> tuple[str, ...]:
+        with pytest.raises(InvalidRequest, match=match) as info:
+            surveys.estimate(ctx, SurveyEstimateRequest(str(data), **request))
+        return info.value.fields
+
+    assert refused("one of", kind="median", target="q_life_sat") == ("kind",)
+    assert refused("construct needs the questionnaire map", target="security") == ("map",)
+    assert refused("no construct 'safety'", map=EXAMPLE_MAP, target="safety") == ()
+    fields = refused("saving needs", map=EXAMPLE_MAP, target="security", save=True)
+    assert fields == ("area", "year", "wave_years")
+    fields = refused("saving needs", kind="mean", target="q_life_sat", save=True, year=2021)
+    assert fields == ("map", "area")
+    # Years by wave need the map's round, with or without saving.
+    fields = refused(
+        "need at least one wave, the map's design.round",
+        kind="mean",
+        target="q_life_sat",
+        wave_years={1: 2021},
+    )
+    assert fields == ("wave_years",)
+    fields = refused(
+        "design.round and no group",
+        map=EXAMPLE_MAP,
+        target="security",
+        by="sex",
+        wave_years={1: 2021},
+    )
+    assert fields == ("wave_years", "by")
+    assert not location.exists()  # refused before any store is opened
+
+
+def test_what_is_neither_a_file_nor_a_stored_survey_is_named(ctx: Context, tmp_path: Path) -> None:
+    request = SurveyEstimateRequest("nope", kind="mean", target="q_life_sat")
+    with pytest.raises(
+        NotFound, match=r"'nope' is neither a file nor a stored survey \(stored surveys: none\)"
+    ):
+        surveys.estimate(ctx, request)
+    # A mistyped path cannot be a survey id: no store is opened to look for it.
+    location = tmp_path / "never-opened.duckdb"
+    typo = dataclasses.replace(request, data=str(tmp_path / "survey.csv"))
+    with pytest.raises(NotFound, match=r"survey\.csv: no such file"):
+        surveys.estimate(Context(db=location), typo)
+    assert not location.exists()
+
+
+def test_survey_commands_on_a_store(db: str, tmp_path: Path, responses: pd.DataFrame) -> None:
+    data = tmp_path / "survey.csv"
+    responses.to_csv(data, index=False)
+    runner = CliRunner()
+    imported = runner.invoke(
+        app, ["survey", "import", str(data), "--map", str(EXAMPLE_MAP), "--db", db]
+    )
+    assert imported.exit_code == 0, imported.output
+    assert "'synthetic-perception', 400 respondents stored" in imported.output
+    again = runner.invoke(
+        app, ["survey", "import", str(data), "--map", str(EXAMPLE_MAP), "--db", db]
+    )
+    assert "already imported" in again.output
+    listed = runner.invoke(app, ["survey", "list", "--db", db, "--json"])
+    assert listed.exit_code == 0, listed.output
+    title = yaml.safe_load(EXAMPLE_MAP.read_text())["title"]
+    assert json.loads(listed.output) == [
+        {"id": "synthetic-perception", "title": title, "respondents": 400}
+    ]
+    estimated = runner.invoke(
+        app,
+        [
+            *("survey", "estimate", "synthetic-perception", "--construct", "happiness"),
+            *("--by", "sex", "--db", db, "--json"),
+        ],
+    )
+    assert estimated.exit_code == 0, estimated.output
+    rows = {row["sex"]: row for row in json.loads(estimated.output)}
+    # happiness: life satisfaction 0-10 rescaled to 0-100, weighted, 99 = missing.
+    answered = responses[responses["q_life_sat"] <= 10]
+    for sex, part in answered.groupby("sex"):
+        expected = (part["weight"] * part["q_life_sat"] * 10).sum() / part["weight"].sum()
+        assert rows[sex]["estimate"] == pytest.approx(expected)
+        assert rows[sex]["n"] == len(part)
+    save = ["survey", "estimate", "synthetic-perception", "--construct", "happiness", "--save"]
+    refused = runner.invoke(app, [*save, "--year", "2021", "--db", db])
+    assert refused.exit_code == 2 and "--area" in refused.output, refused.output
+    saved = runner.invoke(app, [*save, "--year", "2021", "--area", "chn", "--db", db])
+    assert saved.exit_code == 0 and "stored 1 estimate(s) for CHN" in saved.output, saved.output
+    again = runner.invoke(app, [*save, "--year", "2021", "--area", "chn", "--db", db])
+    assert again.exit_code == 0 and "stored before; nothing changed" in again.output
+
+
+def test_survey_estimates_are_evidence_for_a_plan_target(db: str, tmp_path: Path) -> None:
+    from rightsmonitor.model.assessment import AssessRequest
+    from rightsmonitor.ops.assessment import assess
 
     data = tmp_path / "survey.csv"
     generate_perception_survey(3000, waves=2, seed=4).to_csv(data, index=False)
-    db = tmp_path / "store.duckdb"
     result = CliRunner().invoke(
         app,
         [
@@ -264,7 +480,7 @@ def test_survey_estimates_are_evidence_for_a_plan_target(tmp_path: Path) -> None
             "--wave-years",
             "1=2021,2=2023",
             "--db",
-            str(db),
+            db,
         ],
     )
     assert result.exit_code == 0, result.output
@@ -276,31 +492,100 @@ def test_survey_estimates_are_evidence_for_a_plan_target(tmp_path: Path) -> None
         "        indicator: SURVEY.SYNTHETIC-PERCEPTION.SECURITY\n"
         "        baseline: {year: 2021}\n        target: {year: 2025, value: 0.9}\n"
     )
-    with open_store(db) as store:
-        assessment = assess_plan(store, load_plan(plan))
-    (card,) = assessment.results
+    report = assess(Context(db=db), AssessRequest(str(plan), out=tmp_path / "report"))
+    (card,) = report.assessment.results
     record = card.to_record()
     assert record["latest"]["year"] == 2023 and record["n_observations"] == 2
     low, high = record["latest_ci"]
     assert low < record["latest"]["value"] < high
     assert record["status"] in ("substantial_progress", "moderate_progress", "limited_progress")
-    html = write_outputs(assessment, tmp_path / "report")["html"].read_text()
+    html = report.paths["html"].read_text()
     assert "95% CI" in html and '"arrayminus"' in html  # the interval is printed and drawn
 
 
-def test_survey_report_states_the_rule_and_shows_intervals_and_gaps(tmp_path: Path) -> None:
+def survey_file(tmp_path: Path) -> Path:
     data = tmp_path / "survey.csv"
     frame = generate_perception_survey(2500, waves=2, seed=8)
     frame.loc[frame.index[:20], "age_band"] = "100+"  # a group too small to publish
     frame.to_csv(data, index=False)
+    return data
+
+
+def check_survey_report(html: str, constructs: int = 3) -> None:
+    assert "fewer than 30 respondents are\n  suppressed" in html or "suppressed</b>" in html
+    assert html.count("Trend across waves") == constructs  # one per construct
+    assert "Gap between the best-off" in html and "Cronbach" in html
+    assert ">suppressed<" in html  # the 20-person age band
+    assert '"arrayminus"' in html
+
+
+def test_survey_report_states_the_rule_and_shows_intervals_and_gaps(tmp_path: Path) -> None:
+    data = survey_file(tmp_path)
     result = CliRunner().invoke(
         app,
         ["survey", "report", str(data), "--map", str(EXAMPLE_MAP), "--out", str(tmp_path / "r")],
     )
     assert result.exit_code == 0, result.output
-    html = (tmp_path / "r" / "index.html").read_text()
-    assert "fewer than 30 respondents are\n  suppressed" in html or "suppressed</b>" in html
-    assert html.count("Trend across waves") == 3  # one per construct
-    assert "Gap between the best-off" in html and "Cronbach" in html
-    assert ">suppressed<" in html  # the 20-person age band
-    assert '"arrayminus"' in html
+    check_survey_report((tmp_path / "r" / "index.html").read_text())
+
+
+def test_a_group_called_trend_keeps_its_own_chart(tmp_path: Path) -> None:
+    from rightsmonitor.assess.perception import Breakdown, ConstructSection
+    from rightsmonitor.methods.perception import DomainEstimate
+    from rightsmonitor.methods.survey import Estimate
+    from rightsmonitor.publish.survey_report import write_survey_report
+
+    e = Estimate(0.5, 0.1, 0.3, 0.7, df=10, n=100, population=100.0, deff=1.0)
+    waves = [DomainEstimate((w,), e, 100, False) for w in (1, 2)]
+    groups = Breakdown(
+        "trend", [DomainEstimate((g,), e, 100, False) for g in "ab"], None, None, None
+    )
+    overall = DomainEstimate((), e, 200, False)
+    section = ConstructSection(
+        "security", "Security", "share_agreeing", None, overall, waves, [groups]
+    )
+    html = write_survey_report([section], SMALL, tmp_path).read_text()
+    # The trend across waves is a line, the breakdown by the "trend" column bars.
+    assert html.count("Plotly.newPlot") == 2 and html.count('"mode":"lines+markers"') == 1
+
+
+def sections_of(table: ibis.Table, survey: SurveyMap) -> list[tuple]:
+    """Every estimate of the report's sections, flattened."""
+    from rightsmonitor.assess.perception import survey_sections
+
+    out = []
+    for s in survey_sections(table, survey):
+        out.append((s.name, "alpha", s.alpha))
+        for part in [s.overall, *s.trend, *(e for b in s.breakdowns for e in b.estimates)]:
+            e = part.estimate
+            out.append((s.name, part.group, part.n, e and e.estimate, e and e.se))
+        for b in s.breakdowns:
+            gap = b.gap
+            out.append((s.name, b.column, b.best, b.worst, gap and gap.estimate, gap and gap.se))
+    return out
+
+
+def test_a_stored_survey_reports_what_its_file_reports(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    from rightsmonitor.sources.microdata import open_microdata
+    from rightsmonitor.sources.survey_import import load_survey_map
+
+    data = survey_file(tmp_path)
+    # One construct (of two items, so it has a Cronbach's alpha) and two groups, to be quick.
+    small = yaml.safe_load(EXAMPLE_MAP.read_text())
+    small |= {"groups": ["sex", "age_band"], "constructs": small["constructs"][:1]}
+    map_path = write_map(tmp_path, yaml.safe_dump(small))
+    import_file(ctx, data, map_path)
+    path = surveys.report(ctx, SurveyReportRequest("synthetic-perception", tmp_path / "r"))
+    check_survey_report(path.read_text(), constructs=1)
+    # The same numbers, computed on the store's backend and on the file (DuckDB in memory).
+    survey = load_survey_map(map_path)[0]
+    from_file = sections_of(open_microdata(str(data), columns=survey.columns()), survey)
+    from_store = sections_of(store.survey_table("synthetic-perception"), survey)
+    # alpha, overall, 2 waves, 2 sexes, 5 age bands, 2 gaps.
+    assert len(from_store) == len(from_file) == 1 + 1 + 2 + 2 + 5 + 2
+    for mine, theirs in zip(from_store, from_file, strict=True):
+        assert mine == tuple(
+            pytest.approx(v, rel=1e-9) if isinstance(v, float) else v for v in theirs
+        )

@@ -1,25 +1,45 @@
-"""Recommendations: the whole UPR Info file without losing a row; bad files refused whole."""
+"""Recommendations: the whole UPR Info file without losing a row; bad files refused whole.
+
+Every test that writes runs on DuckDB and on PostgreSQL (the ``store``/``ctx``/``db`` fixtures,
+and ``more_stores`` for the empty stores an export is imported into).
+"""
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import itertools
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from conftest import table_dump
+from conftest import shared_path, table_dump
 from rightsmonitor.cli import app
 from rightsmonitor.errors import InvalidInput, NotFound
-from rightsmonitor.sources.recommendations import import_recommendations
-from rightsmonitor.store import DuckDBStore
-
-UPR = (
-    Path(__file__).resolve().parents[2]
-    / "shared/data/upr/upr_info_recommendations_sessions01-20.csv"
+from rightsmonitor.model.followup import (
+    ExportRequest,
+    FollowUpReportRequest,
+    SimilarRequest,
+    SummaryRequest,
 )
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.recommendations import (
+    export,
+    follow_up_report,
+    import_classification,
+    import_links,
+    import_recommendations,
+    import_updates,
+    similar,
+    suggest,
+    summary,
+)
+from rightsmonitor.store import Store, open_store
+
 SMALL = """\
 To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session,Cycle
 China,Asia,,Ratify the ICCPR.,Austria,WEOG,EU,Noted,5,International instruments,4,1
@@ -36,9 +56,31 @@ def write(tmp_path: Path, text: str) -> Path:
     return path
 
 
-def test_small_file_keeps_every_row_and_maps_names(store: DuckDBStore, tmp_path: Path) -> None:
-    result = import_recommendations(store, write(tmp_path, SMALL))
-    assert result.added == 4  # the repeated row is kept
+@pytest.fixture
+def more_stores(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[str], Context]]:
+    """More empty stores on the test's backend, each as a Context: ``more_stores("fresh")``."""
+    server = request.getfixturevalue("pg_server") if backend == "postgres" else None
+    with contextlib.ExitStack() as stack:
+
+        def make(name: str) -> Context:
+            location = server.new_database() if server else str(tmp_path / f"{name}.duckdb")
+            return Context(store=stack.enter_context(open_store(location)))
+
+        yield make
+
+
+@pytest.fixture
+def bundled_ctx(bundled_store: Store) -> Context:
+    return Context(store=bundled_store)
+
+
+def test_small_file_keeps_every_row_and_maps_names(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    result = import_recommendations(ctx, write(tmp_path, SMALL))
+    assert (result.added, result.unchanged) == (4, 0)  # the repeated row is kept
     frame = store.recommendations()
     assert set(frame["recipient"]) == {"CHN", "CIV"}
     congo = frame[frame["text"] == "Continue poverty reduction."].iloc[0]
@@ -48,6 +90,7 @@ def test_small_file_keeps_every_row_and_maps_names(store: DuckDBStore, tmp_path:
         "Poverty; Right to food",
     )
     assert frame[frame["recipient"] == "CIV"]["recommending"].item() == "unknown"
+    assert import_recommendations(ctx, write(tmp_path, SMALL)).already_imported
 
 
 @pytest.mark.parametrize(
@@ -57,58 +100,50 @@ def test_small_file_keeps_every_row_and_maps_names(store: DuckDBStore, tmp_path:
         (lambda t: t.replace("Noted,5", "Maybe,5", 1), "response 'Maybe'"),
         (lambda t: t.replace(",Session,", ",Sess,"), "missing column(s) Session"),
     ],
+    ids=["unknown-state", "unknown-response", "missing-column"],
 )
 def test_bad_upr_files_are_refused_whole(
-    store: DuckDBStore, tmp_path: Path, change, fragment: str
+    store: Store, ctx: Context, tmp_path: Path, change, fragment: str
 ) -> None:
     before = table_dump(store)
     with pytest.raises(InvalidInput, match=fragment.replace("(", r"\(").replace(")", r"\)")):
-        import_recommendations(store, write(tmp_path, change(SMALL)))
+        import_recommendations(ctx, write(tmp_path, change(SMALL)))
     assert table_dump(store) == before
 
 
-@pytest.mark.skipif(not UPR.is_file(), reason="../shared UPR Info file not present")
-def test_whole_upr_info_file_counts_per_session_and_response(tmp_path: Path) -> None:
-    db = tmp_path / "s.duckdb"
+def test_whole_upr_info_file_counts_per_session_and_response(db: str) -> None:
+    upr = shared_path("data", "upr", "upr_info_recommendations_sessions01-20.csv")
     runner = CliRunner()
-    result = runner.invoke(app, ["recommendations", "import", str(UPR), "--db", str(db)])
+    result = runner.invoke(app, ["recommendations", "import", str(upr), "--db", db])
     assert result.exit_code == 0, result.output
-    raw = pd.read_csv(UPR, dtype=str, keep_default_na=False)
-    from rightsmonitor.store import open_store
-
-    with open_store(db) as store:
+    assert "41,066 added, 0 already stored" in result.output
+    raw = pd.read_csv(upr, dtype=str, keep_default_na=False)
+    with open_store(db, read_only=True) as store:
         stored = store.recommendations()
+        assert store.search_index_counts() == (41_066, 41_066)  # every row indexed for search
     assert len(stored) == len(raw) == 41_066
     assert stored["session"].value_counts().sort_index().tolist() == (
         raw["Session"].astype(int).value_counts().sort_index().tolist()
     )
+    # Counts in ../shared/data/SOURCES.md: Accepted 30,472 / Noted 10,594; cycle 1 (sessions
+    # 1-12) 21,356 rows, cycle 2 (13-20) 19,710.
     assert stored["response"].value_counts().to_dict() == {"supported": 30_472, "noted": 10_594}
-    summary = runner.invoke(
+    assert stored["cycle"].value_counts().to_dict() == {1: 21_356, 2: 19_710}
+    counted = runner.invoke(
         app,
-        [
-            "recommendations",
-            "summary",
-            "--country",
-            "CHN",
-            "--cycle",
-            "2",
-            "--json",
-            "--db",
-            str(db),
-        ],
+        ["recommendations", "summary", "--country", "CHN", "--cycle", "2", "--json", "--db", db],
     )
-    out = json.loads(summary.output)
+    assert counted.exit_code == 0, counted.output
+    out = json.loads(counted.output)
     china = raw[(raw["To"] == "China") & (raw["Cycle"] == "2")]
-    assert out["total"] == len(china)
+    assert (out["country"], out["cycle"], out["total"]) == ("CHN", 2, len(china))
     assert out["by_response"]["noted"] == (china["Response"] == "Noted").sum()
 
 
 def test_status_updates_are_dated_attributed_and_validated(
-    store: DuckDBStore, tmp_path: Path
+    store: Store, ctx: Context, tmp_path: Path
 ) -> None:
-    from rightsmonitor.sources.recommendations import import_updates, summary
-
-    import_recommendations(store, write(tmp_path, SMALL))
+    import_recommendations(ctx, write(tmp_path, SMALL))
     ids = store.recommendations(recipient="CHN")["id"].tolist()
     updates = tmp_path / "updates.csv"
     updates.write_text(
@@ -117,17 +152,17 @@ def test_status_updates_are_dated_attributed_and_validated(
         f"{ids[0]},2023-06-30,partially implemented,NHRI desk,,Ministry of Justice; NPC\n"
         f"{ids[2]},2022-01-15,Fully implemented,Ministry desk,Poverty line met,\n"
     )
-    assert import_updates(store, updates) == 3
+    assert import_updates(ctx, updates).added == 3
     frame = store.recommendations(recipient="CHN").set_index("id")
     assert frame.loc[ids[0], "status"] == "partially implemented"  # the latest update wins
     assert frame.loc[ids[2], "status"] == "fully implemented"
-    counts = summary(frame.reset_index())
-    assert counts["by_status"] == {
+    counts = summary(ctx, SummaryRequest("CHN"))
+    assert counts.by_status == {
         "fully implemented": 1,
         "no status recorded": 1,
         "partially implemented": 1,
     }
-    assert counts["by_agency"] == {"Ministry of Justice": 1, "NPC": 1}
+    assert counts.by_agency == {"Ministry of Justice": 1, "NPC": 1}
     before = table_dump(store)
     bad = tmp_path / "bad-updates.csv"
     bad.write_text(
@@ -136,11 +171,18 @@ def test_status_updates_are_dated_attributed_and_validated(
         f"{ids[1]},2024-02-30,done,\n"
     )
     with pytest.raises(InvalidInput) as info:
-        import_updates(store, bad)
+        import_updates(ctx, bad)
     message = str(info.value)
     assert "no recommendation 'upr-s99-nothing-1' is stored" in message
     assert "status 'done' is not one of" in message and "'2024-02-30' is not a date" in message
     assert "needs its author" in message
+    twice = tmp_path / "twice.csv"
+    twice.write_text(
+        "recommendation,date,status,author\n"
+        f"{ids[1]},2024-01-01,in progress,NHRI\n{ids[1]},2024-01-01,In progress,NHRI\n"
+    )
+    with pytest.raises(InvalidInput, match=r"row 3.*repeats recommendation, date, status, author"):
+        import_updates(ctx, twice)
     assert table_dump(store) == before
 
 
@@ -163,6 +205,54 @@ def test_near_duplicates_match_the_brute_force_reference() -> None:
     assert fast[0][0] == 2  # the other ICCPR ratification recommendation comes first
     assert index.similar(3, top=1)[0][0] == 4  # death penalty with death penalty
     assert 0 < fast[0][1] < 1
+
+
+RURAL = "China,Asia,,Continue poverty reduction in rural areas.,Austria,WEOG,,Accepted,3,,17,2\n"
+
+
+def test_similar_and_suggest_read_the_stored_index(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    from rightsmonitor.methods.similarity import brute_force_similar
+    from rightsmonitor.methods.themes import suggest_sdg_targets
+    from rightsmonitor.sources.recommendations import sdg_targets
+
+    import_recommendations(ctx, write(tmp_path, SMALL + RURAL))
+    stored = store.recommendations()
+    rural = stored["text"].tolist().index("Continue poverty reduction in rural areas.")
+    poverty = stored.set_index("text").at["Continue poverty reduction.", "id"]
+    expected = [(stored["id"][i], s) for i, s in brute_force_similar(stored["text"], rural) if s]
+    store.backend.run("DELETE FROM recommendation_terms")  # as in a store from before schema 10
+    found = similar(ctx, SimilarRequest(stored["id"][rural], top=10, minimum=0.0))
+    assert store.search_index_counts() == (5, 5)  # indexed again on first use
+    assert [(s.id, s.similarity) for s in found.similar] == [(i, round(s, 4)) for i, s in expected]
+    assert found.similar[0].id == poverty and found.similar[0].recipient == "CHN"
+    # The only labelled recommendation sharing a term with it votes for its themes.
+    suggested = suggest(ctx, stored["id"][rural])
+    assert suggested.neighbours == (poverty,) and suggested.recorded_themes == ()
+    assert suggested.suggested_themes == ("Poverty", "Right to food")
+    targets = sdg_targets()
+    (matches,) = suggest_sdg_targets(targets["target"], targets["text"], [RURAL.split(",")[3]])
+    assert matches  # 11.a (rural areas) and 15.9 (poverty reduction), by their wording
+    assert [(t.target, t.score, t.shared_terms) for t in suggested.suggested_sdg_targets] == [
+        (m.target, round(m.score, 4), m.shared_terms) for m in matches
+    ]
+    with pytest.raises(NotFound, match="no recommendation 'nope' is stored"):
+        similar(ctx, SimilarRequest("nope"))
+
+
+def test_a_text_with_no_word_to_index_is_not_indexed_again_at_each_query(
+    store: Store, ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_recommendations(ctx, write(tmp_path, SMALL))
+    russian = tmp_path / "ru.csv"
+    russian.write_text("mechanism,recipient,text\nCRC,RUS,Обеспечить регистрацию рождений.\n")
+    import_recommendations(ctx, russian, format="generic")
+    assert store.search_index_counts() == (5, 4)  # no word of a-z or 0-9: no terms
+    monkeypatch.setattr(Store, "write_search_terms", lambda *_: pytest.fail("indexed again"))
+    first, repeat = store.recommendations(recipient="CHN")["id"][:2]  # the repeated ICCPR row
+    found = similar(ctx, SimilarRequest(first))
+    assert [(s.id, s.similarity) for s in found.similar] == [(repeat, 1.0)]
 
 
 def test_theme_suggestions_and_their_scores_by_hand() -> None:
@@ -200,34 +290,39 @@ SR-HEALTH,OL CHN 2/2024,CHN,2024-04-01,Share the draft health law.,communication
 
 
 def test_generic_layout_with_communications_and_reply_deadlines(
-    store: DuckDBStore, tmp_path: Path
+    store: Store, ctx: Context, tmp_path: Path
 ) -> None:
-    import datetime as dt
-
-    from rightsmonitor.sources.recommendations import _overdue_replies
+    from rightsmonitor.assess.followup import overdue_replies
 
     path = tmp_path / "generic.csv"
     path.write_text(GENERIC)
-    assert import_recommendations(store, path, format="generic").added == 3
+    assert import_recommendations(ctx, path, format="generic").added == 3
     frame = store.recommendations(recipient="CHN").set_index("symbol")
     assert frame.loc["AL CHN 4/2024", "kind"] == "communication"
     assert pd.Timestamp(frame.loc["AL CHN 4/2024", "reply_due"]).date() == dt.date(2024, 4, 30)
     assert pd.isna(frame.loc["CEDAW/C/CHN/CO/9", "reply_due"])  # no deadline for a CO
-    late = _overdue_replies(frame.reset_index(), today=dt.date(2024, 6, 1))
-    assert [r["symbol"] for r in late] == ["AL CHN 4/2024"] and late[0]["days_overdue"] == 32
+    late = overdue_replies(frame.reset_index(), today=dt.date(2024, 6, 1))
+    assert [r.symbol for r in late] == ["AL CHN 4/2024"] and late[0].days_overdue == 32
+    counts = summary(ctx, SummaryRequest("chn"))  # no state recommends, none responded yet
+    assert (counts.by_response, counts.by_recommending_state) == ({"no response recorded": 3}, {})
+    assert [r.symbol for r in counts.overdue_replies] == ["AL CHN 4/2024"]  # still unanswered
     bad = tmp_path / "bad.csv"
     bad.write_text(GENERIC.replace("communication,,Freedom", "letter,,Freedom"))
     before = table_dump(store)
     with pytest.raises(InvalidInput, match="kind 'letter' is not one of"):
-        import_recommendations(store, bad, format="generic")
+        import_recommendations(ctx, bad, format="generic")
+    repeated = tmp_path / "repeated.csv"
+    repeated.write_text(
+        "id,mechanism,recipient,text\nx-1,CRC,CHN,Register births.\nx-1,CRC,CHN,End child labour.\n"
+    )
+    with pytest.raises(InvalidInput, match=r"row 3.*repeats id of another row"):
+        import_recommendations(ctx, repeated, format="generic")
     assert table_dump(store) == before
 
 
 def test_uhri_export_with_multi_value_cells_and_excel_dates(
-    store: DuckDBStore, tmp_path: Path
+    store: Store, ctx: Context, tmp_path: Path
 ) -> None:
-    import datetime as dt
-
     rows = [
         {
             "Text": "Adopt a law against domestic violence.",
@@ -256,7 +351,7 @@ def test_uhri_export_with_multi_value_cells_and_excel_dates(
     ]
     path = tmp_path / "uhri.xlsx"
     pd.DataFrame(rows).to_excel(path, index=False)
-    assert import_recommendations(store, path, format="uhri").added == 3  # 1 + 2 states
+    assert import_recommendations(ctx, path, format="uhri").added == 3  # 1 + 2 states
     frame = store.recommendations().set_index("id")
     iran = frame.loc["uhri-a1"]
     assert (iran["recipient"], iran["mechanism"], iran["sdg_targets"]) == (
@@ -271,54 +366,58 @@ def test_uhri_export_with_multi_value_cells_and_excel_dates(
     pd.DataFrame([rows[0] | {"Countries Concerned": "- Atlantis"}]).to_excel(bad, index=False)
     before = table_dump(store)
     with pytest.raises(InvalidInput, match="state 'Atlantis' matches no ISO 3166 country"):
-        import_recommendations(store, bad, format="uhri")
+        import_recommendations(ctx, bad, format="uhri")
+    twice = tmp_path / "twice.xlsx"
+    new = rows[0] | {"OHCHR Annotation Id": "c3"}
+    pd.DataFrame([new, new | {"Text": "Another text."}]).to_excel(twice, index=False)
+    with pytest.raises(InvalidInput, match=r"row 3.*id 'uhri-c3' of row 2 again"):
+        import_recommendations(ctx, twice, format="uhri")
     assert table_dump(store) == before
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
-def test_export_and_import_round_trip(store: DuckDBStore, tmp_path: Path, suffix: str) -> None:
+def test_export_and_import_round_trip(
+    store: Store, ctx: Context, more_stores, tmp_path: Path, suffix: str
+) -> None:
     from rightsmonitor.sources.recommendations import export_generic
-    from rightsmonitor.store import open_store
 
-    import_recommendations(store, write(tmp_path, SMALL))
+    import_recommendations(ctx, write(tmp_path, SMALL))
     generic = tmp_path / "generic.csv"
     generic.write_text(GENERIC)
-    import_recommendations(store, generic, format="generic")
+    import_recommendations(ctx, generic, format="generic")
     original = store.recommendations()
     exported = export_generic(original, tmp_path / f"export{suffix}")
-    with open_store(tmp_path / "fresh.duckdb") as fresh:
-        assert import_recommendations(fresh, exported, format="generic").added == len(original)
-        again = fresh.recommendations()
-    columns = [
-        "id",
-        "mechanism",
-        "symbol",
-        "recipient",
-        "text",
-        "kind",
-        "response",
-        "themes",
-        "sdg_targets",
-        "agencies",
-        "reply_status",
-    ]
+    fresh = more_stores("fresh")
+    assert import_recommendations(fresh, exported, format="generic").added == len(original)
+    again = fresh.store.recommendations()
+    texts = ["mechanism", "symbol", "recipient", "recommending", "text", "kind", "response"]
+    texts += ["themes", "sdg_targets", "agencies", "reply_status"]
     left = original.set_index("id").sort_index()
     right = again.set_index("id").sort_index()
-    for column in columns[1:]:
+    assert left.index.tolist() == right.index.tolist()
+    for column in texts:
         assert left[column].fillna("").tolist() == right[column].fillna("").tolist(), column
+    for column in ("session", "cycle", "action_category"):
+        assert left[column].astype("Int64").equals(right[column].astype("Int64")), column
     for column in ("date", "reply_due"):
         assert pd.to_datetime(left[column]).tolist() == pd.to_datetime(right[column]).tolist()
 
 
+def follow_up_record(store: Store) -> tuple[pd.DataFrame, pd.DataFrame, list]:
+    """Every update and link (without the import that brought it) and every latest status."""
+    ids = store.recommendations()["id"].tolist()
+    links = store.recommendation_links(ids).drop(columns="import_id")
+    statuses = store.recommendations()["status"].fillna("").tolist()
+    return store.recommendation_update_history(ids), links, statuses
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_update_history_and_links_survive_the_round_trip(
-    store: DuckDBStore, tmp_path: Path, suffix: str
+    store: Store, ctx: Context, more_stores, tmp_path: Path, suffix: str
 ) -> None:
     from rightsmonitor.sources.catalogue import bundled_indicators
-    from rightsmonitor.sources.recommendations import export_follow_up, import_links, import_updates
-    from rightsmonitor.store import open_store
 
-    import_recommendations(store, write(tmp_path, SMALL))
+    import_recommendations(ctx, write(tmp_path, SMALL))
     store.upsert_indicators(bundled_indicators())
     ids = sorted(store.recommendations(recipient="CHN")["id"])
     (tmp_path / "updates.csv").write_text(
@@ -329,43 +428,41 @@ def test_update_history_and_links_survive_the_round_trip(
     (tmp_path / "links.csv").write_text(
         f"recommendation,indicator,target,note\n{ids[1]},SI.POV.NAHC,T-3,national line\n"
     )
-    import_updates(store, tmp_path / "updates.csv")
-    import_links(store, tmp_path / "links.csv")
-    paths = export_follow_up(store, store.recommendations(), tmp_path / f"all{suffix}")
+    import_updates(ctx, tmp_path / "updates.csv")
+    import_links(ctx, tmp_path / "links.csv")
+    out = tmp_path / "exports" / f"all{suffix}"  # the folder is made
+    paths = export(ctx, ExportRequest(out)).paths
     assert paths["updates"].name == f"all.updates{suffix}"
-    with open_store(tmp_path / "bare.duckdb") as bare:  # no updates, no links: no stale sidecars
-        import_recommendations(bare, write(tmp_path, SMALL))
-        assert set(export_follow_up(bare, bare.recommendations(), paths["recommendations"])) == {
-            "recommendations"
-        }
+    assert paths["links"].name == f"all.links{suffix}"
+
+    bare = more_stores("bare")  # no updates, no links: no stale sidecars
+    import_recommendations(bare, write(tmp_path, SMALL))
+    bare_export = export(bare, ExportRequest(out))
+    assert (bare_export.recommendations, set(bare_export.paths)) == (4, {"recommendations"})
     assert not paths["updates"].exists() and not paths["links"].exists()
-    paths = export_follow_up(store, store.recommendations(), tmp_path / f"all{suffix}")
-    with open_store(tmp_path / "fresh.duckdb") as fresh:
-        fresh.upsert_indicators(bundled_indicators())
-        import_recommendations(fresh, paths["recommendations"], format="generic")
-        assert import_updates(fresh, paths["updates"]) == 2
-        assert import_links(fresh, paths["links"]) == 1
-        for table in ("recommendation_updates", "recommendation_links"):
-            query = f"SELECT * EXCLUDE (import_id) FROM {table} ORDER BY ALL"
-            assert fresh.con.execute(query).fetchall() == store.con.execute(query).fetchall()
-        assert fresh.recommendations()["status"].fillna("").tolist() == (
-            store.recommendations()["status"].fillna("").tolist()
-        )
+
+    paths = export(ctx, ExportRequest(out)).paths
+    fresh = more_stores("fresh")
+    fresh.store.upsert_indicators(bundled_indicators())
+    import_recommendations(fresh, paths["recommendations"], format="generic")
+    assert import_updates(fresh, paths["updates"]).added == 2
+    assert import_links(fresh, paths["links"]).added == 1
+    expected, got = follow_up_record(store), follow_up_record(fresh.store)
+    pd.testing.assert_frame_equal(got[0], expected[0])
+    pd.testing.assert_frame_equal(got[1], expected[1])
+    assert got[2] == expected[2] and "partially implemented" in got[2]
 
 
 def test_links_are_validated_and_the_followup_report_shows_evidence(
-    bundled_store: DuckDBStore, tmp_path: Path
+    bundled_store: Store, bundled_ctx: Context, tmp_path: Path
 ) -> None:
-    from rightsmonitor.publish.followup import write_followup
-    from rightsmonitor.sources.recommendations import import_links
-
-    import_recommendations(bundled_store, write(tmp_path, SMALL))
+    import_recommendations(bundled_ctx, write(tmp_path, SMALL))
     china = bundled_store.recommendations(recipient="CHN").set_index("text")
     poverty = china.loc["Continue poverty reduction.", "id"]
     bad = tmp_path / "bad-links.csv"
     bad.write_text(f"recommendation,indicator\n{poverty},EG.ELC.ACCS.ZS\nUPR-NONE,NO.SUCH.CODE\n")
     with pytest.raises(InvalidInput) as refused:
-        import_links(bundled_store, bad)
+        import_links(bundled_ctx, bad)
     message = str(refused.value)
     assert "row 3" in message and "no recommendation 'UPR-NONE'" in message
     assert "no indicator 'NO.SUCH.CODE'" in message
@@ -375,26 +472,25 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
         f"recommendation,indicator,note\n{poverty},EG.ELC.ACCS.ZS,a\n{poverty},EG.ELC.ACCS.ZS,b\n"
     )
     with pytest.raises(InvalidInput, match=r"row 3.*repeats recommendation, indicator, target"):
-        import_links(bundled_store, repeated)
+        import_links(bundled_ctx, repeated)
 
     links = tmp_path / "links.csv"
     links.write_text(
         f"recommendation,indicator,target\n{poverty},EG.ELC.ACCS.ZS,T-1\n{poverty},SI.POV.NAHC,\n"
         f"{poverty},SH.H2O.SMDW.ZS,\n"
     )
-    assert import_links(bundled_store, links) == 3
-    assert import_links(bundled_store, links) == 0  # same file twice: already imported
-    from rightsmonitor.sources.recommendations import import_updates
-
+    assert import_links(bundled_ctx, links).added == 3
+    again = import_links(bundled_ctx, links)  # same file twice: already imported
+    assert again.already_imported and again.added == 0
     updates = tmp_path / "updates.csv"
     updates.write_text(
         f"recommendation,date,status,author\n{poverty},2023-06-30,in progress,NHRI\n"
     )
-    import_updates(bundled_store, updates)
-    paths = write_followup(bundled_store, "CHN", tmp_path / "report")
+    import_updates(bundled_ctx, updates)
+    paths = follow_up_report(bundled_ctx, FollowUpReportRequest("CHN", tmp_path / "report"))
     page = paths["html"].read_text()
     with pytest.raises(NotFound, match="no recommendations to CHN are stored in UPR cycle 9"):
-        write_followup(bundled_store, "CHN", tmp_path / "none", cycle=9)
+        follow_up_report(bundled_ctx, FollowUpReportRequest("CHN", tmp_path / "none", cycle=9))
     assert not (tmp_path / "none").exists()
     assert "3 recommendations" in page  # the repeated ICCPR row counts twice
     # Access to electricity, WDI: 100 in 2023 and 100 in 2013 (ten years before).
@@ -429,11 +525,9 @@ def test_sdg_target_suggestions_follow_the_official_wording() -> None:
 
 
 def test_people_classify_recommendations_and_bad_targets_are_refused(
-    store: DuckDBStore, tmp_path: Path
+    store: Store, ctx: Context, tmp_path: Path
 ) -> None:
-    from rightsmonitor.sources.recommendations import import_classification
-
-    import_recommendations(store, write(tmp_path, SMALL))
+    import_recommendations(ctx, write(tmp_path, SMALL))
     frame = store.recommendations().set_index("text")
     poverty = frame.loc["Continue poverty reduction.", "id"]
     death = frame.loc["Abolish the death penalty.", "id"]
@@ -441,7 +535,7 @@ def test_people_classify_recommendations_and_bad_targets_are_refused(
     bad.write_text(f"recommendation,sdg_targets\n{poverty},1.2; 18.1\n{death},16.1\n")
     before = store.recommendations()
     with pytest.raises(InvalidInput, match=r"row 2.*'18.1' is not an SDG target"):
-        import_classification(store, bad)
+        import_classification(ctx, bad)
     pd.testing.assert_frame_equal(store.recommendations(), before)
 
     good = tmp_path / "classification.csv"
@@ -450,42 +544,69 @@ def test_people_classify_recommendations_and_bad_targets_are_refused(
         f"{poverty},,1.2 ;1.3\n"  # themes left empty: the imported ones stay
         f"{death},Death penalty; Right to life,16.1\n"
     )
-    assert import_classification(store, good) == 2
+    assert import_classification(ctx, good).added == 2
     after = store.recommendations().set_index("id")
     assert after.loc[poverty, ["themes", "sdg_targets"]].tolist() == [
         "Poverty; Right to food",
         "1.2; 1.3",
     ]
     assert after.loc[death, "themes"] == "Death penalty; Right to life"
-    assert import_classification(store, good) == 0  # the same file twice changes nothing
+    classified = table_dump(store)
+    again = import_classification(ctx, good)  # the same file twice changes nothing
+    assert again.already_imported and again.added == 0 and table_dump(store) == classified
     twice = tmp_path / "twice.csv"
     twice.write_text(f"recommendation,sdg_targets\n{death},16.1\n{death},16.2\n")
     with pytest.raises(InvalidInput, match=r"row 3.*repeats recommendation"):
-        import_classification(store, twice)
+        import_classification(ctx, twice)
     empty = tmp_path / "empty.csv"
     empty.write_text(f"recommendation,themes\n{death},\n")
     with pytest.raises(InvalidInput, match="every themes and sdg_targets cell is empty"):
-        import_classification(store, empty)
+        import_classification(ctx, empty)
     excel = tmp_path / "numbers.xlsx"
     pd.DataFrame({"recommendation": [death], "sdg_targets": [16.10]}).to_excel(excel, index=False)
     with pytest.raises(InvalidInput, match=r"row 2.*is a number in Excel"):
-        import_classification(store, excel)
+        import_classification(ctx, excel)
     assert store.recommendations().set_index("id").loc[death, "sdg_targets"] == "16.1"
 
 
+def one_line(output: str) -> str:
+    """Command output with the console's line wrapping undone."""
+    return " ".join(output.split())
+
+
+def test_follow_up_commands_say_what_they_stored(db: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    upr = write(tmp_path, SMALL)
+    assert runner.invoke(app, ["recommendations", "import", str(upr), "--db", db]).exit_code == 0
+    with open_store(db, read_only=True) as store:
+        death = store.recommendations(recipient="CIV")["id"].item()
+    files = {
+        "update": f"recommendation,date,status,author\n{death},2024-01-01,in progress,NHRI\n",
+        "classify": f"recommendation,sdg_targets\n{death},16.1\n",
+    }
+    said = {"update": "1 update(s) stored", "classify": "1 recommendation(s) classified"}
+    for command, text in files.items():
+        path = tmp_path / f"{command}.csv"
+        path.write_text(text)
+        first = runner.invoke(app, ["recommendations", command, str(path), "--db", db])
+        assert first.exit_code == 0 and one_line(first.output) == f"{path}: {said[command]}"
+        again = runner.invoke(app, ["recommendations", command, str(path), "--db", db])
+        assert one_line(again.output) == f"{path}: already imported (same bytes); nothing changed"
+
+
 def test_sdg_targets_in_imports_are_checked_against_the_169(
-    store: DuckDBStore, tmp_path: Path
+    store: Store, ctx: Context, tmp_path: Path
 ) -> None:
     header = "mechanism,symbol,recipient,date,text,sdg_targets\n"
     path = tmp_path / "generic.csv"
     path.write_text(
         header + "CRC,CRC/C/CHN/CO/5,CHN,2024-01-01,Register every birth.,16.9 ;17.18\n"
     )
-    assert import_recommendations(store, path, format="generic").added == 1
+    assert import_recommendations(ctx, path, format="generic").added == 1
     assert store.recommendations()["sdg_targets"].item() == "16.9; 17.18"
     bad = tmp_path / "bad.csv"
     bad.write_text(header + "CRC,CRC/C/CHN/CO/5,CHN,2024-01-01,End child labour.,8.7; 8.11\n")
     before = table_dump(store)
     with pytest.raises(InvalidInput, match=r"row 2.*'8.11' is not an SDG target"):
-        import_recommendations(store, bad, format="generic")
+        import_recommendations(ctx, bad, format="generic")
     assert table_dump(store) == before and len(store.recommendations()) == 1

@@ -16,6 +16,9 @@ from rightsmonitor.cli import app
 from rightsmonitor.errors import InvalidInput
 from rightsmonitor.methods.mpi import MPISpec
 from rightsmonitor.methods.registry import registry_report
+from rightsmonitor.model.measures import RegistryRequest
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.measures import registry
 
 SPEC = MPISpec.model_validate(
     {
@@ -51,6 +54,14 @@ def panel(copies: int) -> pd.DataFrame:
 def count(report, round_: int, status: str) -> float:
     c = report.counts
     return c[(c["round"] == round_) & (c["status"] == status)]["n"].item()
+
+
+def spec_file(tmp_path: Path) -> Path:
+    import yaml
+
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(json.loads(SPEC.model_dump_json())))
+    return path
 
 
 def test_statuses_follow_each_household() -> None:
@@ -94,21 +105,21 @@ def test_conflicting_records_for_one_household_are_refused() -> None:
 def test_cli_never_prints_an_identifier(tmp_path: Path) -> None:
     data = tmp_path / "registry.csv"
     panel(15).to_csv(data, index=False)
-    spec = tmp_path / "spec.yaml"
-    import yaml
-
-    spec.write_text(yaml.safe_dump(json.loads(SPEC.model_dump_json())))
+    spec = spec_file(tmp_path)
     result = CliRunner().invoke(
         app,
         ["registry", str(data), "--id", "hh", "--round", "round", "--spec", str(spec), "--json"],
         env={"RIGHTSMONITOR_PSEUDONYM_KEY": "secret"},
     )
     assert result.exit_code == 0, result.output
-    out = json.loads(result.output)
-    assert {"counts", "transitions", "min_cell", "suppressed_cells"} <= set(out)
+    out = json.loads(result.stdout)
+    assert set(out) == {"rounds", "counts", "transitions", "min_cell", "suppressed_cells"}
+    assert (out["rounds"], out["min_cell"], out["suppressed_cells"]) == ([1, 2, 3, 4], 10, 0)
     assert "A0" not in result.output and "B14" not in result.output
     exited = [c for c in out["counts"] if c["round"] == 2 and c["status"] == "exited"]
     assert exited[0]["n"] == 15
+    back = [t for t in out["transitions"] if t["round"] == 3 and t["previous"] == "not poor"]
+    assert {t["now"]: t["n"] for t in back} == {"poor": 15, "not poor": 30}  # A; C and D
 
 
 def test_generated_panel_has_exits_and_relapses(tmp_path: Path) -> None:
@@ -156,3 +167,26 @@ def test_text_rounds_are_refused() -> None:
     frame = panel(10).assign(round=lambda f: "wave" + f["round"].astype(str))
     with pytest.raises(InvalidInput, match="rounds must be numbers"):
         registry_report(ibis.memtable(frame), SPEC, id_column="hh", round_column="round", key="k")
+    with pytest.raises(InvalidInput, match=r"panel\.csv, column 'round': rounds must be numbers"):
+        registry_report(
+            ibis.memtable(frame), SPEC, id_column="hh", round_column="round", key="k",
+            label="panel.csv",
+        )  # fmt: skip
+
+
+def test_the_operation_reads_the_file_and_names_a_bad_weight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RIGHTSMONITOR_PSEUDONYM_KEY", "secret")
+    data = tmp_path / "registry.csv"
+    panel(10).assign(w=2.0).to_csv(data, index=False)
+    request = RegistryRequest(data, "hh", "round", str(spec_file(tmp_path)), weight="w")
+    result = registry(Context(), request)
+    assert result.rounds == (1, 2, 3, 4) and result.suppressed_cells == 0
+    counts = result.counts.set_index(["round", "status"])
+    assert counts.loc[(3, "relapsed"), "n"] == 10 and counts.loc[(3, "relapsed"), "weighted"] == 20
+    panel(10).assign(w="heavy").to_csv(data, index=False)
+    with pytest.raises(InvalidInput, match="column 'w' holds string values, not numbers"):
+        registry(Context(), request)
+    with pytest.raises(InvalidInput, match="no column 'household'"):
+        registry(Context(), RegistryRequest(data, "household", "round", str(spec_file(tmp_path))))

@@ -97,7 +97,7 @@ def test_a_new_store_is_at_the_latest_schema(store: Store) -> None:
 
 def test_released_migrations_never_change() -> None:
     pinned = {}
-    lines = (Path(__file__).parents[1] / "src/rightsmonitor/store/migrations/SHA256SUMS")
+    lines = Path(__file__).parents[1] / "src/rightsmonitor/store/migrations/SHA256SUMS"
     for line in lines.read_text().splitlines():
         if line and not line.startswith("#"):
             digest, name = line.split()
@@ -232,7 +232,7 @@ def test_an_older_store_opened_read_only_is_migrated_first(db: str) -> None:
         assert store.schema_version() == latest_version() and store.read_only
 
 
-def test_both_backends_have_the_same_schema(tmp_path: Path, pg_server) -> None:  # noqa: ANN001
+def test_both_backends_have_the_same_schema(tmp_path: Path, pg_server) -> None:
     from rightsmonitor.store.backend import Column
 
     def canonical(store: Store) -> dict:
@@ -302,7 +302,7 @@ def test_a_repeated_write_changes_nothing_and_a_conflict_changes_nothing(store: 
     again = store.write_observations(rows(), record("b.csv"))
     assert (again.added, again.unchanged) == (0, 2)
     after_repeat = table_dump(store)
-    with pytest.raises(InvalidInput, match="already stored as 0.3"):
+    with pytest.raises(InvalidInput, match=r"already stored as 0\.3"):
         store.write_observations(rows(value=[9.0, 1e-300]), record("c.csv"))
     assert table_dump(store) == after_repeat  # nothing of the refused file, import included
     assert len(after_repeat["imports"]) == len(before["imports"]) + 1
@@ -328,8 +328,9 @@ def test_import_records_are_never_overwritten(store: Store) -> None:
     assert found[as_a.id].options == '{"indicator": "T.A"}'
     assert found[as_b.id].options == '{"indicator": "T.B"}'
     assert store.find_import(as_a.key).id == as_a.id and store.find_import("nope") is None
-    with pytest.raises(Exception):  # the same record twice is a bug, never a silent replace  # noqa: B017
+    with pytest.raises(StoreError, match="is never overwritten"):
         store.write_observations(rows(year=[2022, 2022]), as_a)
+    assert len(store.observations()) == 4  # and the refused write left nothing
 
 
 def test_writes_are_refused_on_a_read_only_store(db: str) -> None:
@@ -367,16 +368,29 @@ def test_survey_microdata_round_trip(store: Store) -> None:
 
 def test_treaty_rows_are_replaced_by_key(store: Store) -> None:
     status = pd.DataFrame(
-        {"treaty": ["CAT"], "area": ["KEN"], "status": ["party"], "year": [1997], "note": [""],
-         "source": ["UNTC"]}  # fmt: skip
+        {
+            "treaty": ["CAT"],
+            "area": ["KEN"],
+            "status": ["party"],
+            "year": [1997],
+            "note": [""],
+            "source": ["UNTC"],
+        }
     )
     store.write_treaty_status(status)
     store.write_treaty_status(status.assign(year=1998))
     assert store.treaty_status("KEN")["year"].tolist() == [1998]
     reports = pd.DataFrame(
-        {"treaty": ["CAT"], "area": ["KEN"], "report": ["initial"],
-         "due": [pd.Timestamp("1998-03-22").date()], "submitted": [None], "reviewed": [None],
-         "next_due": [None], "symbol": [""]}  # fmt: skip
+        {
+            "treaty": ["CAT"],
+            "area": ["KEN"],
+            "report": ["initial"],
+            "due": [pd.Timestamp("1998-03-22").date()],
+            "submitted": [None],
+            "reviewed": [None],
+            "next_due": [None],
+            "symbol": [""],
+        }
     )
     store.write_treaty_reports(reports, record("r.csv"))
     back = store.treaty_reports("KEN")
@@ -413,13 +427,20 @@ def write_recommendations(store: Store) -> None:
 def test_recommendations_with_their_latest_status(store: Store) -> None:
     write_recommendations(store)
     again = store.write_recommendations(
-        RECOMMENDATIONS, record("upr-again.csv"), pd.DataFrame(columns=["recommendation", "term", "tf"])
+        RECOMMENDATIONS,
+        record("upr-again.csv"),
+        pd.DataFrame(columns=["recommendation", "term", "tf"]),
     )
     assert (again.added, again.unchanged) == (0, 3)
     updates = pd.DataFrame(
-        {"recommendation": ["r1", "r1"], "date": pd.to_datetime(["2022-01-01", "2023-01-01"]).date,
-         "status": ["in progress", "fully implemented"], "author": ["NHRI", "NHRI"],
-         "note": ["", "done"], "agencies": ["", "Ministry of Justice"]}  # fmt: skip
+        {
+            "recommendation": ["r1", "r1"],
+            "date": pd.to_datetime(["2022-01-01", "2023-01-01"]).date,
+            "status": ["in progress", "fully implemented"],
+            "author": ["NHRI", "NHRI"],
+            "note": ["", "done"],
+            "agencies": ["", "Ministry of Justice"],
+        }
     )
     assert store.write_recommendation_updates(updates, record("u.csv")) == 2
     kenya = store.recommendations(recipient="KEN").set_index("id")
@@ -441,7 +462,9 @@ def test_links_and_classification(store: Store) -> None:
     assert store.write_recommendation_links(links, record("l.csv")) == 1
     assert store.write_recommendation_links(links.assign(note="y"), record("l2.csv")) == 1
     assert store.recommendation_links(["r1"])["note"].tolist() == ["y"]
-    classes = pd.DataFrame({"recommendation": ["r2"], "themes": ["death penalty"], "sdg_targets": [""]})
+    classes = pd.DataFrame(
+        {"recommendation": ["r2"], "themes": ["death penalty"], "sdg_targets": [""]}
+    )
     assert store.write_recommendation_classification(classes, record("c.csv")) == 1
     assert store.recommendations(ids=["r2"])["themes"].tolist() == ["death penalty"]
 
@@ -463,13 +486,26 @@ def test_the_stored_search_index_gives_the_in_memory_cosines(store: Store) -> No
 
 def test_cooperation_rows_are_replaced_per_activity(store: Store) -> None:
     activities = pd.DataFrame(
-        {"activity": ["A1"], "reporting_org": ["GB-1"], "reporting_name": ["UK"],
-         "title": ["Water"], "recipient": ["KEN"], "sector": ["14030"], "share": [1.0],
-         "version": ["2.03"]}  # fmt: skip
+        {
+            "activity": ["A1"],
+            "reporting_org": ["GB-1"],
+            "reporting_name": ["UK"],
+            "title": ["Water"],
+            "recipient": ["KEN"],
+            "sector": ["14030"],
+            "share": [1.0],
+            "version": ["2.03"],
+        }
     )
     transactions = pd.DataFrame(
-        {"activity": ["A1"], "type": ["disbursement"], "date": [pd.Timestamp("2020-05-01").date()],
-         "year": [2020], "value": [1000.0], "currency": ["GBP"]}  # fmt: skip
+        {
+            "activity": ["A1"],
+            "type": ["disbursement"],
+            "date": [pd.Timestamp("2020-05-01").date()],
+            "year": [2020],
+            "value": [1000.0],
+            "currency": ["GBP"],
+        }
     )
     store.write_cooperation(activities, transactions, record("a.xml"))
     store.write_cooperation(activities, transactions.assign(value=2000.0), record("b.xml"))
@@ -491,7 +527,7 @@ HOLD_WRITER = textwrap.dedent(
 )
 
 
-def test_a_reader_waits_for_a_writer_to_finish(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_reader_waits_for_a_writer_to_finish(tmp_path: Path, monkeypatch) -> None:
     db = str(tmp_path / "s.duckdb")
     open_store(db).close()
     with subprocess.Popen(
@@ -512,10 +548,14 @@ def test_many_readers_at_once(tmp_path: Path) -> None:
     open_store(db).close()
     readers = [
         subprocess.Popen(
-            [sys.executable, "-c",
-             "import sys, time\nfrom rightsmonitor.store import open_store\n"
-             "s = open_store(sys.argv[1], read_only=True)\nprint('open', flush=True)\n"
-             "time.sleep(1)\ns.close()", db],  # fmt: skip
+            [
+                sys.executable,
+                "-c",
+                "import sys, time\nfrom rightsmonitor.store import open_store\n"
+                "s = open_store(sys.argv[1], read_only=True)\nprint('open', flush=True)\n"
+                "time.sleep(1)\ns.close()",
+                db,
+            ],
             stdout=subprocess.PIPE,
             text=True,
         )

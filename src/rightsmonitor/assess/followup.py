@@ -23,7 +23,9 @@ class OverdueReply(Result):
 @dataclass(frozen=True)
 class RecommendationSummary(Result):
     """Counts by response, cycle, theme, recommending state, action category, agency and
-    status, and the communications whose reply is overdue."""
+    status, and the communications whose reply is overdue. Treaty-body and special-procedure
+    recommendations have no recommending state and usually no response: they count under
+    "no response recorded" (as those without a status under "no status recorded")."""
 
     total: int
     by_response: dict[str, int]
@@ -50,11 +52,12 @@ def summarise_recommendations(
     """The counts of a frame from :meth:`Store.recommendations`."""
     themes = frame["themes"].str.split("; ").explode()
     themes = themes[themes.fillna("") != ""]
-    recommending = frame["recommending"].str.split(", ").explode()
+    recommending = frame["recommending"].fillna("").str.split(", ").explode()
+    recommending = recommending[recommending != ""]  # treaty bodies, special procedures
     agencies = frame["responsible"].fillna("").str.split(";").explode().str.strip()
     return RecommendationSummary(
         total=len(frame),
-        by_response=_counts(frame["response"]),
+        by_response=_counts(frame["response"].fillna("").replace("", "no response recorded")),
         by_cycle=_counts(frame["cycle"].dropna().astype(int)),
         by_theme=_by_count(themes),
         by_recommending_state=_by_count(recommending),
@@ -179,6 +182,7 @@ class CooperationSummary(Result):
     by_sector: dict[str, int]
     by_reporting_org: dict[str, int]
     money: tuple[MoneyRow, ...]
+    money_basis: str = "whole activities"
 
 
 def summarise_cooperation(
@@ -188,10 +192,18 @@ def summarise_cooperation(
     recipient: str | None,
     sector_names: dict[str, str],
 ) -> CooperationSummary:
+    """With ``recipient``, each activity's money counts by the recipient's share of it (the
+    IATI recipient-country percentage, summed over sectors): an activity split between
+    countries is not counted whole for each of them."""
     sectors = activities.drop_duplicates(["activity", "sector"])
     by_sector = sectors["sector"].map(
         lambda c: f"{c} {sector_names.get(c, '')}".strip() or "unspecified"
     )
+    if recipient is not None and not transactions.empty:
+        shares = activities.groupby("activity")["share"].sum()
+        transactions = transactions.assign(
+            value=transactions["value"] * transactions["activity"].map(shares).fillna(0.0)
+        )
     money = (
         transactions.groupby(["type", "year", "currency"], dropna=False)["value"]
         .sum()
@@ -220,4 +232,5 @@ def summarise_cooperation(
             )
             for r in money.to_dict("records")
         ),
+        money_basis="the recipient's share of each activity" if recipient else "whole activities",
     )

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from rightsmonitor.errors import InvalidInput, NotFound, Problem
+from rightsmonitor.errors import InvalidRequest, NotFound
 from rightsmonitor.methods.gaps import furthest_behind, gap_trends, group_gaps
-from rightsmonitor.model import Indicator, lookup_area, parse_disaggregation_key
+from rightsmonitor.model import AreaKind, Indicator, lookup_area, parse_disaggregation_key
 
 # The conventional reference group of each dimension; anything else compares with the total.
 REFERENCE_GROUP = {"sex": "male", "location": "urban"}
@@ -46,12 +46,15 @@ def gaps_for(
     indicator = meta.code
     area = area.upper()
     if by == "region":
-        country = lookup_area(area)
-        if country is None or "-" in area:
-            raise InvalidInput([Problem("area", f"'{area}' is not a country code")])
         import pycountry
 
-        alpha2 = pycountry.countries.get(alpha_3=area).alpha_2
+        country = lookup_area(area)
+        if country is None or country.kind != AreaKind.COUNTRY:
+            raise InvalidRequest(f"'{area}' is not a country code", fields=("area",))
+        iso = pycountry.countries.get(alpha_3=area)
+        if iso is None:  # a user-assigned code (XKX): no ISO 3166-2 subdivisions to compare
+            raise NotFound(f"{area} has no ISO 3166-2 subdivisions to compare with the nation")
+        alpha2 = iso.alpha_2
         obs = obs[
             (obs["disaggregation"] == "")
             & ((obs["area"] == area) | obs["area"].str.startswith(f"{alpha2}-"))

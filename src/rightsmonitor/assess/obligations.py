@@ -5,7 +5,8 @@ Due dates: the bundled status gives ratification years only, so for a state with
 history the output shows when the initial report fell due ("by the end of" ratification year +
 the treaty's initial period, a year-level approximation) and says that no history is recorded:
 it never claims a report is overdue without the history to show it. Recorded reports rule: the
-committee's next due date when given, else the last submission plus the treaty's periodicity.
+committee's next due date when given (until a report due on or after it is recorded as
+submitted), else the last submission plus the treaty's periodicity.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ class Obligation:
     next_due_basis: str = ""
     state: str = ""  # not party | no state reporting | overdue | due within 12 months | scheduled
     overdue_days: int | None = None
+
+    @property
+    def state_text(self) -> str:
+        """The state as shown to a reader: 'overdue by 2 years 3 months', or the state."""
+        return overdue_text(self.overdue_days) if self.state == "overdue" else self.state
 
     def to_record(self) -> dict:
         return {
@@ -123,7 +129,11 @@ def _next_due(
 ) -> tuple[dt.date | None, str]:
     if not history.empty:
         scheduled = [d for d in history["next_due"].map(_date) if d]
-        if scheduled:
+        # The committee's date is met once a report due on or after it is recorded as
+        # submitted (the report it asked for): the next one then follows from the submission.
+        dates = zip(history["due"].map(_date), history["submitted"].map(_date), strict=True)
+        sent_due = [due for due, sent in dates if due and sent]
+        if scheduled and not any(due >= max(scheduled) for due in sent_due):
             return max(scheduled), "next due date set by the committee"
         submitted = [d for d in history["submitted"].map(_date) if d]
         if submitted and treaty.periodic:

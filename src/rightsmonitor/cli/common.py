@@ -61,6 +61,11 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             if state["debug"]:
                 raise
             raise fail(str(exc)) from None
+        except OSError as exc:  # an output folder that cannot be written, a full disk
+            if state["debug"]:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise fail(f"{where}{exc.strerror or exc}") from None
         except Exception as exc:
             # Backstop for what an engine reports that no operation anticipated: still one
             # line, with the engine's own words, never a traceback or a guess at the cause.
@@ -93,6 +98,7 @@ class RichProgress:
             TimeElapsedColumn(),
             console=err_console,
             transient=True,
+            disable=not err_console.is_terminal,  # pipes, CI logs and tests get no bar
         )
         self.task: Any = None
 

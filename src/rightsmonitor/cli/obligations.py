@@ -37,7 +37,6 @@ def obligations_command(
     json_output: JsonOption = False,
 ) -> None:
     """Every core treaty: ratified or not, and each report submitted, due soon or overdue."""
-    from rightsmonitor.assess.obligations import overdue_text
     from rightsmonitor.model.followup import ObligationsRequest
     from rightsmonitor.ops.obligations import obligations
 
@@ -55,7 +54,7 @@ def obligations_command(
     colours = {"overdue": "red", "due within 12 months": "yellow"}
     rows = []
     for o in result.treaties:
-        state = overdue_text(o.overdue_days) if o.state == "overdue" else o.state
+        state = o.state_text
         due = (
             f"{o.next_due}" + (f" ({o.next_due_basis})" if o.next_due_basis else "")
             if o.next_due

@@ -21,11 +21,12 @@ from rightsmonitor.cli.common import (
 app = typer.Typer(help="UPR and treaty-body recommendations and their follow-up.")
 
 
-def _report_import(path: Path, result, noun: str) -> None:
+def _report_import(path: Path, result, done: str) -> None:
+    """``done``: what was done to how many rows, e.g. "update(s) stored"."""
     if result.already_imported:
         console.print(f"{path}: already imported (same bytes); nothing changed")
     else:
-        console.print(f"{path}: {result.added} {noun} stored")
+        console.print(f"{path}: {result.added:,} {done}")
 
 
 @app.command("import")
@@ -56,7 +57,7 @@ def recommendations_update_command(
     """Record dated, attributed implementation-status updates (and responsible agencies)."""
     from rightsmonitor.ops.recommendations import import_updates
 
-    _report_import(path, import_updates(context(db), path), "update(s)")
+    _report_import(path, import_updates(context(db), path), "update(s) stored")
 
 
 @app.command("link")
@@ -68,7 +69,7 @@ def recommendations_link_command(
     """Link recommendations to the indicators and plan targets that evidence them."""
     from rightsmonitor.ops.recommendations import import_links
 
-    _report_import(path, import_links(context(db), path), "link(s)")
+    _report_import(path, import_links(context(db), path), "link(s) stored")
 
 
 @app.command("classify")
@@ -80,7 +81,7 @@ def recommendations_classify_command(
     """Record the themes and SDG targets you chose; they override suggestions and imported ones."""
     from rightsmonitor.ops.recommendations import import_classification
 
-    _report_import(path, import_classification(context(db), path), "recommendation(s) classified;")
+    _report_import(path, import_classification(context(db), path), "recommendation(s) classified")
 
 
 @app.command("similar")

@@ -84,7 +84,7 @@ def wave_years_option(text: str | None) -> dict | None:
         return None
     try:
         pairs = (part.split("=") for part in text.split(","))
-        return {(int(k) if k.strip().isdigit() else k): int(v) for k, v in pairs}
+        return {(int(k) if k.strip().isdigit() else k.strip()): int(v) for k, v in pairs}
     except ValueError:
         raise typer.BadParameter(f"--wave-years '{text}': write 1=2021,2=2023") from None
 
@@ -137,8 +137,13 @@ def survey_estimate_command(
         area, year, wave_years_option(wave_years),
     )  # fmt: skip
     result = estimate(context(db), request)
-    if result.saved is not None and not result.saved.already_imported:
-        err_console.print(f"stored {result.saved.added} estimate(s) for {area.upper()}")  # type: ignore[union-attr]
+    if result.saved is not None:  # saving needs an area
+        saved, where = result.saved, (area or "").upper()
+        err_console.print(
+            f"these estimates for {where} were stored before; nothing changed"
+            if saved.already_imported
+            else f"stored {saved.added} estimate(s) for {where}"
+        )
     if json_output:
         return print_json(result.to_dict()["rows"])
     rows = (

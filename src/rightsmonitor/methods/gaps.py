@@ -8,7 +8,7 @@ For each year, a group's value g is compared with a reference value r (men, urba
 * shortfall  d * (g - r)          with d = +1 if higher is better, -1 if lower: negative means the
                                   group is behind the reference, whatever the indicator's direction
 Trend of a gap: the change of the difference per year between the first and the latest year both
-values exist (positive shortfall change = the group is catching up).
+values exist (positive shortfall change = the group is catching up); none with a single year.
 "Leave no one behind": groups ranked by their latest shortfall, the furthest behind first.
 
 References
@@ -59,7 +59,9 @@ def gap_trends(gaps: pd.DataFrame) -> pd.DataFrame:
 
 
 def _trend(shortfall: float, change: float | None) -> str:
-    if not change:
+    if change is None:  # one year with both values: no trend to speak of
+        return "one year only"
+    if change == 0:
         return "no change"
     if shortfall < 0:
         return "closing" if change > 0 else "widening"

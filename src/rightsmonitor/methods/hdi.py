@@ -82,6 +82,25 @@ def _ln(x: Number) -> Number:
     return np.log(x)
 
 
+def _root(x: Number, power: float) -> Number:
+    """x ** power for a fractional power: undefined (null) for x < 0 on every engine, where
+    PostgreSQL would raise and DuckDB return NaN."""
+    if _is_ibis(x):
+        import ibis
+
+        return ibis.ifelse(x >= 0, x**power, None)
+    return x**power
+
+
+def _ratio(a: Number, b: Number) -> Number:
+    """a / b, null where b is 0 in Ibis (PostgreSQL raises on division by zero)."""
+    if _is_ibis(b) or _is_ibis(a):
+        import ibis
+
+        return ibis.ifelse(b != 0, a / b, None)
+    return a / b
+
+
 def _clip(x: Number, lower: float | None = None, upper: float | None = None) -> Number:
     if _is_ibis(x):
         return x.clip(lower=lower, upper=upper)
@@ -124,12 +143,12 @@ def hdi(
     health = life_expectancy_index(le, sex)
     education = education_index(eys, mys)
     income = income_index(gni_per_capita)
-    return HDIResult(health, education, income, (health * education * income) ** (1 / 3))
+    return HDIResult(health, education, income, _root(health * education * income, 1 / 3))
 
 
 def gdi(female: HDIResult, male: HDIResult) -> Number:
     """Gender Development Index: female HDI over male HDI (1 = parity)."""
-    return female.hdi / male.hdi
+    return _ratio(female.hdi, male.hdi)
 
 
 @dataclass(frozen=True)
@@ -141,8 +160,8 @@ class IHDIResult:
 
 def ihdi(hdi_value: Number, a_health: Number, a_education: Number, a_income: Number) -> IHDIResult:
     """Inequality-adjusted HDI from the HDI and the three Atkinson measures (as proportions)."""
-    value = hdi_value * ((1 - a_health) * (1 - a_education) * (1 - a_income)) ** (1 / 3)
-    return IHDIResult(value, (a_health + a_education + a_income) / 3, 1 - value / hdi_value)
+    value = hdi_value * _root((1 - a_health) * (1 - a_education) * (1 - a_income), 1 / 3)
+    return IHDIResult(value, (a_health + a_education + a_income) / 3, 1 - _ratio(value, hdi_value))
 
 
 @dataclass(frozen=True)
@@ -168,17 +187,17 @@ def gii(
     mmr = _clip(mmr, lower=MMR_MIN, upper=MMR_MAX)
     pr_f = _clip(parliament_female, lower=PARLIAMENT_FLOOR)
     pr_m = _clip(parliament_male, lower=PARLIAMENT_FLOOR)
-    reproductive = ((10 / mmr) * (1 / abr)) ** 0.5
-    empowerment_f = (pr_f * se_female) ** 0.5
-    empowerment_m = (pr_m * se_male) ** 0.5
-    g_f = (reproductive * empowerment_f * lfpr_female) ** (1 / 3)
-    g_m = (empowerment_m * lfpr_male) ** (1 / 3)
-    harmonic = 1 / ((1 / g_f + 1 / g_m) / 2)
+    reproductive = _root(_ratio(10 / mmr, abr), 0.5)
+    empowerment_f = _root(pr_f * se_female, 0.5)
+    empowerment_m = _root(pr_m * se_male, 0.5)
+    g_f = _root(reproductive * empowerment_f * lfpr_female, 1 / 3)
+    g_m = _root(empowerment_m * lfpr_male, 1 / 3)
+    harmonic = _ratio(1, (_ratio(1, g_f) + _ratio(1, g_m)) / 2)
     health = (reproductive + 1) / 2
     empowerment = (empowerment_f + empowerment_m) / 2
     labour = (lfpr_female + lfpr_male) / 2
-    reference = (health * empowerment * labour) ** (1 / 3)
-    return GIIResult(1 - harmonic / reference, g_f, g_m, reproductive)
+    reference = _root(health * empowerment * labour, 1 / 3)
+    return GIIResult(1 - _ratio(harmonic, reference), g_f, g_m, reproductive)
 
 
 def phdi(

@@ -21,7 +21,8 @@ the total sum w x, mu = sum(w x) / W.
 
 Notes
 -----
-Rows with a missing value or a weight <= 0 are left out and counted. The Palma and S80/S20 ratios
+Rows with a missing value or a weight <= 0 are left out and counted (a group with no other rows
+is kept, with n = 0 and the measures undefined). The Palma and S80/S20 ratios
 are undefined (NaN) when the bottom group holds nothing. Theil L and the Atkinson
 index for e >= 1 are undefined when any x <= 0: they are returned as NaN with the number of such
 rows, never silently computed on a subset.
@@ -143,9 +144,6 @@ def inequality_table(
     rows = table.select(*by, _x=x, _w=w)
     usable = rows._x.notnull() & ~rows._x.isnan() & rows._w.notnull() & (rows._w > 0)
     base = rows.filter(usable)
-    excluded = (
-        rows.filter(~usable).group_by(by).aggregate(excluded=lambda t: t.count()) if by else None
-    )
     cumulative = ibis.window(group_by=by or None, order_by="_x", rows=(None, 0))
     whole = ibis.window(group_by=by or None)
     t = base.mutate(_wx=base._w * base._x)
@@ -191,14 +189,27 @@ def inequality_table(
         else:
             value = 1 - out[f"_atk_{eps}"] ** (1 / (1 - eps))
             extra[key] = ibis.ifelse(out._negative == 0, value, None)
-    defined = out.nonpositive == 0
+    # Zeros leave the share ratios defined (unless the bottom holds nothing); negatives do not.
+    defined = out._negative == 0
     out = out.mutate(
         **extra,
         palma=ibis.ifelse(defined & (out.s40 > 0), (1 - out.s90) / out.s40, None),
         s80_s20=ibis.ifelse(defined & (out.s20 > 0), (1 - out.s80) / out.s20, None),
     )
     out = out.drop(*[c for c in out.columns if c.startswith("_")])
-    if excluded is not None:
-        out = out.left_join(excluded, by).drop(*[f"{c}_right" for c in by])
-        return out.mutate(excluded=out.excluded.fill_null(0))
-    return out.mutate(excluded=rows.filter(~usable).count().as_scalar())
+    if not by:
+        return out.mutate(excluded=rows.filter(~usable).count().as_scalar())
+    # Every group of the data, those without a usable row included (n = 0), and a missing
+    # group value is a group of its own: joined with IS NOT DISTINCT FROM, not "=".
+    groups = rows.group_by(by).aggregate(excluded=(~usable).cast("int64").sum())
+    keys = {f"_key_{i}": c for i, c in enumerate(by)}
+    measured = out.rename(keys)
+    joined = groups.left_join(
+        measured, [groups[c].identical_to(measured[k]) for k, c in keys.items()]
+    )
+    joined = joined.drop(*keys).mutate(
+        n=joined.n.fill_null(0),
+        population=joined.population.fill_null(0.0),
+        nonpositive=joined.nonpositive.fill_null(0),
+    )
+    return joined.select(*by, *[c for c in out.columns if c not in by], "excluded")

@@ -215,7 +215,13 @@ def load_spec(name_or_path: str | Path) -> MPISpec:
 
 def deprivation(table: ir.Table, indicator: IndicatorSpec) -> ir.IntegerValue:
     """g_ij as 0/1 (null where the achievement is missing)."""
-    return deprived(table, indicator).cast("int64")
+    return indicator_value(deprived(table, indicator))
+
+
+def indicator_value(condition: ir.BooleanValue, *, true: float = 1, false: float = 0) -> ir.Value:
+    """A condition as 1/0 (null stays null). A CASE, not a cast: PostgreSQL refuses to cast a
+    boolean to a number, and Spark's ANSI mode is strict about it too."""
+    return ibis.cases((condition, true), (~condition, false), else_=None)
 
 
 def deprived(table: ir.Table, indicator: IndicatorSpec) -> ir.BooleanValue:
@@ -422,22 +428,26 @@ def estimate_mpi(
         cutoff = math.ceil(kk * unit)
 
         def ratios(t: ir.Table, cutoff: int = cutoff) -> dict:
-            poor = (t._score >= cutoff).cast("float64")
+            poor = indicator_value(t._score >= cutoff, true=1.0, false=0.0)
             share = t._score.cast("float64") / unit
             out = {
                 "H": (poor, one),
                 "A": (poor * share, poor),
                 "M0": (poor * share, one),
                 "vulnerable": (
-                    (
+                    indicator_value(
                         (t._score * VULNERABLE_FROM.denominator >= unit * VULNERABLE_FROM.numerator)
-                        & (t._score < cutoff)
-                    ).cast("float64"),
+                        & (t._score < cutoff),
+                        true=1.0,
+                        false=0.0,
+                    ),
                     one,
                 ),
                 "severe": (
-                    (t._score * SEVERE_FROM.denominator >= unit * SEVERE_FROM.numerator).cast(
-                        "float64"
+                    indicator_value(
+                        t._score * SEVERE_FROM.denominator >= unit * SEVERE_FROM.numerator,
+                        true=1.0,
+                        false=0.0,
                     ),
                     one,
                 ),

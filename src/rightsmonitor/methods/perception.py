@@ -24,6 +24,8 @@ OECD (2013) *OECD Guidelines on Measuring Subjective Well-being*, ch. 3-4.
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,7 +63,8 @@ def construct_score(table: ir.Table, survey: SurveyMap, name: str) -> ir.Floatin
     """Each respondent's value of the construct (null if no item answered)."""
     construct = survey.construct(name)
     scores = [_item_score(table, survey.item(i), construct) for i in construct.items]
-    answered = sum((s.notnull().cast("float64") for s in scores), ibis.literal(0.0))
+    # ifelse, not a cast: PostgreSQL casts no boolean to double precision.
+    answered = sum((ibis.ifelse(s.notnull(), 1.0, 0.0) for s in scores), ibis.literal(0.0))
     total = sum((s.fill_null(0.0) for s in scores), ibis.literal(0.0))
     return ibis.ifelse(answered > 0, total / answered, None)
 
@@ -79,9 +82,20 @@ class DomainEstimate:
     suppressed: bool
 
 
+def _group_order(key: tuple) -> tuple:
+    """Numbers in numeric order (wave 2 before wave 10), then text, then missing values."""
+
+    def rank(v: object) -> tuple:
+        if isinstance(v, numbers.Real) and not isinstance(v, bool):
+            return (2, 0.0, "") if math.isnan(v) else (0, float(v), "")
+        return (2, 0.0, "") if v is None else (1, 0.0, str(v))
+
+    return tuple(rank(v) for v in key)
+
+
 def _suppress(results: dict, min_respondents: int) -> list[DomainEstimate]:
     out = []
-    for key, estimates in sorted(results.items(), key=lambda kv: tuple(map(str, kv[0]))):
+    for key, estimates in sorted(results.items(), key=lambda kv: _group_order(kv[0])):
         e = estimates["value"]
         small = e.n < min_respondents
         out.append(DomainEstimate(key, None if small else e, e.n, small))

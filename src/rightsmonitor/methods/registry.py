@@ -102,8 +102,10 @@ def registry_report(
     by: Sequence[str] = (),
     min_cell: int = MIN_CELL,
     key: str | None = None,
+    label: str = "data",
 ) -> RegistryReport:
-    """Identification, exit, relapse and risk counts per round, with transitions."""
+    """Identification, exit, relapse and risk counts per round, with transitions. ``label``
+    names the data in error messages (the file, for a file)."""
     by = list(by)
     kk = _fraction(k) if k is not None else spec.k[0]
     margin = _fraction(risk_margin)
@@ -112,12 +114,12 @@ def registry_report(
     needed = [id_column, round_column, *by, *([weight] if weight else [])]
     missing = [c for c in needed + [i.column for i in spec.indicators()] if c not in table.columns]
     if missing:
-        raise InvalidInput([Problem("data", f"no column '{c}'", column=c) for c in missing])
+        raise InvalidInput([Problem(label, f"no column '{c}'", column=c) for c in missing])
     if not table[round_column].type().is_numeric():
         raise InvalidInput(
             [
                 Problem(
-                    "data",
+                    label,
                     "rounds must be numbers (years or wave numbers) so that they can be ordered",
                     column=round_column,
                 )
@@ -145,7 +147,7 @@ def registry_report(
         raise InvalidInput(
             [
                 Problem(
-                    "data",
+                    label,
                     f"{conflicts} id-round pairs have rows with different deprivations; "
                     "a registry needs one record per id and round",
                 )

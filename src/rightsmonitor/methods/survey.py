@@ -150,7 +150,8 @@ def estimate_ratios(
             f"ry__{name}": (t._w * y * y).sum(),
             f"rxy__{name}": (t._w * y * x).sum(),
             f"rx__{name}": (t._w * x * x).sum(),
-            f"n__{name}": (x != 0).cast("int64").sum(),
+            # ifelse, not a cast: PostgreSQL casts no boolean to bigint.
+            f"n__{name}": ibis.ifelse(x != 0, 1, 0).sum(),
             f"w__{name}": ibis.ifelse(x != 0, t._w, 0.0).sum(),
         }
     units = t.group_by([*by, "_stratum"]).aggregate(**unit_aggs).execute()

@@ -173,7 +173,9 @@ def _content_terms(text: str) -> list[str]:
 class TargetMatch:
     target: str
     score: float
-    shared_terms: tuple[str, ...]  # the words that carry the match, heaviest first
+    # The (at most five) terms that carry the match, heaviest first; of equal weights, phrases
+    # before single words, then in order of first appearance in the targets' wording.
+    shared_terms: tuple[str, ...]
 
 
 def suggest_sdg_targets(
@@ -206,6 +208,7 @@ class _TargetIndex:
     vocabulary: dict[str, int]  # term -> position, in order of first appearance
     idf: dict[str, float]
     rows: list[dict[str, float]]  # unit-length weights of each target
+    postings: dict[str, list[tuple[int, float]]]  # term -> (target, weight) of each target using it
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> _TargetIndex:
@@ -218,11 +221,14 @@ class _TargetIndex:
                 df[term] += 1
         idf = {t: math.log((1 + len(texts)) / (1 + df[t])) + 1.0 for t in vocabulary}
         rows = []
-        for c in counts:
+        postings: dict[str, list[tuple[int, float]]] = {}
+        for i, c in enumerate(counts):
             weights = {t: (1.0 + math.log(n)) * idf[t] for t, n in c.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             rows.append({t: w / norm for t, w in weights.items()})
-        return cls(ids, vocabulary, idf, rows)
+            for t, w in rows[-1].items():
+                postings.setdefault(t, []).append((i, w))
+        return cls(ids, vocabulary, idf, rows, postings)
 
     def match(self, text: str, *, top: int, minimum: float) -> list[TargetMatch]:
         query = {
@@ -234,14 +240,20 @@ class _TargetIndex:
         if norm == 0.0:
             return []
         query = {t: w / norm for t, w in query.items()}
-        scores = [sum(w * query.get(t, 0.0) for t, w in row.items()) for row in self.rows]
+        # Only the targets sharing a term with the query get a score (a target sharing none is
+        # never suggested): walk the query's postings.
+        scores: dict[int, float] = {}
+        for t, q in query.items():
+            for i, w in self.postings[t]:
+                scores[i] = scores.get(i, 0.0) + w * q
         matches = []
-        for i in sorted(range(len(scores)), key=lambda i: -scores[i])[:top]:
-            if scores[i] < minimum:
+        for i in sorted(scores, key=lambda i: (-scores[i], i))[:top]:
+            if scores[i] < minimum or scores[i] <= 0.0:
                 break
             terms = sorted(self.rows[i], key=self.vocabulary.__getitem__)
             weighted = [(t, self.rows[i][t] * query.get(t, 0.0)) for t in terms]
-            heaviest = sorted(weighted, key=lambda tw: -tw[1])[:5]
+            # Of equal weights, a phrase (bigram) explains a match better than its words alone.
+            heaviest = sorted(weighted, key=lambda tw: (-tw[1], -tw[0].count(" ")))[:5]
             shared = tuple(t for t, w in heaviest if w > 0)
             matches.append(TargetMatch(self.ids[i], scores[i], shared))
         return matches

@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from rightsmonitor.model.results import Result
 
 NAME = r"^[a-z][a-z0-9_]{0,63}$"
+SURVEY_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
 
 
 class _Strict(BaseModel):
@@ -72,7 +73,7 @@ class SurveyDesign(_Strict):
 
 
 class SurveyMap(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    id: str = Field(pattern=SURVEY_ID)
     title: str = ""
     area: str | None = None
     design: SurveyDesign = SurveyDesign()
@@ -88,6 +89,14 @@ class SurveyMap(_Strict):
         if len(names) != len(set(names)):
             raise ValueError("item names must be unique")
         return items
+
+    @field_validator("constructs")
+    @classmethod
+    def _unique_constructs(cls, constructs: tuple[Construct, ...]) -> tuple[Construct, ...]:
+        names = [c.name for c in constructs]
+        if len(names) != len(set(names)):
+            raise ValueError("construct names must be unique")
+        return constructs
 
     @model_validator(mode="after")
     def _constructs_use_items(self) -> SurveyMap:
@@ -108,9 +117,10 @@ class SurveyMap(_Strict):
         raise KeyError(name)
 
     def columns(self) -> list[str]:
+        """The columns the map uses, each once (a round may also be a group, say)."""
         d = self.design
         design = [c for c in (d.weight, d.strata, d.psu, d.fpc, d.round, d.id) if c]
-        return [*design, *self.groups, *(i.column for i in self.items)]
+        return list(dict.fromkeys([*design, *self.groups, *(i.column for i in self.items)]))
 
 
 # Requests and results of the survey operations ------------------------------------------------
@@ -177,12 +187,14 @@ class SurveyEstimateResult(Result):
     saved: Any = None  # FileImport
 
     def to_dict(self) -> dict[str, Any]:
-        """Rows keyed by the group column's name (as the CLI's --json always printed them)."""
+        """Rows keyed by the group column's name, with no group when there is none (as the
+        CLI's --json always printed them)."""
         out = super().to_dict()
-        out["rows"] = [
-            ({self.by: row.pop("group")} if self.by else {"group": row.pop("group")}) | row
-            for row in out["rows"]
-        ]
+        rows = []
+        for row in out["rows"]:
+            group = row.pop("group")
+            rows.append(({self.by: group} if self.by else {}) | row)
+        out["rows"] = rows
         return out
 
 

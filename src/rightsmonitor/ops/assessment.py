@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rightsmonitor.model.assessment import AssessReport, AssessRequest, DemoReport, DemoRequest
 from rightsmonitor.ops.context import Context
 from rightsmonitor.store import Store
 
+if TYPE_CHECKING:
+    from rightsmonitor.assess.plan import Evidence
+    from rightsmonitor.plans import PlanSummary
 
-def evidence_of(store: Store):
+
+def evidence_of(store: Store) -> Evidence:
     """The store's catalogue and observations, with the engine running on the store's own
     backend (DuckDB or PostgreSQL)."""
     from rightsmonitor.assess.plan import Evidence
@@ -64,7 +68,7 @@ def demo(ctx: Context, request: DemoRequest) -> DemoReport:
         return DemoReport(loaded, reports, landing, store.location)
 
 
-def plans() -> list:
+def plans() -> list[PlanSummary]:
     """The bundled plans: name, title, number of targets."""
     from rightsmonitor.plans import plan_summaries
 

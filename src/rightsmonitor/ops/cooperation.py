@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rightsmonitor.assess.followup import CooperationSummary
+from rightsmonitor.errors import InvalidRequest
 from rightsmonitor.model.followup import FollowUpImport
 from rightsmonitor.ops.context import Context
 
@@ -31,9 +32,16 @@ def import_activities(ctx: Context, path: Path) -> FollowUpImport:
 def summary(ctx: Context, recipient: str | None = None) -> CooperationSummary:
     """Activities by recipient, sector and reporter; commitments and disbursements by year."""
     from rightsmonitor.assess.followup import summarise_cooperation
+    from rightsmonitor.model import AreaKind, lookup_area
     from rightsmonitor.sources.iati import dac_sectors
 
-    recipient = recipient.upper() if recipient else None
+    if recipient:
+        found = lookup_area(recipient)
+        if found is None or found.kind != AreaKind.COUNTRY:  # never "0 activities" for a typo
+            raise InvalidRequest(
+                f"'{recipient}' is not an ISO 3166-1 alpha-3 code", fields=("recipient",)
+            )
+        recipient = found.code
     with ctx.reader() as store:
         activities, transactions = store.cooperation(recipient=recipient)
     return summarise_cooperation(

@@ -38,11 +38,26 @@ def numeric_columns(table: ir.Table, columns: Sequence[str], label: str) -> None
         raise InvalidInput(problems)
 
 
+_CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")
+_CSV_CAST = re.compile(r'converting column "(.+?)"\. Could not convert string "(.*?)" to \'(\w+)\'')
+_TYPE_WORDS = {"DOUBLE": "a number", "BIGINT": "a whole number", "INTEGER": "a whole number"}
+
+
 def describe_engine_error(exc: BaseException) -> str:
-    """The cause, as a sentence: the first line of the engine's message, classified."""
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """The cause, as a sentence: the engine's message, classified, with the line, column and
+    value where the engine names them."""
+    full = str(exc).strip()
+    text = full.splitlines()[0] if full else type(exc).__name__
     detail = _PREFIX.sub("", text)
     kind = type(exc).__name__
+    line, cast = _CSV_LINE.search(full), _CSV_CAST.search(full)
+    if cast is not None:
+        where = f"line {line[1]}, " if line else ""
+        wanted = _TYPE_WORDS.get(cast[3], f"of type {cast[3]}")
+        return (
+            f"{where}column '{cast[1]}': '{cast[2]}' is not {wanted}, though the column's "
+            "first rows are; correct the value or leave the cell empty"
+        )
     if kind == "ConversionException" or "Could not convert" in text:
         return f"a value cannot be converted to the type needed ({detail})"
     if kind in ("IOException", "InvalidInputException") or "CSV" in text:
@@ -67,7 +82,7 @@ def engine_errors(label: str) -> Iterator[None]:
     except Exception as exc:
         if not is_engine_error(exc):
             raise
-        raise InvalidInput([Problem(label, describe_engine_error(exc))]) from exc
+        raise InvalidInput(f"{label}: {describe_engine_error(exc)}") from exc
 
 
 def is_engine_error(exc: BaseException) -> bool:

@@ -23,6 +23,7 @@ from rightsmonitor.ops.errors import engine_errors, numeric_columns
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Source
+    from rightsmonitor.model.evidence import FileImport
     from rightsmonitor.store import Store
 
 
@@ -67,7 +68,7 @@ def _hdi(store: Store, request: HDIRequest) -> HDIResult:
     return HDIResult(edition, area, rows, saved)
 
 
-def _save_hdi(store: Store, inputs: Source):
+def _save_hdi(store: Store, inputs: Source) -> FileImport:
     """The whole edition's recomputed indices, as a derived source naming method and inputs."""
     from rightsmonitor.assess.hdi import derived_source, recompute, recomputed_observations
     from rightsmonitor.methods.hdi import METHOD_VERSION
@@ -111,6 +112,7 @@ def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
             weight=request.weight,
             by=[request.by] if request.by else [],
             min_cell=request.min_cell,
+            label=str(request.data),
         )
     return RegistryResult(
         rounds=tuple(report.rounds),

@@ -17,9 +17,11 @@ from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.errors import engine_errors, numeric_columns
 
 if TYPE_CHECKING:
+    from fractions import Fraction
+
     import ibis.expr.types as ir
 
-    from rightsmonitor.methods.mpi import MPISpec
+    from rightsmonitor.methods.mpi import Change, MPIResult, MPISpec
     from rightsmonitor.model.evidence import FileImport
 
 # Column names that usually hold a survey design (lower-cased), by role.
@@ -97,17 +99,32 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     return report
 
 
-def _estimates(table: ir.Table, spec: MPISpec, design: DesignColumns, cutoff, request):
+def _estimates(
+    table: ir.Table, spec: MPISpec, design: DesignColumns, cutoff: Fraction, request: MPIRequest
+) -> tuple[MPIResult, list[MPIResult], list[Change], tuple | None]:
+    """Overall, by group and by round. Binary indicators: one scan of the data for all three
+    (methods.mpi_totals); cardinal ones (M1, M2): the row-by-row estimator, once each."""
     from rightsmonitor.methods.mpi import change_between, estimate_mpi
+    from rightsmonitor.methods.mpi_totals import estimate_by_totals, reducible
     from rightsmonitor.methods.survey import Design
 
     survey_design = Design(weight=design.weight, strata=design.strata, psu=design.psu)
-    overall = estimate_mpi(table, spec, survey_design, k=[cutoff])[0]
-    by = [request.by] if request.by else []
-    groups = estimate_mpi(table, spec, survey_design, k=[cutoff], by=by) if by else []
+    wanted = [
+        (),
+        *([(request.by,)] if request.by else []),
+        *([(request.over,)] if request.over else []),
+    ]
+    if reducible(spec, survey_design):
+        found = estimate_by_totals(table, spec, survey_design, k=cutoff, domains=wanted)
+    else:
+        found = {
+            d: estimate_mpi(table, spec, survey_design, k=[cutoff], by=list(d)) for d in wanted
+        }
+    overall = found[()][0]
+    groups = found[(request.by,)] if request.by else []
     changes, rounds = [], None
     if request.over:
-        per_round = estimate_mpi(table, spec, survey_design, k=[cutoff], by=[request.over])
+        per_round = found[(request.over,)]
         if len(per_round) < 2:
             raise InvalidInput(
                 [Problem(str(request.data), "holds fewer than two rounds", column=request.over)]

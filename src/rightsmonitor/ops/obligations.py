@@ -13,10 +13,11 @@ from rightsmonitor.ops.context import Context
 def obligations(ctx: Context, request: ObligationsRequest) -> ObligationsResult:
     """Every core treaty: ratified or not, and each report submitted, due soon or overdue."""
     from rightsmonitor.assess.obligations import obligations_for
-    from rightsmonitor.model import area_name, lookup_area
+    from rightsmonitor.model import AreaKind, area_name, lookup_area
 
-    area = request.country.upper()
-    if lookup_area(area) is None:
+    area = request.country.strip().upper()
+    found = lookup_area(area)
+    if found is None or found.kind != AreaKind.COUNTRY:  # states are parties, not provinces
         raise InvalidRequest(
             f"'{request.country}' is not an ISO 3166-1 alpha-3 code", fields=("country",)
         )

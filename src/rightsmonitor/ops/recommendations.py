@@ -32,7 +32,7 @@ from rightsmonitor.ops.imports import file_record
 if TYPE_CHECKING:
     import pandas as pd
 
-    from rightsmonitor.assess.followup import RecommendationSummary
+    from rightsmonitor.assess.followup import FollowUp, RecommendationSummary
     from rightsmonitor.store import Store
 
 NEIGHBOURS = 15  # labelled recommendations that vote on a suggestion's themes
@@ -93,18 +93,19 @@ def _follow_up_file(ctx: Context, path: Path, kind: str, reader) -> FollowUpImpo
 
 @contextlib.contextmanager
 def _indexed_reader(ctx: Context) -> Iterator[Store]:
-    """The store read-only, once every stored recommendation is in the search index (stores
-    from before schema 10 are indexed on first use, once)."""
-    with ctx.reader() as store:
-        stored, indexed = store.search_index_counts()
-        if stored == indexed:
-            yield store
-            return
+    """The store read-only, once every stored recommendation with words to index is in the
+    search index (stores from before schema 10 are indexed on first use, once). A text with no
+    indexable word (e.g. in a non-Latin script) has no terms: it is not indexed again."""
     from rightsmonitor.methods.similarity import term_frequencies
 
+    with ctx.reader() as store:
+        missing = store.unindexed_recommendations()
+        terms = term_frequencies(missing["id"].tolist(), missing["text"].tolist())
+        if terms.empty:
+            yield store
+            return
     with ctx.writer() as writable:
-        frame = writable.recommendations()
-        writable.write_search_terms(term_frequencies(frame["id"].tolist(), frame["text"].tolist()))
+        writable.write_search_terms(terms)
     with ctx.reader() as store:
         yield store
 
@@ -198,7 +199,7 @@ def follow_up_report(ctx: Context, request: FollowUpReportRequest) -> dict[str, 
     return write_followup(gather_follow_up(ctx, request), request.out, pdf=request.pdf)
 
 
-def gather_follow_up(ctx: Context, request: FollowUpReportRequest):
+def gather_follow_up(ctx: Context, request: FollowUpReportRequest) -> FollowUp:
     import pandas as pd
 
     from rightsmonitor.assess.followup import (

@@ -8,13 +8,16 @@ own backend), and estimates saved from it cite the SHA-256 of the file it was im
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.errors import InvalidInput, InvalidRequest, NotFound, Problem
 from rightsmonitor.model.survey import (
+    SURVEY_ID,
     SurveyEstimateRequest,
     SurveyEstimateResult,
     SurveyEstimateRow,
@@ -31,6 +34,19 @@ if TYPE_CHECKING:
     import ibis.expr.types as ir
 
     from rightsmonitor.store import Store
+
+KINDS = ("construct", "mean", "proportion")
+MAX_NAME = 63  # bytes of a table name PostgreSQL keeps (it cuts longer ones silently)
+
+
+def data_table_name(survey_id: str) -> str:
+    """survey_<id>; an id too long for PostgreSQL ends in a hash of itself instead, so that
+    two long ids never share a table."""
+    name = "survey_" + survey_id.replace("-", "_")
+    if len(name) <= MAX_NAME:
+        return name
+    digest = hashlib.sha256(survey_id.encode()).hexdigest()[:16]
+    return f"{name[: MAX_NAME - len(digest) - 1]}_{digest}"
 
 
 def import_survey(ctx: Context, request: SurveyImportRequest) -> SurveyImportResult:
@@ -58,7 +74,7 @@ def import_survey(ctx: Context, request: SurveyImportRequest) -> SurveyImportRes
             title=survey.title or survey.id,
             map_yaml=prepared.map_text,
             labels_json=prepared.labels_json(),
-            data_table="survey_" + survey.id.replace("-", "_"),
+            data_table=data_table_name(survey.id),
             respondents=len(prepared.responses),
             import_id=record.id,
         )
@@ -95,8 +111,17 @@ def survey_data(ctx: Context, data: str, map_path: Path | None) -> Iterator[Surv
         table = open_microdata(data, columns=survey.columns() if survey else None)
         yield SurveyData(table, survey, data, sha256_of(Path(data)))
         return
+    if not re.match(SURVEY_ID, data):  # not a survey id: no store to open
+        raise NotFound(f"{data}: no such file (nor the id of a stored survey)")
     with ctx.reader() as store:
-        yield stored_survey(store, data)
+        try:
+            found = stored_survey(store, data)
+        except NotFound:
+            known = ", ".join(s.id for s in store.surveys()) or "none"
+            raise NotFound(
+                f"'{data}' is neither a file nor a stored survey (stored surveys: {known})"
+            ) from None
+        yield found
 
 
 def stored_survey(store: Store, survey_id: str) -> SurveyData:
@@ -118,8 +143,14 @@ def estimate(ctx: Context, request: SurveyEstimateRequest) -> SurveyEstimateResu
     from rightsmonitor.methods.perception import estimate as estimate_of
     from rightsmonitor.methods.survey import Design
 
+    if request.kind not in KINDS:
+        raise InvalidRequest(
+            f"the estimate is one of {KINDS}, not '{request.kind}'", fields=["kind"]
+        )
     if request.kind == "construct" and request.map is None and Path(request.data).is_file():
-        raise InvalidInput([Problem(request.data, "a construct needs the questionnaire map")])
+        raise InvalidRequest(
+            f"{request.data}: a construct needs the questionnaire map", fields=["map"]
+        )
     with survey_data(ctx, request.data, request.map) as source:
         survey = source.survey
         _check_estimate(request, survey)
@@ -155,30 +186,37 @@ def estimate(ctx: Context, request: SurveyEstimateRequest) -> SurveyEstimateResu
 
 
 def _check_estimate(request: SurveyEstimateRequest, survey: SurveyMap | None) -> None:
+    """Refuse requests that cannot be answered as asked, naming the fields at fault."""
     if request.kind == "construct" and survey is not None:
         known = [c.name for c in survey.constructs]
         if request.target not in known:
-            raise InvalidInput(
-                [Problem(request.data, f"no construct '{request.target}'; the map has {known}")]
+            raise InvalidRequest(
+                f"{request.data}: no construct '{request.target}'; the map has {known}"
             )
+    if request.wave_years is not None and (
+        not request.wave_years or request.by or survey is None or not survey.design.round
+    ):
+        # Checked with or without saving: the waves decide what is estimated.
+        raise InvalidRequest(
+            f"{request.data}: years by wave need at least one wave, the map's design.round "
+            "and no group",
+            fields=["wave_years", *(["by"] if request.by else [])],
+        )
     if request.save:
-        if (
-            survey is None
-            or request.area is None
-            or (request.year is None) == (request.wave_years is None)
-        ):
-            raise InvalidInput(
-                [
-                    Problem(
-                        request.data,
-                        "saving needs a map (or a stored survey), an area, and either a year "
-                        "or the year of each wave",
-                    )
-                ]
-            )
-        if request.wave_years and (request.by or not survey.design.round):
-            raise InvalidInput(
-                [Problem(request.data, "years by wave need the map's design.round and no group")]
+        wrong = [
+            *(["map"] if survey is None else []),
+            *(["area"] if request.area is None else []),
+            *(
+                ["year", "wave_years"]
+                if (request.year is None) == (request.wave_years is None)
+                else []
+            ),
+        ]
+        if wrong:
+            raise InvalidRequest(
+                f"{request.data}: saving needs a map (or a stored survey), an area, and either "
+                "a year or the year of each wave",
+                fields=wrong,
             )
 
 
@@ -216,7 +254,9 @@ def report(ctx: Context, request: SurveyReportRequest) -> Path:
     from rightsmonitor.publish.survey_report import write_survey_report
 
     if request.map is None and Path(request.data).is_file():
-        raise InvalidInput([Problem(request.data, "a responses file needs its questionnaire map")])
+        raise InvalidRequest(
+            f"{request.data}: a responses file needs its questionnaire map", fields=["map"]
+        )
     with survey_data(ctx, request.data, request.map) as source:
         ctx.progress.start("Estimating every construct, wave and group", total=None)
         with engine_errors(source.label):

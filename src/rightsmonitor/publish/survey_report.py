@@ -44,10 +44,13 @@ def write_survey_report(
     sections: list[ConstructSection], survey: SurveyMap, out: str | Path
 ) -> Path:
     out = Path(out)
+    # Group charts apart from the trend: a group column may be called "trend".
     charts = {
         s.name: {
             "trend": _chart(s.trend, kind="trend", unit=s.unit) if s.trend else "",
-            **{b.column: _chart(b.estimates, kind="bar", unit=s.unit) for b in s.breakdowns},
+            "groups": {
+                b.column: _chart(b.estimates, kind="bar", unit=s.unit) for b in s.breakdowns
+            },
         }
         for s in sections
     }

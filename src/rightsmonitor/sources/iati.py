@@ -44,6 +44,24 @@ def _iso3(alpha2: str) -> str | None:
     return country.alpha_3 if country else None
 
 
+def _percentage(element: Element, where: str, label: str, problems: list[Problem]) -> float:
+    """An element's percentage attribute (100 when absent); a problem when it is not a number."""
+    text = (element.get("percentage") or "").strip()
+    if not text:
+        return 100.0
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 <= value <= 100:  # NaN included
+        code = element.get("code", "")
+        problems.append(
+            Problem(label, f"{where} '{code}': percentage '{text}' is not a number from 0 to 100")
+        )
+        return 100.0
+    return value
+
+
 def parse_activities(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Activities (one row per activity x recipient x sector share) and transactions."""
     label = str(path)
@@ -62,22 +80,32 @@ def parse_activities(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Probl
         )
     version = root.get("version", "")
     activities, transactions, problems = [], [], []
+    seen: dict[str, int] = {}
     for number, activity in enumerate(root.findall("iati-activity"), start=1):
         identifier = (activity.findtext("iati-identifier") or "").strip()
         where = f"activity {number}" + (f" ({identifier})" if identifier else "")
         if not identifier:
             problems.append(Problem(label, f"{where}: no iati-identifier"))
             continue
+        if identifier in seen:
+            # Stored twice, the activity's money would count twice.
+            problems.append(
+                Problem(
+                    label, f"{where}: iati-identifier already used by activity {seen[identifier]}"
+                )
+            )
+            continue
+        seen[identifier] = number
         currency = activity.get("default-currency", "")
         reporting = activity.find("reporting-org")
         org_ref = reporting.get("ref", "") if reporting is not None else ""
         org_name = _text(reporting)
         countries = [
-            (c.get("code", ""), float(c.get("percentage") or 100))
+            (c.get("code", ""), _percentage(c, f"{where}: recipient-country", label, problems))
             for c in activity.findall("recipient-country")
         ] or [("", 100.0)]
         sectors = [
-            (s.get("code", ""), float(s.get("percentage") or 100))
+            (s.get("code", ""), _percentage(s, f"{where}: sector", label, problems))
             for s in activity.findall("sector")
             if s.get("vocabulary", "1") in ("1", "DAC")
         ] or [("", 100.0)]

@@ -225,6 +225,7 @@ def parse_generic(path: Path) -> pd.DataFrame:
             label, row["sdg_targets"].split(";"), row=line, column="sdg_targets"
         )
     problems += _numeric_target_cells(path, "sdg_targets")
+    problems += _duplicate_rows(path, frame[frame["id"] != ""], ["id"])
     if problems:
         raise InvalidInput(problems)
     frame["recipient"] = frame["recipient"].str.upper()
@@ -309,6 +310,7 @@ def parse_uhri(path: Path) -> pd.DataFrame:
     if raw.empty:
         raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
     rows, problems = [], []
+    first_row: dict[str, int] = {}  # id -> the row that gave it
     for index, record in raw.iterrows():
         line = int(index) + 2
         countries = _lines(record["Countries Concerned"])
@@ -357,9 +359,21 @@ def parse_uhri(path: Path) -> pd.DataFrame:
                     )
                 )
                 continue
+            identifier = f"uhri-{annotation}" + (f"-{code}" if len(countries) > 1 else "")
+            if identifier in first_row:
+                problems.append(
+                    Problem(
+                        label,
+                        f"gives the recommendation id '{identifier}' of row "
+                        f"{first_row[identifier]} again (OHCHR Annotation Id and state)",
+                        row=line,
+                        column="OHCHR Annotation Id",
+                    )
+                )
+            first_row.setdefault(identifier, line)
             rows.append(
                 {
-                    "id": f"uhri-{annotation}" + (f"-{code}" if len(countries) > 1 else ""),
+                    "id": identifier,
                     "mechanism": " / ".join(_lines(record["Reccomending Body"])),
                     "symbol": " ".join(_lines(record["Document Symbol"])),
                     "recipient": code,
@@ -423,6 +437,10 @@ def read_updates(path: str | Path, known: KnownIds) -> pd.DataFrame:
         path, required=("recommendation", "date", "status", "author"), allowed=UPDATE_COLUMNS
     )
     problems = _unknown_recommendations(known, path, frame)
+    # The stored key: one status per recommendation, date and author (as the dates and statuses
+    # are stored, so 'In progress' repeats 'in progress').
+    key = frame.assign(status=frame["status"].str.lower(), date=frame["date"].str[:10])
+    problems += _duplicate_rows(path, key, ["recommendation", "date", "status", "author"])
     for index, row in frame.iterrows():
         line = int(index) + 2
         if row["status"].lower() not in STATUSES:
@@ -482,6 +500,7 @@ def _write_layout(out: pd.DataFrame, path: Path, *, dates: tuple[str, ...]) -> P
     for column in dates:
         out[column] = pd.to_datetime(out[column], errors="coerce").dt.strftime("%Y-%m-%d")
     out = out.astype(object).where(out.notna(), "")
+    path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         out.to_excel(path, index=False)
     else:

@@ -67,7 +67,13 @@ def read_responses(path: str | Path) -> tuple[pd.DataFrame, dict]:
     except Exception as exc:  # the readers raise many kinds; all mean "cannot read this file"
         raise InvalidInput([Problem(str(path), f"cannot be read: {exc}")]) from exc
     raise InvalidInput(
-        [Problem(str(path), f"unsupported file type '{suffix}'; expected .csv, .xlsx, .dta, .sav")]
+        [
+            Problem(
+                str(path),
+                f"unsupported file type '{suffix}'; expected .csv, .xlsx, .xlsm, .dta, .sav or "
+                ".parquet",
+            )
+        ]
     )
 
 

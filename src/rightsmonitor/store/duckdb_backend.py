@@ -58,6 +58,12 @@ def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
                 raise StoreError(f"cannot open store {path}: {exc}") from exc
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
+        except duckdb.ConnectionException as exc:
+            if read_only and "different configuration" in str(exc):
+                # This process already holds the file open for writing: share that instance
+                # (the store still refuses writes, being opened read-only).
+                return duckdb.connect(path)
+            raise StoreError(f"cannot open store {path}: {exc}") from exc
         except duckdb.Error as exc:
             raise StoreError(f"cannot open store {path}: {exc}") from exc
 
@@ -98,8 +104,13 @@ class DuckDBBackend(Backend):
         self.con.register(name, frame)
         try:
             yield
-        finally:
-            self.con.unregister(name)
+        except BaseException:
+            # In an aborted transaction the unregister may fail too; the first error is the one
+            # that says what went wrong.
+            with contextlib.suppress(duckdb.Error):
+                self.con.unregister(name)
+            raise
+        self.con.unregister(name)
 
     def _begin(self) -> None:
         self.con.execute("BEGIN TRANSACTION")

@@ -170,6 +170,14 @@ class FollowUpTables:
         )[0]
         return int(stored), int(indexed)
 
+    def unindexed_recommendations(self) -> pd.DataFrame:
+        """(id, text) of the recommendations with no search terms: stored before the index
+        existed (schema 10), or with no word to index in their text."""
+        return self.backend.frame(
+            "SELECT id, text FROM recommendations r WHERE NOT EXISTS "
+            "(SELECT 1 FROM recommendation_terms t WHERE t.recommendation = r.id) ORDER BY id"
+        )
+
     def similar_recommendations(
         self, recommendation: str, *, top: int = 10, minimum: float = 0.0, labelled: bool = False
     ) -> list[tuple[str, float]]:

@@ -135,7 +135,12 @@ class PostgresBackend(Backend):
                     copy.write(buffer.getvalue())
             yield
         finally:
-            self.run(f'DROP TABLE IF EXISTS "{name}"')
+            # In a failed transaction every statement is refused until the rollback (which
+            # drops the table anyway): a DROP here would hide the real error.
+            from psycopg import pq
+
+            if self.con.info.transaction_status != pq.TransactionStatus.INERROR:
+                self.run(f'DROP TABLE IF EXISTS "{name}"')
 
     def _begin(self) -> None:
         self.con.execute("BEGIN")

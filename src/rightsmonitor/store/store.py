@@ -263,6 +263,11 @@ class Store(FollowUpTables):
 
     def _record_import(self, record: ImportRecord, added: int, unchanged: int) -> None:
         # Never INSERT OR REPLACE: a record, once written, stays what it was.
+        if self.backend.query("SELECT 1 FROM imports WHERE id = ?", [record.id]):
+            raise StoreError(
+                f"import {record.id} ({record.path}) is already recorded; a provenance record "
+                "is never overwritten"
+            )
         self.backend.run(
             f"INSERT INTO imports ({', '.join(IMPORT_COLUMNS)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [

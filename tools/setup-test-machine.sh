@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# What the test suite needs beyond Python, installed from Debian's packages when missing:
+#   chromium (+ a font)  the browser tests and the PDF reports print in a real headless Chromium
+#   postgresql           the store and operations suite runs on PostgreSQL as well as DuckDB;
+#                        the tests start a private server (initdb, pg_ctl) and stop it after
+# Needs root or sudo when something is missing; does nothing when all is there.
+set -euo pipefail
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
+if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
+  need+=(postgresql)
+fi
+[ ${#need[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null 2>&1; then
+    echo "The tests need: ${need[*]} (apt-get install ${need[*]}, as root)" >&2
+    exit 1
+  fi
+  sudo="sudo"
+fi
+echo "Installing ${need[*]} from Debian's packages" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
