@@ -15,14 +15,35 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from rightsmonitor.errors import InvalidRequest, RightsMonitorError
 
-console = Console()
-if not console.is_terminal:  # pipes and CI logs: wide enough for the summary tables
-    console = Console(width=140)
-err_console = Console(stderr=True)
+
+class _LazyConsole:
+    """A Rich console made on first use: commands that print nothing through Rich (help,
+    errors, JSON) do not pay for importing it."""
+
+    def __init__(self, *, stderr: bool = False) -> None:
+        self._stderr = stderr
+        self._console: Any = None
+
+    def _console_or_new(self) -> Any:
+        self.__getattr__("print")
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            made = Console(stderr=self._stderr)
+            if not made.is_terminal and not self._stderr:  # pipes and CI logs: wide tables
+                made = Console(width=140)
+            self._console = made
+        return getattr(self._console, name)
+
+
+console = _LazyConsole()
+err_console = _LazyConsole(stderr=True)
 state = {"debug": False}
 
 DbOption = Annotated[
@@ -41,7 +62,8 @@ OPTION_NAMES = {"area": "--area", "year": "--year", "wave_years": "--wave-years"
 
 
 def fail(message: str) -> typer.Exit:
-    err_console.print(f"[bold red]Error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print ``Error: message`` on stderr (plain text: no Rich needed) and exit 1."""
+    typer.echo(f"Error: {message}", err=True)
     return typer.Exit(1)
 
 
@@ -96,7 +118,7 @@ class RichProgress:
             BarColumn(),
             TextColumn("{task.completed}/{task.total}"),
             TimeElapsedColumn(),
-            console=err_console,
+            console=err_console._console_or_new(),
             transient=True,
             disable=not err_console.is_terminal,  # pipes, CI logs and tests get no bar
         )

@@ -6,11 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 from rightsmonitor.model.assessment import AssessReport, AssessRequest, DemoReport, DemoRequest
 from rightsmonitor.ops.context import Context
-from rightsmonitor.store import Store
 
 if TYPE_CHECKING:
     from rightsmonitor.assess.plan import Evidence
     from rightsmonitor.plans import PlanSummary
+    from rightsmonitor.store import Store
 
 
 def evidence_of(store: Store) -> Evidence:

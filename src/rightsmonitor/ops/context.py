@@ -12,9 +12,10 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from rightsmonitor.store import Store, open_store
+if TYPE_CHECKING:
+    from rightsmonitor.store import Store
 
 
 class Progress(Protocol):
@@ -53,6 +54,8 @@ class Context:
         if self.store is not None:
             yield self.store
             return
+        from rightsmonitor.store import open_store
+
         with open_store(self.db, read_only=True) as store:
             yield store
 
@@ -62,5 +65,7 @@ class Context:
         if self.store is not None:
             yield self.store
             return
+        from rightsmonitor.store import open_store
+
         with open_store(self.db) as store:
             yield store

@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 _PREFIX = re.compile(r"^[A-Za-z ]*(Error|Exception): ")
 
 
+def require_file(path: object) -> None:
+    """Refuse a missing input file before any engine is loaded (a typo is answered at once)."""
+    from pathlib import Path
+
+    if not Path(str(path)).is_file():
+        raise InvalidInput([Problem(str(path), "no such file")])
+
+
 def numeric_columns(table: ir.Table, columns: Sequence[str], label: str) -> None:
     """Refuse, naming each, the columns that must be numbers but hold text or dates."""
     problems = [

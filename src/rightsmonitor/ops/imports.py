@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.evidence import FileImport, FormatInfo, ImportReport, ImportRequest
 from rightsmonitor.ops.context import Context
-from rightsmonitor.store import ImportRecord, Store
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from rightsmonitor.model import Indicator, Source
     from rightsmonitor.sources.batch import Batch
+    from rightsmonitor.store import ImportRecord, Store
 
 
 def now() -> str:
@@ -55,6 +55,7 @@ def import_files(ctx: Context, request: ImportRequest) -> ImportReport:
 def _import_file(store: Store, path: Path, request: ImportRequest) -> FileImport:
     from rightsmonitor.sources.formats import ImportOptions
     from rightsmonitor.sources.importer import read_batch, resolve_format, sha256_of
+    from rightsmonitor.store import ImportRecord
 
     options = {"format": request.format, "source": request.source, "indicator": request.indicator}
     fmt = resolve_format(path, request.format)
@@ -110,6 +111,7 @@ def load_bundled_into(store: Store, ctx: Context) -> ImportReport:
     from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
     from rightsmonitor.sources.importer import sha256_of
     from rightsmonitor.sources.obligations import bundled_treaty_status
+    from rightsmonitor.store import ImportRecord
 
     store.upsert_sources(bundled_sources())
     store.upsert_indicators(bundled_indicators())
@@ -153,6 +155,7 @@ def save_computed(
     import pandas as pd
 
     from rightsmonitor.sources.batch import Batch, normalise
+    from rightsmonitor.store import ImportRecord
 
     previous = store.find_import(key)
     if previous is not None:
@@ -172,6 +175,7 @@ def save_computed(
 def file_record(path: Path, format: str, options: dict | None = None) -> ImportRecord:
     """The provenance record of importing ``path`` now as ``format`` with ``options``."""
     from rightsmonitor.sources.importer import sha256_of
+    from rightsmonitor.store import ImportRecord
 
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])

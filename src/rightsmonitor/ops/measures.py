@@ -19,7 +19,7 @@ from rightsmonitor.model.measures import (
     RegistryResult,
 )
 from rightsmonitor.ops.context import Context
-from rightsmonitor.ops.errors import engine_errors, numeric_columns
+from rightsmonitor.ops.errors import engine_errors, numeric_columns, require_file
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Source
@@ -93,6 +93,7 @@ def _number(value: object) -> float | None:
 
 def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
     """Newly identified, exited, relapsed and at-risk households per round, and transitions."""
+    require_file(request.data)
     from rightsmonitor.methods.mpi import load_spec
     from rightsmonitor.methods.registry import registry_report
     from rightsmonitor.sources.microdata import open_microdata
@@ -126,6 +127,7 @@ def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
 
 def inequality(ctx: Context, request: InequalityRequest) -> InequalityResult:
     """Gini, Theil T and L, Atkinson, Palma and S80/S20, overall or by group."""
+    require_file(request.data)
     from rightsmonitor.methods.inequality import inequality_table
     from rightsmonitor.sources.microdata import open_microdata
 

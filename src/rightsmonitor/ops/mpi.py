@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.measures import DesignColumns, MPIReport, MPIRequest
 from rightsmonitor.ops.context import Context
-from rightsmonitor.ops.errors import engine_errors, numeric_columns
+from rightsmonitor.ops.errors import engine_errors, numeric_columns, require_file
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -63,6 +63,7 @@ def unweighted_caveat(columns: list[str], design: DesignColumns) -> str | None:
 
 def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     """H, A, M0 (M1, M2) with SE and CI, headcounts, contributions, decomposition, changes."""
+    require_file(request.data)
     from rightsmonitor.methods.mpi import load_spec
     from rightsmonitor.sources.microdata import open_microdata
 

@@ -30,8 +30,6 @@ from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.imports import file_record
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from rightsmonitor.assess.followup import FollowUp, RecommendationSummary
     from rightsmonitor.store import Store
 
@@ -93,49 +91,60 @@ def _follow_up_file(ctx: Context, path: Path, kind: str, reader) -> FollowUpImpo
 
 @contextlib.contextmanager
 def _indexed_reader(ctx: Context) -> Iterator[Store]:
-    """The store read-only, once every stored recommendation with words to index is in the
-    search index (stores from before schema 10 are indexed on first use, once). A text with no
-    indexable word (e.g. in a non-Latin script) has no terms: it is not indexed again."""
-    from rightsmonitor.methods.similarity import term_frequencies
-
+    """The store read-only, once every stored recommendation has been through the search
+    indexer. Stores from before schema 10 are indexed on first use, once; a text with no word
+    to index (a non-Latin script, say) simply has no terms."""
     with ctx.reader() as store:
-        missing = store.unindexed_recommendations()
-        terms = term_frequencies(missing["id"].tolist(), missing["text"].tolist())
-        if terms.empty:
+        stored, indexed = store.search_index_counts()
+        if stored == indexed:
             yield store
             return
+    from rightsmonitor.methods.similarity import term_frequencies
+
     with ctx.writer() as writable:
-        writable.write_search_terms(terms)
+        missing = writable.unindexed_recommendations()
+        writable.write_search_terms(
+            term_frequencies(missing["id"].tolist(), missing["text"].tolist())
+        )
     with ctx.reader() as store:
         yield store
 
 
-def _one(store: Store, recommendation: str) -> pd.Series:
-    found = store.recommendations(ids=[recommendation])
-    if found.empty:
+COLUMNS = ("text", "recipient", "mechanism", "session", "themes", "sdg_targets")
+
+
+def _rows(store: Store, ids: list[str]) -> dict[str, dict]:
+    found = store.recommendation_rows(ids, COLUMNS)
+    return {i: dict(zip(COLUMNS, values, strict=True)) for i, values in found.items()}
+
+
+def _one(store: Store, recommendation: str) -> dict:
+    found = _rows(store, [recommendation])
+    if recommendation not in found:
         raise NotFound(f"no recommendation '{recommendation}' is stored")
-    return found.iloc[0]
+    return found[recommendation]
 
 
 def similar(ctx: Context, request: SimilarRequest) -> SimilarResult:
-    """Near-duplicates across states, mechanisms and cycles (TF-IDF cosine)."""
+    """Near-duplicates across states, mechanisms and cycles (TF-IDF cosine over the stored
+    index; no index is built per query)."""
     with _indexed_reader(ctx) as store:
         target = _one(store, request.recommendation)
         hits = store.similar_recommendations(
             request.recommendation, top=request.top, minimum=request.minimum
         )
-        found = store.recommendations(ids=[h[0] for h in hits]).set_index("id")
+        found = _rows(store, [h[0] for h in hits])
     return SimilarResult(
         request.recommendation,
-        str(target["text"]),
+        target["text"],
         tuple(
             SimilarRecommendation(
                 id=i,
                 similarity=round(score, 4),
-                recipient=str(found.at[i, "recipient"]),
-                mechanism=str(found.at[i, "mechanism"]),
-                session=_int(found.at[i, "session"]),
-                text=str(found.at[i, "text"]),
+                recipient=found[i]["recipient"],
+                mechanism=found[i]["mechanism"],
+                session=found[i]["session"],
+                text=found[i]["text"],
             )
             for i, score in hits
         ),
@@ -150,18 +159,18 @@ def suggest(ctx: Context, recommendation: str) -> SuggestResult:
     with _indexed_reader(ctx) as store:
         target = _one(store, recommendation)
         hits = store.similar_recommendations(recommendation, top=NEIGHBOURS, labelled=True)
-        labels = store.recommendations(ids=[h[0] for h in hits]).set_index("id")["themes"]
+        labels = {i: row["themes"] for i, row in _rows(store, [h[0] for h in hits]).items()}
     voted = vote([(labels[i].split("; "), score) for i, score in hits])
     rows = sdg_target_rows()
     (matches,) = suggest_sdg_targets([r[0] for r in rows], [r[2] for r in rows], [target["text"]])
     return SuggestResult(
         id=recommendation,
-        text=str(target["text"]),
-        recorded_themes=tuple(t for t in str(target["themes"]).split("; ") if t),
+        text=target["text"],
+        recorded_themes=tuple(t for t in target["themes"].split("; ") if t),
         suggested_themes=voted.themes,
         votes=dict(sorted(voted.scores.items(), key=lambda kv: -kv[1])),
         neighbours=tuple(i for i, _ in hits),
-        recorded_sdg_targets=tuple(t for t in str(target["sdg_targets"]).split("; ") if t),
+        recorded_sdg_targets=tuple(t for t in target["sdg_targets"].split("; ") if t),
         suggested_sdg_targets=tuple(
             TargetSuggestion(m.target, round(m.score, 4), m.shared_terms) for m in matches
         ),
@@ -236,7 +245,3 @@ def gather_follow_up(ctx: Context, request: FollowUpReportRequest) -> FollowUp:
         records=tuple(frame.sort_values(["session", "id"]).to_dict("records")),
         evidence=linked_evidence(links, observations, released=released, names=names),
     )
-
-
-def _int(value: object) -> int | None:
-    return None if value is None or value != value else int(value)  # type: ignore[call-overload]

@@ -101,12 +101,12 @@ def plan_summaries() -> list[PlanSummary]:
 
 def load_plan(path: str | Path) -> Plan:
     """A plan file (or bundled plan name), checked against the JSON Schema then the model."""
+    path = resolve_plan(path)  # an unknown name is refused before the validators load
     import jsonschema
     from pydantic import ValidationError
 
     from rightsmonitor.model import Plan
 
-    path = resolve_plan(path)
     label = str(path)
     try:
         text = path.read_text("utf-8")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rightsmonitor.store.migrate import SCHEMA_VERSION, latest_version
+from rightsmonitor.store.migrate import latest_version
 from rightsmonitor.store.records import (
     ImportRecord,
     StoredImport,
@@ -65,7 +65,6 @@ __all__ = [
     "ENV_VAR",
     "OBSERVATION_COLUMNS",
     "OBSERVATION_KEY",
-    "SCHEMA_VERSION",
     "ImportRecord",
     "Store",
     "StoredImport",

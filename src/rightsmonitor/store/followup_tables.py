@@ -32,6 +32,7 @@ ACTIVITY_COLUMNS = (
     "version", "import_id",
 )  # fmt: skip
 TRANSACTION_COLUMNS = ("activity", "type", "date", "year", "value", "currency", "import_id")
+INDEXED_KEY = "recommendations_indexed"  # meta: how many recommendations the indexer has seen
 
 
 class FollowUpTables:
@@ -115,6 +116,7 @@ class FollowUpTables:
         columns = ", ".join(RECOMMENDATION_COLUMNS)
         with self.backend.transaction():
             stored_ids = self.backend.frame("SELECT id FROM recommendations")["id"]
+            complete = self.search_index_counts() == (len(stored_ids), len(stored_ids))
             fresh = rows[~rows["id"].isin(set(stored_ids))]
             with self.backend.stage(
                 "incoming_recommendations", fresh, self._column_types("recommendations")
@@ -123,17 +125,21 @@ class FollowUpTables:
                     f"INSERT INTO recommendations ({columns}) "
                     f"SELECT {columns} FROM incoming_recommendations"
                 )
-            self._write_search_terms(terms[terms["recommendation"].isin(set(fresh["id"]))])
+            fresh_terms = terms[terms["recommendation"].isin(set(fresh["id"]))]
+            self._write_search_terms(fresh_terms, complete=complete)
             self._record_import(record, added, len(rows) - added)
         return WriteSummary(added=added, unchanged=len(rows) - added)
 
     def write_search_terms(self, terms: pd.DataFrame) -> None:
-        """Index recommendations stored before the index existed (schema 10)."""
+        """Index every recommendation not yet indexed (stored before the index existed, at
+        schema 10): ``terms`` are the postings of all of them."""
         self._writable()
         with self.backend.transaction():
-            self._write_search_terms(terms)
+            self._write_search_terms(terms, complete=True)
 
-    def _write_search_terms(self, terms: pd.DataFrame) -> None:
+    def _write_search_terms(self, terms: pd.DataFrame, *, complete: bool) -> None:
+        """Add postings, recompute idf and norms; ``complete`` when, with these, every stored
+        recommendation has been through the indexer (recorded in meta for quick checks)."""
         columns = ["recommendation", "term", "tf"]
         with self.backend.stage(
             "incoming_terms", terms[columns], self._column_types("recommendation_terms")
@@ -146,29 +152,52 @@ class FollowUpTables:
                 "INSERT INTO recommendation_terms (recommendation, term, tf) "
                 "SELECT recommendation, term, tf FROM incoming_terms"
             )
-        # idf = ln((1 + N) / (1 + df)) + 1 and each vector's Euclidean norm, as
+        # Unit-length TF-IDF vectors over the whole stored corpus, as
         # methods.similarity.build_index computes them in memory.
-        self.backend.run("DELETE FROM recommendation_idf")
+        self.backend.run("DELETE FROM recommendation_vectors")
         self.backend.run(
-            "INSERT INTO recommendation_idf (term, idf) "
-            "SELECT term, ln(CAST(1 + (SELECT count(*) FROM recommendations) AS DOUBLE PRECISION)"
-            " / CAST(1 + count(*) AS DOUBLE PRECISION)) + 1 FROM recommendation_terms GROUP BY term"
+            """INSERT INTO recommendation_vectors (recommendation, term, weight)
+               WITH idf AS (
+                   SELECT term,
+                          ln(CAST(1 + (SELECT count(*) FROM recommendations) AS DOUBLE PRECISION)
+                             / CAST(1 + count(*) AS DOUBLE PRECISION)) + 1 AS idf
+                   FROM recommendation_terms GROUP BY term
+               ), weighted AS (
+                   SELECT t.recommendation, t.term, t.tf * i.idf AS w
+                   FROM recommendation_terms t JOIN idf i ON i.term = t.term
+               ), norms AS (
+                   SELECT recommendation, sqrt(sum(w * w)) AS norm
+                   FROM weighted GROUP BY recommendation
+               )
+               SELECT w.recommendation, w.term, w.w / n.norm
+               FROM weighted w JOIN norms n ON n.recommendation = w.recommendation"""
         )
-        self.backend.run("DELETE FROM recommendation_norms")
-        self.backend.run(
-            "INSERT INTO recommendation_norms (recommendation, norm) "
-            "SELECT t.recommendation, sqrt(sum(t.tf * i.idf * t.tf * i.idf)) "
-            "FROM recommendation_terms t JOIN recommendation_idf i ON i.term = t.term "
-            "GROUP BY t.recommendation"
-        )
+        if complete:  # recorded, so that a query need not search for unindexed texts
+            self.backend.run("DELETE FROM meta WHERE key = ?", [INDEXED_KEY])
+            self.backend.run(
+                "INSERT INTO meta (key, value) "
+                "SELECT ?, CAST(count(*) AS VARCHAR) FROM recommendations",
+                [INDEXED_KEY],
+            )
 
     def search_index_counts(self) -> tuple[int, int]:
-        """(recommendations stored, recommendations in the search index)."""
+        """(recommendations stored, recommendations that have been through the indexer)."""
         (stored,) = self.backend.query("SELECT count(*) FROM recommendations")[0]
-        (indexed,) = self.backend.query(
-            "SELECT count(DISTINCT recommendation) FROM recommendation_terms"
-        )[0]
-        return int(stored), int(indexed)
+        recorded = self.backend.query("SELECT value FROM meta WHERE key = ?", [INDEXED_KEY])
+        return int(stored), int(recorded[0][0]) if recorded else 0
+
+    def recommendation_rows(
+        self, ids: Sequence[str], columns: Sequence[str] = ("id", "text")
+    ) -> dict[str, tuple]:
+        """id -> the named columns, for a few recommendations (no frame library needed)."""
+        if not ids:
+            return {}
+        wanted = ", ".join(c for c in columns if c in RECOMMENDATION_COLUMNS)
+        marks = ", ".join("?" * len(ids))
+        rows = self.backend.query(
+            f"SELECT id, {wanted} FROM recommendations WHERE id IN ({marks})", list(ids)
+        )
+        return {r[0]: tuple(r[1:]) for r in rows}
 
     def unindexed_recommendations(self) -> pd.DataFrame:
         """(id, text) of the recommendations with no search terms: stored before the index
@@ -184,23 +213,15 @@ class FollowUpTables:
         """The ``top`` recommendations most similar to one stored recommendation (TF-IDF
         cosine over the stored index), best first; ties in stored order (session, id).
         ``labelled`` keeps only recommendations that have themes."""
-        weight = "t.tf * i.idf / n.norm"
         only = "AND r.themes <> ''" if labelled else ""
         rows = self.backend.query(
             f"""WITH q AS (
-                    SELECT t.term, {weight} AS w
-                    FROM recommendation_terms t
-                    JOIN recommendation_idf i ON i.term = t.term
-                    JOIN recommendation_norms n ON n.recommendation = t.recommendation
-                    WHERE t.recommendation = ?
+                    SELECT term, weight FROM recommendation_vectors WHERE recommendation = ?
                 ), scored AS (
-                    SELECT t.recommendation, sum(q.w * {weight}) AS score
-                    FROM q
-                    JOIN recommendation_terms t ON t.term = q.term
-                    JOIN recommendation_idf i ON i.term = t.term
-                    JOIN recommendation_norms n ON n.recommendation = t.recommendation
-                    WHERE t.recommendation <> ?
-                    GROUP BY t.recommendation
+                    SELECT v.recommendation, sum(q.weight * v.weight) AS score
+                    FROM q JOIN recommendation_vectors v ON v.term = q.term
+                    WHERE v.recommendation <> ?
+                    GROUP BY v.recommendation
                 )
                 SELECT s.recommendation, s.score FROM scored s
                 JOIN recommendations r ON r.id = s.recommendation
