@@ -353,7 +353,7 @@ def test_stored_survey_estimates_match_the_file_and_cite_its_sha256(
     (record,) = store.imports([result.saved.import_id])
     assert record.sha256 == digest
     (source,) = [s for s in store.sources() if s.id.startswith("rm.survey.")]
-    assert source.id == f"rm.survey.{digest[:12]}" and digest in source.retrieved
+    assert source.id.startswith(f"rm.survey.{digest[:12]}.") and digest in source.retrieved
     stored = store.observations(indicator="SURVEY.SYNTHETIC-PERCEPTION.SECURITY")
     assert stored["year"].tolist() == [2021, 2023]
     assert set(stored["area"]) == {"CHN"} and set(stored["source"]) == {source.id}
@@ -362,6 +362,16 @@ def test_stored_survey_estimates_match_the_file_and_cite_its_sha256(
     before = table_dump(store)
     again = surveys.estimate(ctx, dataclasses.replace(save, data=str(data), map=EXAMPLE_MAP))
     assert again.saved.already_imported and table_dump(store) == before
+    # An edited map scores differently: its estimates are another source, not a repeat.
+    import yaml
+
+    edited = yaml.safe_load(EXAMPLE_MAP.read_text("utf-8"))
+    edited["title"] = f"{edited.get('title', '')} (revised)"
+    revised = tmp_path / "revised-map.yaml"
+    revised.write_text(yaml.safe_dump(edited, allow_unicode=True), encoding="utf-8")
+    other = surveys.estimate(ctx, dataclasses.replace(save, data=str(data), map=revised))
+    assert other.saved.added == 2
+    assert len([s for s in store.sources() if s.id.startswith("rm.survey.")]) == 2
 
 
 def test_inconsistent_estimate_requests_are_refused_naming_the_fields(tmp_path: Path) -> None:

@@ -65,10 +65,17 @@ def estimate_rows(
     years: dict | int,
     disaggregate_by: str | None = None,
 ) -> EstimateRows:
-    """One observation per (unsuppressed) estimate; ``years`` maps groups (waves) to years."""
+    """One observation per (unsuppressed) estimate; ``years`` maps groups (waves) to years.
+
+    The source names the data file's digest *and* the questionnaire map's: estimates from an
+    edited map (a construct rescored, say) are another source, never a silent repeat.
+    """
+    import hashlib
+
     indicator = indicator_for(survey, kind, target)
+    scoring = hashlib.sha256(survey.model_dump_json().encode()).hexdigest()[:8]
     source = Source(
-        id=f"rm.survey.{digest[:12]}",
+        id=f"rm.survey.{digest[:12]}.{scoring}",
         title=f"Estimates from {data_label} ({survey.title or survey.id})",
         publisher="Rights Monitor (design-based estimates, Taylor linearisation)",
         retrieved=f"computed from {data_label}, sha256 {digest}",
@@ -89,7 +96,8 @@ def estimate_rows(
                 **estimate_fields(r.estimate),
             }
         )
-    key = f"{digest}:{indicator.code}:{area}:{years}:{disaggregate_by}"
+    when = sorted(years.items(), key=repr) if isinstance(years, dict) else years
+    key = f"{digest}:{scoring}:{indicator.code}:{area}:{when}:{disaggregate_by}"
     return EstimateRows(source, rows, key, indicators=(indicator,))
 
 

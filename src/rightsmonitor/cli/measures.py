@@ -24,6 +24,30 @@ from rightsmonitor.cli.common import (
 DataArgument = Annotated[
     Path, typer.Argument(help="Microdata: Parquet, CSV, Stata .dta or SPSS .sav.")
 ]
+SpecOption = Annotated[str, typer.Option(help="'global' or a specification YAML.")]
+KOption = Annotated[
+    str | None, typer.Option(help="Poverty cutoff, e.g. 1/3 or 0.5; default: the spec's first.")
+]
+WeightOption = Annotated[
+    str | None, typer.Option(help="Survey weight column (default: the spec's design).")
+]
+StrataOption = Annotated[str | None, typer.Option(help="Strata column.")]
+PsuOption = Annotated[str | None, typer.Option(help="Primary sampling unit (cluster) column.")]
+OverOption = Annotated[
+    str | None,
+    typer.Option(help="Round column: report the change from the first to the last round."),
+]
+YearsOption = Annotated[
+    float | None, typer.Option(help="Years between those rounds, to annualise changes.")
+]
+SaveOption = Annotated[
+    bool, typer.Option("--save", help="Store H, A, M0 (with SE, CI) as observations.")
+]
+AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
+YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
+MarginOption = Annotated[
+    str, typer.Option(help="At risk: score within this much below k (e.g. 1/10).")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -75,28 +99,17 @@ def hdi_command(
 @handle_errors
 def mpi_command(
     data: DataArgument,
-    spec: Annotated[str, typer.Option(help="'global' or a specification YAML.")] = "global",
-    k: Annotated[
-        str | None, typer.Option(help="Poverty cutoff, e.g. 1/3 or 0.5; default: the spec's first.")
-    ] = None,
+    spec: SpecOption = "global",
+    k: KOption = None,
     by: Annotated[str | None, typer.Option(help="Decompose by this column.")] = None,
-    weight: Annotated[
-        str | None, typer.Option(help="Survey weight column (default: the spec's design).")
-    ] = None,
-    strata: Annotated[str | None, typer.Option(help="Strata column.")] = None,
-    psu: Annotated[str | None, typer.Option(help="Primary sampling unit (cluster) column.")] = None,
-    over: Annotated[
-        str | None,
-        typer.Option(help="Round column: report the change from the first to the last round."),
-    ] = None,
-    years: Annotated[
-        float | None, typer.Option(help="Years between those rounds, to annualise changes.")
-    ] = None,
-    save: Annotated[
-        bool, typer.Option("--save", help="Store H, A, M0 (with SE, CI) as observations.")
-    ] = False,
-    area: Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")] = None,
-    year: Annotated[int | None, typer.Option(help="With --save: the survey year.")] = None,
+    weight: WeightOption = None,
+    strata: StrataOption = None,
+    psu: PsuOption = None,
+    over: OverOption = None,
+    years: YearsOption = None,
+    save: SaveOption = False,
+    area: AreaOption = None,
+    year: YearOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -187,13 +200,9 @@ def registry_command(
     data: Annotated[Path, typer.Argument(help="Registry or panel: Parquet, CSV, .dta or .sav.")],
     id_column: Annotated[str, typer.Option("--id", help="Household (or person) id column.")],
     round_column: Annotated[str, typer.Option("--round", help="Round (wave, year) column.")],
-    spec: Annotated[str, typer.Option(help="'global' or a specification YAML.")] = "global",
-    k: Annotated[
-        str | None, typer.Option(help="Poverty cutoff; default: the spec's first.")
-    ] = None,
-    margin: Annotated[
-        str, typer.Option(help="At risk: score within this much below k (e.g. 1/10).")
-    ] = "1/10",
+    spec: SpecOption = "global",
+    k: KOption = None,
+    margin: MarginOption = "1/10",
     by: Annotated[str | None, typer.Option(help="Subgroup column.")] = None,
     weight: Annotated[str | None, typer.Option(help="Weight column.")] = None,
     min_cell: Annotated[int, typer.Option(help="Suppress counts below this size.")] = 10,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,6 +19,9 @@ from rightsmonitor.cli.common import (
     print_json,
     print_table,
 )
+
+if TYPE_CHECKING:
+    from rightsmonitor.model.survey import SurveyEstimateResult, SurveyEstimateRow
 
 app = typer.Typer(help="Perception surveys: import microdata, estimate with design-based CIs.")
 MapOption = Annotated[Path | None, typer.Option("--map", help="Questionnaire map (YAML).")]
@@ -89,34 +92,41 @@ def wave_years_option(text: str | None) -> dict | None:
         raise typer.BadParameter(f"--wave-years '{text}': write 1=2021,2=2023") from None
 
 
+Column = Annotated[str | None, typer.Option(help="A design column (without --map).")]
+ByOption = Annotated[str | None, typer.Option(help="Estimate for each value of this column.")]
+MinRespondents = Annotated[
+    int, typer.Option(help="Suppress estimates from fewer respondents (without --map).")
+]
+SaveOption = Annotated[
+    bool, typer.Option("--save", help="Store the estimates (with CI) as observations.")
+]
+AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
+YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
+WaveYears = Annotated[
+    str | None,
+    typer.Option(help="With --save: estimate by wave and store each, e.g. 1=2021,2=2023."),
+]
+
+
 @app.command("estimate")
 @handle_errors
 def survey_estimate_command(
     data: DataArgument,
     map_path: MapOption = None,
-    weight: Annotated[str | None, typer.Option(help="Weight column (without --map).")] = None,
-    strata: Annotated[str | None, typer.Option(help="Strata column (without --map).")] = None,
-    psu: Annotated[str | None, typer.Option(help="PSU column (without --map).")] = None,
+    weight: Column = None,
+    strata: Column = None,
+    psu: Column = None,
     mean: Annotated[str | None, typer.Option("--mean", help="Mean of this item or column.")] = None,
     proportion: Annotated[
         str | None, typer.Option("--proportion", help="Share answering VAR=VALUE.")
     ] = None,
-    construct: Annotated[
-        str | None, typer.Option("--construct", help="A construct of the map.")
-    ] = None,
-    by: Annotated[str | None, typer.Option(help="Estimate for each value of this column.")] = None,
-    min_respondents: Annotated[
-        int, typer.Option(help="Suppress estimates from fewer respondents (without --map).")
-    ] = 30,
-    save: Annotated[
-        bool, typer.Option("--save", help="Store the estimates (with CI) as observations.")
-    ] = False,
-    area: Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")] = None,
-    year: Annotated[int | None, typer.Option(help="With --save: the survey year.")] = None,
-    wave_years: Annotated[
-        str | None,
-        typer.Option(help="With --save: estimate by wave and store each, e.g. 1=2021,2=2023."),
-    ] = None,
+    construct: Annotated[str | None, typer.Option(help="A construct of the map.")] = None,
+    by: ByOption = None,
+    min_respondents: MinRespondents = 30,
+    save: SaveOption = False,
+    area: AreaOption = None,
+    year: YearOption = None,
+    wave_years: WaveYears = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -124,14 +134,7 @@ def survey_estimate_command(
     from rightsmonitor.model.survey import SurveyEstimateRequest
     from rightsmonitor.ops.surveys import estimate
 
-    chosen = [
-        (k, v)
-        for k, v in (("mean", mean), ("proportion", proportion), ("construct", construct))
-        if v
-    ]
-    if len(chosen) != 1:
-        raise typer.BadParameter("give exactly one of --mean, --proportion, --construct")
-    kind, target = chosen[0]
+    kind, target = one_estimand(mean=mean, proportion=proportion, construct=construct)
     request = SurveyEstimateRequest(
         data, map_path, kind, target, by, weight, strata, psu, min_respondents, save,
         area, year, wave_years_option(wave_years),
@@ -146,23 +149,26 @@ def survey_estimate_command(
         )
     if json_output:
         return print_json(result.to_dict()["rows"])
-    rows = (
-        [
-            *([r.group] if result.by else []),
-            *(
-                ["suppressed", "", "", ""]
-                if r.suppressed
-                else [
-                    number(r.estimate),
-                    number(r.se),
-                    f"{number(r.ci_low)} – {number(r.ci_high)}",
-                    number(r.deff, 2),
-                ]
-            ),
-            f"{r.n:,}",
-        ]
-        for r in result.rows
-    )
-    columns = [*([result.by] if result.by else []), "estimate", "SE", "95% CI", "deff", "n"]
-    print_table(columns, rows, title=f"{kind} {target}")
+    print_estimates(result)
+
+
+def one_estimand(**given: str | None) -> tuple[str, str]:
+    """The one estimand among --mean, --proportion and --construct."""
+    chosen = [(kind, value) for kind, value in given.items() if value]
+    if len(chosen) != 1:
+        raise typer.BadParameter("give exactly one of --mean, --proportion, --construct")
+    return chosen[0]
+
+
+def print_estimates(result: SurveyEstimateResult) -> None:
+    def cells(r: SurveyEstimateRow) -> list[str]:
+        if r.suppressed:
+            return ["suppressed", "", "", ""]
+        interval = f"{number(r.ci_low)} – {number(r.ci_high)}"
+        return [number(r.estimate), number(r.se), interval, number(r.deff, 2)]
+
+    by = [result.by] if result.by else []
+    rows = ([*([r.group] if by else []), *cells(r), f"{r.n:,}"] for r in result.rows)
+    columns = [*by, "estimate", "SE", "95% CI", "deff", "n"]
+    print_table(columns, rows, title=f"{result.kind} {result.target}")
     console.print(f"Estimates from fewer than {result.min_respondents} respondents are suppressed.")
