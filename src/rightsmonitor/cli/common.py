@@ -101,40 +101,48 @@ def handle_errors(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 class RichProgress:
-    """Operation progress as a transient Rich bar on stderr."""
+    """Operation progress as a transient Rich bar on stderr, made when the operation first
+    reports (so a command refused at once does not load Rich); no bar off a terminal."""
 
     def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            Progress,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=err_console._console_or_new(),
-            transient=True,
-            disable=not err_console.is_terminal,  # pipes, CI logs and tests get no bar
-        )
+        self.bar: Any = None
         self.task: Any = None
 
     def __enter__(self) -> RichProgress:
-        self.bar.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+        if self.bar is not None:
+            self.bar.stop()
+
+    def _started(self) -> Any:
+        if self.bar is None:
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                SpinnerColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            self.bar = Progress(
+                SpinnerColumn(),
+                TextColumn("{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                console=err_console._console_or_new(),
+                transient=True,
+                disable=not err_console.is_terminal,  # pipes, CI logs and tests get no bar
+            )
+            self.bar.start()
+        return self.bar
 
     def start(self, label: str, total: int | None = None) -> None:
+        bar = self._started()
         if self.task is not None:
-            self.bar.remove_task(self.task)
-        self.task = self.bar.add_task(label, total=total)
+            bar.remove_task(self.task)
+        self.task = bar.add_task(label, total=total)
 
     def advance(self, label: str, steps: int = 1) -> None:
         if self.task is not None:

@@ -231,18 +231,19 @@ def _domain_estimates(
         psu_level = rows.groupby([*cell, "_psu"], dropna=False, sort=False)[numeric].sum()
         psu_level = psu_level.reset_index()
     cells = rows.groupby(cell, dropna=False, sort=True)[numeric].sum()
+    if design.psu:  # each PSU's cell, as a position in ``cells``, for one bincount per sum
+        where = pd.MultiIndex.from_frame(psu_level[cell]) if len(cell) > 1 else psu_level[cell[0]]
+        position = cells.index.get_indexer(where)
     out: dict[str, pd.Series] = {"_n": cells["_n"], "_wsum": cells["_w"]}
     for name, (y, x, yy, xy) in ratios.items():
         out[f"Y__{name}"] = cells[y]
         out[f"X__{name}"] = cells["_w"] if x == "1" else cells[x]
         if design.psu:
-            py = psu_level[y].to_numpy()
-            px = (psu_level["_w"] if x == "1" else psu_level[x]).to_numpy()
-            squares = pd.DataFrame({"YY": py * py, "YX": py * px, "XX": px * px})
-            squares[cell] = psu_level[cell].to_numpy()
-            summed = squares.groupby(cell, dropna=False, sort=True)[["YY", "YX", "XX"]].sum()
-            out[f"YY__{name}"], out[f"YX__{name}"] = summed["YY"], summed["YX"]
-            out[f"XX__{name}"] = summed["XX"]
+            py = psu_level[y].to_numpy(dtype=float)
+            px = psu_level["_w" if x == "1" else x].to_numpy(dtype=float)
+            for label, values in (("YY", py * py), ("YX", py * px), ("XX", px * px)):
+                summed = np.bincount(position, weights=values, minlength=len(cells))
+                out[f"{label}__{name}"] = pd.Series(summed, index=cells.index)
         else:  # each person a PSU: sums of squared totals are sums of w^2 times the terms
             out[f"YY__{name}"] = cells[f"q_{yy}"]
             out[f"YX__{name}"] = cells[f"q_{y}"] if x == "1" else cells[f"q_{xy}"]
