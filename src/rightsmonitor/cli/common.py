@@ -56,6 +56,8 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table.")]
+AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
+YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
 
 # Request fields as the CLI spells them, for usage errors raised by the operations.
 OPTION_NAMES = {"area": "--area", "year": "--year", "wave_years": "--wave-years", "by": "--by"}

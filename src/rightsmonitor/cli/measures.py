@@ -8,9 +8,11 @@ from typing import Annotated, Any
 import typer
 
 from rightsmonitor.cli.common import (
+    AreaOption,
     DbOption,
     JsonOption,
     RichProgress,
+    YearOption,
     console,
     context,
     err_console,
@@ -43,8 +45,6 @@ YearsOption = Annotated[
 SaveOption = Annotated[
     bool, typer.Option("--save", help="Store H, A, M0 (with SE, CI) as observations.")
 ]
-AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
-YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
 MarginOption = Annotated[
     str, typer.Option(help="At risk: score within this much below k (e.g. 1/10).")
 ]

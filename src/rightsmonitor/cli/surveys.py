@@ -8,9 +8,11 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from rightsmonitor.cli.common import (
+    AreaOption,
     DbOption,
     JsonOption,
     RichProgress,
+    YearOption,
     console,
     context,
     err_console,
@@ -100,8 +102,6 @@ MinRespondents = Annotated[
 SaveOption = Annotated[
     bool, typer.Option("--save", help="Store the estimates (with CI) as observations.")
 ]
-AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
-YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
 WaveYears = Annotated[
     str | None,
     typer.Option(help="With --save: estimate by wave and store each, e.g. 1=2021,2=2023."),

@@ -105,14 +105,14 @@ class Backend(abc.ABC):
         """
 
     # transactions ------------------------------------------------------------------------------
-    @abc.abstractmethod
-    def _begin(self) -> None: ...
+    def _begin(self) -> None:
+        self.run("BEGIN")
 
-    @abc.abstractmethod
-    def _commit(self) -> None: ...
+    def _commit(self) -> None:
+        self.run("COMMIT")
 
-    @abc.abstractmethod
-    def _rollback(self) -> None: ...
+    def _rollback(self) -> None:
+        self.run("ROLLBACK")
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[None]:

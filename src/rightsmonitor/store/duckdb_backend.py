@@ -112,15 +112,6 @@ class DuckDBBackend(Backend):
             raise
         self.con.unregister(name)
 
-    def _begin(self) -> None:
-        self.con.execute("BEGIN TRANSACTION")
-
-    def _commit(self) -> None:
-        self.con.execute("COMMIT")
-
-    def _rollback(self) -> None:
-        self.con.execute("ROLLBACK")
-
     def table_names(self) -> set[str]:
         rows = self.query(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "

@@ -142,15 +142,6 @@ class PostgresBackend(Backend):
             if self.con.info.transaction_status != pq.TransactionStatus.INERROR:
                 self.run(f'DROP TABLE IF EXISTS "{name}"')
 
-    def _begin(self) -> None:
-        self.con.execute("BEGIN")
-
-    def _commit(self) -> None:
-        self.con.execute("COMMIT")
-
-    def _rollback(self) -> None:
-        self.con.execute("ROLLBACK")
-
     def table_names(self) -> set[str]:
         rows = self.query(
             "SELECT table_name FROM information_schema.tables "
