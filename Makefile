@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_progress.py
 	$(BIN)/python bench/bench_hdi.py
 	$(BIN)/python bench/bench_mpi.py --big 100000000
+	$(BIN)/python bench/bench_mpi.py --commands --sizes 1000000,10000000
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_commands.py
 

@@ -15,7 +15,8 @@ import time
 from pathlib import Path
 
 from rightsmonitor.assess.hdi import match_rates, recompute
-from rightsmonitor.sources import load_bundled
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.imports import load_bundled
 from rightsmonitor.store import open_store
 
 
@@ -24,14 +25,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder, open_store(Path(folder) / "s.duckdb") as store:
-        load_bundled(store)
+        load_bundled(Context(store=store))
         print("| edition | area-years | indices compared | best of", args.repeat, "(s) | match |")
         print("|---|---:|---:|---:|---|")
         for edition in ("undp-hdr-2023-24", "undp-hdr-2025"):
             times = []
             for _ in range(args.repeat):
                 start = time.perf_counter()
-                frame = recompute(store, edition)
+                frame = recompute(store.observations_table(), edition)
                 times.append(time.perf_counter() - start)
             rates = match_rates(frame)
             summary = ", ".join(f"{r.index.upper()} {r.rate:.2%}" for r in rates)

@@ -15,7 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from rightsmonitor.sources.iati import import_activities
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.cooperation import import_activities
 from rightsmonitor.store import open_store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -52,7 +53,8 @@ def main() -> None:
             for run in range(3):
                 with open_store(Path(folder) / f"s{copies}-{run}.duckdb") as store:
                     start = time.perf_counter()
-                    activities, transactions = import_activities(store, path)
+                    done = import_activities(Context(store=store), path)
+                    activities, transactions = done.added, done.detail["transactions"]
                     times.append(time.perf_counter() - start)
             size = path.stat().st_size / 2**20
             print(

@@ -39,15 +39,24 @@ def term_frequencies(ids: Sequence[str], texts: Sequence[str]) -> pd.DataFrame:
     corpus (:meth:`Store.similar_recommendations`), giving the cosines :func:`build_index`
     gives in memory.
     """
+    import numpy as np
     import pandas as pd
 
-    owners, terms, weights = [], [], []
+    owners: list[str] = []
+    terms: list[str] = []
+    counts: list[int] = []
     for identifier, text in zip(ids, texts, strict=True):
-        for term, n in Counter(tokens(text)).items():
-            owners.append(identifier)
-            terms.append(term)
-            weights.append(1.0 + math.log(n))
-    return pd.DataFrame({"recommendation": owners, "term": terms, "tf": weights})
+        counted = Counter(tokens(text))
+        owners.extend([identifier] * len(counted))
+        terms.extend(counted)
+        counts.extend(counted.values())
+    return pd.DataFrame(
+        {
+            "recommendation": np.array(owners, dtype=object),
+            "term": np.array(terms, dtype=object),
+            "tf": 1.0 + np.log(np.array(counts, dtype=float)),
+        }
+    )
 
 
 @dataclass(frozen=True)
