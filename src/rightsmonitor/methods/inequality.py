@@ -152,7 +152,7 @@ def inequality_table(
         _cwx=t._wx.sum().over(cumulative),
         _tw=t._w.sum().over(whole),
         _twx=t._wx.sum().over(whole),
-        _bad=(t._x <= 0).cast("int64").sum().over(whole),
+        _bad=ibis.ifelse(t._x <= 0, 1, 0).sum().over(whole),
     )
     t = t.mutate(_p=t._w / t._tw, _mu=t._twx / t._tw)
     t = t.mutate(
@@ -167,7 +167,7 @@ def inequality_table(
         "population": t._w.sum(),
         "mean": t._mu.max(),
         "nonpositive": t._bad.max(),
-        "_negative": (t._x < 0).cast("int64").sum(),
+        "_negative": ibis.ifelse(t._x < 0, 1, 0).sum(),
         "gini": 1 - (t._p * (t._prev_lorenz + t._lorenz)).sum(),
         "theil_t": (t._p * ibis.ifelse(t._ratio > 0, t._ratio * t._ratio.ln(), 0.0)).sum(),
         "theil_l": (t._p * (t._mu / t._safe_x).ln()).sum(),
@@ -201,7 +201,7 @@ def inequality_table(
         return out.mutate(excluded=rows.filter(~usable).count().as_scalar())
     # Every group of the data, those without a usable row included (n = 0), and a missing
     # group value is a group of its own: joined with IS NOT DISTINCT FROM, not "=".
-    groups = rows.group_by(by).aggregate(excluded=(~usable).cast("int64").sum())
+    groups = rows.group_by(by).aggregate(excluded=ibis.ifelse(usable, 0, 1).sum())
     keys = {f"_key_{i}": c for i, c in enumerate(by)}
     measured = out.rename(keys)
     joined = groups.left_join(

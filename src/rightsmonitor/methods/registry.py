@@ -44,7 +44,7 @@ import pandas as pd
 import platformdirs
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.methods.mpi import MPISpec, _fraction, deprived, present
+from rightsmonitor.methods.mpi import MPISpec, _fraction, deprived, indicator_value, present
 
 KEY_ENV = "RIGHTSMONITOR_PSEUDONYM_KEY"
 ROUND_BASE = 5
@@ -165,8 +165,8 @@ def registry_report(
         _last_poor=t._poor.lag().over(history),
         _last_rank=t._rank.lag().over(history),
         _next_rank=t._rank.lead().over(history),
-        _ever_poor_before=t._poor.cast("int8").max().over(earlier),
-        _exit_event=(t._poor.lag().over(history) & ~t._poor).cast("int8"),
+        _ever_poor_before=indicator_value(t._poor).max().over(earlier),
+        _exit_event=indicator_value(t._poor.lag().over(history) & ~t._poor),
     )
     t = t.mutate(
         _exited_before=t._exit_event.max().over(earlier),
@@ -183,8 +183,8 @@ def registry_report(
     }
     aggregates = {}
     for name, condition in status.items():
-        aggregates[f"n_{name}"] = condition.cast("int64").sum()
-        aggregates[f"w_{name}"] = (condition.cast("float64") * t._w).sum()
+        aggregates[f"n_{name}"] = indicator_value(condition).sum()
+        aggregates[f"w_{name}"] = (indicator_value(condition, true=1.0, false=0.0) * t._w).sum()
     aggregates["n_all"] = t.count()
     aggregates["w_all"] = t._w.sum()
     per_round = (
