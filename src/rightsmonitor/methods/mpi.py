@@ -246,6 +246,30 @@ def deprived(table: ir.Table, indicator: IndicatorSpec) -> ir.BooleanValue:
     return flag
 
 
+def _key_bit(table: ir.Table, indicator: IndicatorSpec, bit: int) -> ir.IntegerValue:
+    """2**bit when deprived, 0 when not, null when the achievement is missing or, for a 0/1
+    indicator, any other code (as :func:`~rightsmonitor.methods.mpi.deprived` decides)."""
+    x = table[indicator.column]
+    if indicator.deprived_if == "equal":
+        value = indicator.deprived_value
+        code = int(value) if float(value).is_integer() else value
+        cases = [(x == code, 1 << bit)] + ([(x == 0, 0)] if code != 0 else [])
+        return ibis.cases(*cases, else_=None)
+    return ibis.ifelse(
+        present(table, indicator.column), ibis.ifelse(deprived(table, indicator), 1 << bit, 0), None
+    )
+
+
+def profile_key(table: ir.Table, spec: MPISpec, *, required: Sequence[str] = ()) -> ir.Value:
+    """Each person's 0/1 deprivations as the bits of one integer, null for an incomplete case:
+    any indicator missing (SQL's + propagates null, so the complete-case rule costs one CASE
+    per indicator) or any ``required`` column (weight, strata, PSU) missing."""
+    key = sum((_key_bit(table, i, j) for j, i in enumerate(spec.indicators())), ibis.literal(0))
+    if not required:
+        return key
+    return ibis.ifelse(ibis.and_(*(present(table, c) for c in required)), key, None)
+
+
 def normalised_gap(table: ir.Table, indicator: IndicatorSpec) -> ir.FloatingValue:
     """(z - x) / z where deprived (cardinal indicators), else the 0/1 deprivation."""
     g = deprivation(table, indicator)
@@ -344,19 +368,12 @@ def point_estimates(
     unit = spec.score_unit((kk,))
     names = [i.name for i in spec.indicators()]
     integer_weight = {n: int(w * unit) for n, w in spec.indicator_weights().items()}
-    needed = [i.column for i in spec.indicators()] + ([weight] if weight else [])
-    # One query: incomplete cases get a null key (one group, counted and then dropped);
-    # CASE WHEN deprived THEN 2**j is the cheapest form of the key for DuckDB (measured).
-    complete = ibis.and_(*(present(table, c) for c in needed))
-    complete = complete & ibis.and_(*(deprived(table, i).notnull() for i in spec.indicators()))
+    # One query: incomplete cases get a null key (one group, counted and then dropped).
+    key = profile_key(table, spec, required=[weight] if weight else [])
     bad_weight = (table[weight] <= 0).fill_null(False) if weight else ibis.literal(False)
-    key = sum(
-        (ibis.ifelse(deprived(table, i), 1 << j, 0) for j, i in enumerate(spec.indicators())),
-        ibis.literal(0),
-    )
     w = table[weight].cast("float64") if weight else ibis.literal(1.0)
     profiles = (
-        table.select(*by, _key=ibis.ifelse(complete, key, None), _w=w, _bad=bad_weight)
+        table.select(*by, _key=key, _w=w, _bad=bad_weight)
         .group_by([*by, "_key", "_bad"])
         .aggregate(population=lambda t: t._w.sum(), n=lambda t: t.count())
         .execute()

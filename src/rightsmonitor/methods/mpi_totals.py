@@ -36,13 +36,11 @@ from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.mpi import (
     SEVERE_FROM,
     VULNERABLE_FROM,
-    IndicatorSpec,
     MPIResult,
     MPISpec,
     _result,
-    deprived,
     indicator_value,
-    present,
+    profile_key,
 )
 from rightsmonitor.methods.survey import Design, _ratio_estimate
 
@@ -52,29 +50,11 @@ def reducible(spec: MPISpec, design: Design) -> bool:
     return not any(i.cardinal for i in spec.indicators()) and design.fpc is None
 
 
-def _key_bit(table: ir.Table, indicator: IndicatorSpec, bit: int) -> ir.IntegerValue:
-    """2**bit when deprived, 0 when not, null when the achievement is missing or, for a 0/1
-    indicator, any other code (as :func:`~rightsmonitor.methods.mpi.deprived` decides)."""
-    x = table[indicator.column]
-    if indicator.deprived_if == "equal":
-        value = indicator.deprived_value
-        code = int(value) if float(value).is_integer() else value
-        cases = [(x == code, 1 << bit)] + ([(x == 0, 0)] if code != 0 else [])
-        return ibis.cases(*cases, else_=None)
-    return ibis.ifelse(
-        present(table, indicator.column), ibis.ifelse(deprived(table, indicator), 1 << bit, 0), None
-    )
-
-
 def _profiles(table: ir.Table, spec: MPISpec, design: Design, columns: Sequence[str]) -> ir.Table:
     """Stage 1: persons reduced to weighted counts by (columns, stratum, PSU, deprivation
     profile, bad weight). The profile key holds the 0/1 deprivations as bits (null for an
     incomplete case); at most 2**d keys per PSU, usually far fewer."""
-    # Null as soon as one indicator is missing (SQL's + propagates null): the complete-case
-    # rule in the key itself, one CASE per indicator.
-    key = sum((_key_bit(table, i, j) for j, i in enumerate(spec.indicators())), ibis.literal(0))
-    design_present = ibis.and_(*(present(table, c) for c in design.columns()))
-    key = ibis.ifelse(design_present, key, None) if design.columns() else key
+    key = profile_key(table, spec, required=design.columns())
     w = table[design.weight].cast("float64") if design.weight else ibis.literal(1.0)
     bad = (table[design.weight] <= 0).fill_null(False) if design.weight else ibis.literal(False)
     persons = table.select(
