@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from rightsmonitor.model import Indicator, Source
     from rightsmonitor.sources.batch import Batch
+    from rightsmonitor.sources.formats import Format
     from rightsmonitor.store import ImportRecord, Store
 
 
@@ -40,28 +41,25 @@ def import_files(ctx: Context, request: ImportRequest) -> ImportReport:
     """Import each file in its own transaction; stop at the first file with problems."""
     from rightsmonitor.sources.importer import resolve_format
 
+    formats = []
     for path in request.paths:  # cheap checks first, before any store or engine is opened
         if not Path(path).is_file():
             raise InvalidInput([Problem(str(path), "no such file")])
-        resolve_format(Path(path), request.format)
+        formats.append(resolve_format(Path(path), request.format))
     results = []
     with ctx.writer() as store:
-        for path in request.paths:
-            results.append(_import_file(store, Path(path), request))
+        for path, fmt in zip(request.paths, formats, strict=True):
+            results.append(_import_file(store, Path(path), fmt, request))
             ctx.progress.advance(str(path))
         return ImportReport(tuple(results), store=store.location)
 
 
-def _import_file(store: Store, path: Path, request: ImportRequest) -> FileImport:
+def _import_file(store: Store, path: Path, fmt: Format, request: ImportRequest) -> FileImport:
     from rightsmonitor.sources.formats import ImportOptions
-    from rightsmonitor.sources.importer import read_batch, resolve_format, sha256_of
-    from rightsmonitor.store import ImportRecord
+    from rightsmonitor.sources.importer import read_batch
 
     options = {"format": request.format, "source": request.source, "indicator": request.indicator}
-    fmt = resolve_format(path, request.format)
-    record = ImportRecord.for_file(
-        path=str(path), sha256=sha256_of(path), format=fmt.name, options=options, imported_at=now()
-    )
+    record = file_record(path, fmt.name, options)
     previous = store.find_import(record.key)
     if previous is not None:
         return FileImport(str(path), previous.format, 0, 0, True, import_id=previous.id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,8 +30,10 @@ from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.imports import file_record
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from rightsmonitor.assess.followup import FollowUp, RecommendationSummary
-    from rightsmonitor.store import Store
+    from rightsmonitor.store import ImportRecord, Store
 
 NEIGHBOURS = 15  # labelled recommendations that vote on a suggestion's themes
 
@@ -55,38 +57,57 @@ def import_updates(ctx: Context, path: Path) -> FollowUpImport:
     """Dated, attributed implementation-status updates (and responsible agencies)."""
     from rightsmonitor.sources.recommendations import read_updates
 
-    return _follow_up_file(ctx, path, "recommendation-updates", read_updates)
+    return _follow_up_file(
+        ctx,
+        path,
+        "recommendation-updates",
+        lambda store: read_updates(path, store.recommendation_ids),
+        lambda store, frame, record: store.write_recommendation_updates(frame, record),
+    )
 
 
 def import_links(ctx: Context, path: Path) -> FollowUpImport:
     """Recommendations linked to the indicators and plan targets that evidence them."""
     from rightsmonitor.sources.recommendations import read_links
 
-    return _follow_up_file(ctx, path, "recommendation-links", read_links)
+    return _follow_up_file(
+        ctx,
+        path,
+        "recommendation-links",
+        lambda store: read_links(
+            path, store.recommendation_ids, {i.code for i in store.indicators()}
+        ),
+        lambda store, frame, record: store.write_recommendation_links(frame, record),
+    )
 
 
 def import_classification(ctx: Context, path: Path) -> FollowUpImport:
     """The themes and SDG targets people chose; they override suggestions and imported ones."""
     from rightsmonitor.sources.recommendations import read_classification
 
-    return _follow_up_file(ctx, path, "recommendation-classification", read_classification)
+    return _follow_up_file(
+        ctx,
+        path,
+        "recommendation-classification",
+        lambda store: read_classification(path, store.recommendation_ids),
+        lambda store, frame, record: store.write_recommendation_classification(frame, record),
+    )
 
 
-def _follow_up_file(ctx: Context, path: Path, kind: str, reader) -> FollowUpImport:
+def _follow_up_file(
+    ctx: Context,
+    path: Path,
+    kind: str,
+    read: Callable[[Store], pd.DataFrame],
+    write: Callable[[Store, pd.DataFrame, ImportRecord], int],
+) -> FollowUpImport:
+    """Read a follow-up file against the store (which ids and indicators exist) and write it,
+    once: the same bytes again change nothing."""
     record = file_record(path, kind)
     with ctx.writer() as store:
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), kind, already_imported=True)
-        if kind == "recommendation-links":
-            frame = reader(path, store.recommendation_ids, {i.code for i in store.indicators()})
-        else:
-            frame = reader(path, store.recommendation_ids)
-        write = {
-            "recommendation-updates": store.write_recommendation_updates,
-            "recommendation-links": store.write_recommendation_links,
-            "recommendation-classification": store.write_recommendation_classification,
-        }[kind]
-        return FollowUpImport(str(path), kind, write(frame, record))
+        return FollowUpImport(str(path), kind, write(store, read(store), record))
 
 
 @contextlib.contextmanager

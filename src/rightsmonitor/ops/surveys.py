@@ -52,20 +52,13 @@ def data_table_name(survey_id: str) -> str:
 def import_survey(ctx: Context, request: SurveyImportRequest) -> SurveyImportResult:
     """Validate the whole file against its map, then store it (ids pseudonymised) or nothing."""
     from rightsmonitor.methods.registry import pseudonym_key
-    from rightsmonitor.ops.imports import now
-    from rightsmonitor.sources.importer import sha256_of
+    from rightsmonitor.ops.imports import file_record
     from rightsmonitor.sources.survey_import import prepare_survey
-    from rightsmonitor.store import ImportRecord, StoredSurvey
+    from rightsmonitor.store import StoredSurvey
 
     prepared = prepare_survey(request.data, request.map, key=pseudonym_key())
     survey = prepared.survey
-    record = ImportRecord.for_file(
-        path=str(request.data),
-        sha256=sha256_of(Path(request.data)),
-        format="survey",
-        options={"map": survey.id},
-        imported_at=now(),
-    )
+    record = file_record(Path(request.data), "survey", {"map": survey.id})
     with ctx.writer() as store:
         if store.find_import(record.key) is not None:
             return SurveyImportResult(survey.id, 0, already_imported=True)

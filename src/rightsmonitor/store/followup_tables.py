@@ -58,13 +58,15 @@ class FollowUpTables:
                 f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staged}"
             )
 
-    def _frame_for_ids(self, sql: str, ids: Sequence[str]) -> pd.DataFrame:
+    def _frame_for_ids(
+        self, sql: str, ids: Sequence[str], params: Sequence[object] = ()
+    ) -> pd.DataFrame:
         """Run ``sql`` (which names the staged table ``wanted_ids``) for a list of ids."""
         import pandas as pd
 
         wanted = pd.DataFrame({"id": pd.Series(list(ids), dtype="object")})
         with self.backend.stage("wanted_ids", wanted, {"id": "VARCHAR"}):
-            return self.backend.frame(sql)
+            return self.backend.frame(sql, params)
 
     # treaty obligations ------------------------------------------------------------------------
     def write_treaty_status(self, frame: pd.DataFrame) -> None:
@@ -266,11 +268,7 @@ class FollowUpTables:
                 {where} ORDER BY r.session, r.id"""
         if ids is None:
             return self.backend.frame(sql, params)
-        import pandas as pd
-
-        wanted = pd.DataFrame({"id": pd.Series(list(ids), dtype="object")})
-        with self.backend.stage("wanted_ids", wanted, {"id": "VARCHAR"}):
-            return self.backend.frame(sql, params)
+        return self._frame_for_ids(sql, ids, params)
 
     def write_recommendation_updates(self, frame: pd.DataFrame, record: ImportRecord) -> int:
         self._writable()

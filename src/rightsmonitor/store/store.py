@@ -257,9 +257,13 @@ class Store(FollowUpTables):
     def imports(self, ids: Iterable[str] | None = None) -> list[StoredImport]:
         """Import records, all or those with these ids, oldest first."""
         sql = f"SELECT {', '.join(IMPORT_COLUMNS)} FROM imports"
-        rows = self.backend.query(sql + " ORDER BY imported_at, id")
-        wanted = None if ids is None else set(ids)
-        return [StoredImport(*r) for r in rows if wanted is None or r[0] in wanted]
+        wanted = [] if ids is None else sorted(set(ids))
+        if ids is not None:
+            if not wanted:
+                return []
+            sql += f" WHERE id IN ({', '.join('?' * len(wanted))})"
+        rows = self.backend.query(sql + " ORDER BY imported_at, id", wanted)
+        return [StoredImport(*r) for r in rows]
 
     def _record_import(self, record: ImportRecord, added: int, unchanged: int) -> None:
         # Never INSERT OR REPLACE: a record, once written, stays what it was.
