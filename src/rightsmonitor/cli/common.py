@@ -27,11 +27,8 @@ class _LazyConsole:
         self._stderr = stderr
         self._console: Any = None
 
-    def _console_or_new(self) -> Any:
-        self.__getattr__("print")
-        return self._console
-
-    def __getattr__(self, name: str) -> Any:
+    def get(self) -> Any:
+        """The Rich console, made now if it was not yet."""
         if self._console is None:
             from rich.console import Console
 
@@ -39,7 +36,10 @@ class _LazyConsole:
             if not made.is_terminal and not self._stderr:  # pipes and CI logs: wide tables
                 made = Console(width=140)
             self._console = made
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.get(), name)
 
 
 console = _LazyConsole()
@@ -133,7 +133,7 @@ class RichProgress:
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total}"),
                 TimeElapsedColumn(),
-                console=err_console._console_or_new(),
+                console=err_console.get(),
                 transient=True,
                 disable=not err_console.is_terminal,  # pipes, CI logs and tests get no bar
             )
