@@ -73,6 +73,9 @@ RESULT_COLUMNS = (
     "deadline_passed",
     "base_after_target_year",
     "base_meets_target",
+    "single_observation",
+    "zero_series",
+    "worsening",
 )
 
 
@@ -124,6 +127,7 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
     )
     t = t.mutate(
         numeric=t.target_level.notnull() & t.target_year.notnull(),
+        zero_series=(t.n_observations >= 2) & (t.v0 == 0) & (t.vi == 0),
         growth_target=ibis.ifelse(t.target_level == 0, ZERO_SUBSTITUTE, t.target_level),
         s=ibis.ifelse(t.base < 0, -1.0, 1.0),
     )
@@ -138,10 +142,10 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
     )
     ok = ~t.sign_change.fill_null(False)
     t = t.mutate(
-        observed_growth=ibis.ifelse(
-            ok & (t.years_observed > 0),
-            (t.vi / t.base) ** _ratio(1.0, t.years_observed) - 1.0,
-            None,
+        observed_growth=ibis.cases(
+            (t.zero_series, 0.0),  # 0 -> 0 is no change, not a fall from the 0.001 substitute
+            (ok & (t.years_observed > 0), (t.vi / t.base) ** _ratio(1.0, t.years_observed) - 1.0),
+            else_=None,
         ),
         required_growth=ibis.ifelse(
             ok & t.numeric & (t.target_year > t.y0),
@@ -172,11 +176,14 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
     scale = t.threshold_coefficient.fill_null(1.0)
     high_r, med_r, low_r = STATUS_THRESHOLDS_RATIO
     high_g, med_g, low_g = STATUS_THRESHOLDS_GROWTH
+    single_met = (t.n_observations == 1) & t.achieved
     status = ibis.cases(
+        (single_met, Status.TARGET_ACHIEVED.value),
         (t.n_observations < 2, Status.INSUFFICIENT_DATA.value),
         (t.achieved, Status.TARGET_ACHIEVED.value),
         (t.sign_change, Status.NOT_COMPUTABLE.value),
         (t.numeric & (t.target_year <= t.y0), Status.NOT_COMPUTABLE.value),
+        (t.zero_series, Status.NO_CHANGE.value),
         (t.numeric & (t.required_growth == 0), Status.DETERIORATION.value),
         (t.numeric, _classify(t.ratio, high_r, med_r, low_r)),
         ((t.threshold_coefficient == 0) & (t.growth_progress >= 0), Status.SUBSTANTIAL.value),
@@ -201,22 +208,23 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
         None,
     )
     enough = t.n_observations >= 2
+    shown = enough | single_met  # a single observation that meets the target is shown
     result = t.mutate(
         status=status,
         anticipated_year=ibis.ifelse(enough, anticipated, None),
         required_annual_change=ibis.ifelse(enough, still_needed, None),
-        base_year=ibis.ifelse(enough, t.y0, None),
-        base_value=ibis.ifelse(enough, t.v0, None),
-        latest_year=ibis.ifelse(enough, t.yi, None),
-        latest_value=ibis.ifelse(enough, t.vi, None),
-        target_level=ibis.ifelse(enough, t.target_level, None),
+        base_year=ibis.ifelse(shown, t.y0, None),
+        base_value=ibis.ifelse(shown, t.v0, None),
+        latest_year=ibis.ifelse(shown, t.yi, None),
+        latest_value=ibis.ifelse(shown, t.vi, None),
+        target_level=ibis.ifelse(shown, t.target_level, None),
         observed_growth=ibis.ifelse(enough, t.observed_growth, None),
         required_growth=ibis.ifelse(enough, t.required_growth, None),
         ratio=ibis.ifelse(enough, t.ratio, None),
         progress_value=ibis.ifelse(enough, t.progress_value, None),
         threshold_coefficient=ibis.ifelse(enough, t.threshold_coefficient, None),
         base_year_shifted=enough & (t.y0 != t.base_year),
-        zero_base_value=enough & (t.v0 == 0),
+        zero_base_value=enough & (t.v0 == 0) & ~t.zero_series,
         zero_target_value=enough & t.numeric & (t.target_level == 0),
         sign_change=enough & t.sign_change,
         target_equals_base=enough & ok & t.numeric & (t.required_growth == 0),
@@ -228,6 +236,9 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
             ((t.direction > 0) & (t.v0 >= t.target_level))
             | ((t.direction < 0) & (t.v0 <= t.target_level))
         ),
+        single_observation=single_met,
+        zero_series=t.zero_series,
+        worsening=enough & (t.direction * (t.vi - t.v0) < 0),
     )
     return result.select(*RESULT_COLUMNS)
 

@@ -8,6 +8,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from rightsmonitor.assess.breakdowns import (
+    Breakdown,
+    breakdowns_for,
+    group_series,
+    keys_of,
+)
 from rightsmonitor.assess.engine import Runner, run_stored
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.progress import METHOD_VERSION, Caveat, Status
@@ -36,6 +42,9 @@ CAVEAT_NOTES = {
     "the target year, so no path to the target can be measured.",
     Caveat.BASE_MEETS_TARGET: "The base value already met the target; the ratio is not a measure "
     "of progress here (the required growth points the other way).",
+    Caveat.SINGLE_OBSERVATION: "A single observation already meets the target; no trend can be "
+    "measured from one value.",
+    Caveat.ZERO_SERIES: "The series is 0 in the base and the latest year: no change.",
 }
 
 
@@ -65,6 +74,9 @@ class TargetAssessment:
     caveats: tuple[Caveat, ...] = ()
     notes: tuple[str, ...] = ()
     other_sources: tuple[str, ...] = ()
+    worsening: bool = False
+    stale: bool = False
+    breakdowns: tuple[Breakdown, ...] = ()
 
     @property
     def is_gap(self) -> bool:
@@ -127,9 +139,12 @@ class TargetAssessment:
             "sources": self.citations(),
             "proxy": self.target.proxy is not None,
             "proxy_note": self.target.proxy,
+            "worsening": self.worsening,
+            "stale": self.stale,
             "caveats": [c.value for c in self.caveats],
             "note": " ".join(self.notes),
             "responsible": list(self.target.responsible),
+            "breakdowns": [b.to_record() for b in self.breakdowns],
         }
 
 
@@ -142,12 +157,22 @@ class PlanAssessment:
     results: tuple[TargetAssessment, ...]
     method: str = METHOD_VERSION
     sources: tuple[Source, ...] = field(default=())
+    reference_year: int = 0
+    stale_after_years: int = 5
 
     def status_counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}
         for r in self.results:
             counts[r.status.value] += 1
         return counts
+
+    def flag_counts(self) -> dict[str, int]:
+        """Targets that moved the wrong way since the base year, and targets on old data,
+        whatever their status: a met target that is worsening is counted as worsening."""
+        return {
+            "worsening": sum(r.worsening for r in self.results),
+            "stale": sum(r.stale for r in self.results),
+        }
 
     def to_json(self) -> dict:
         return {
@@ -161,8 +186,11 @@ class PlanAssessment:
             "area_name": area_name(self.area),
             "as_of": self.as_of,
             "assessed_at": self.assessed_at,
+            "reference_year": self.reference_year,
+            "stale_after_years": self.stale_after_years,
             "method": self.method,
             "status_counts": self.status_counts(),
+            "flag_counts": self.flag_counts(),
             "targets": [r.to_record() for r in self.results],
         }
 
@@ -171,6 +199,8 @@ class PlanAssessment:
         for record in (r.to_record() for r in self.results):
             flat = {}
             for key, value in record.items():
+                if key == "breakdowns":
+                    continue  # nested; in assessment.json
                 if key == "latest_ci":
                     flat["latest_ci_low"], flat["latest_ci_high"] = value or (None, None)
                 elif isinstance(value, dict) and key != "disaggregation":
@@ -183,7 +213,9 @@ class PlanAssessment:
                 else:
                     flat[key] = value
             rows.append(flat)
-        return pd.DataFrame(rows)
+        frame = pd.DataFrame(rows)
+        years = [c for c in frame.columns if c.endswith("_year") or c == "n_observations"]
+        return frame.astype({c: "Int64" for c in years})  # 2015, never 2015.0
 
 
 def _area_for(plan: Plan, target: Target, country: str | None) -> str:
@@ -289,8 +321,87 @@ def assess_plan(
         .execute()
     )
     chosen, alternatives = _choose_sources(wanted, available, sources)
-    series_rows = available.merge(chosen, on=["indicator", "area", "disaggregation", "source"])
+    groups = group_series(
+        chosen, available, keys_of((t.id, t.disaggregation) for _, t in plan.targets())
+    )
+    keys = ["indicator", "area", "disaggregation", "source"]
+    series_rows = available.merge(chosen, on=keys)
+    group_rows = available.merge(groups[[*chosen.columns]], on=keys)
+    specs = _specs(plan, catalogue, as_of)
+    group_specs = specs.set_index("series_id").loc[groups["target_id"]].reset_index(drop=True)
+    group_specs.insert(0, "series_id", groups["series_id"].to_numpy())
+    result = run_stored(
+        evidence.runner,
+        pd.concat([chosen, groups[[*chosen.columns]]], ignore_index=True),
+        pd.concat([specs, group_specs], ignore_index=True),
+    ).set_index("series_id")
 
+    reference_year = as_of if as_of is not None else dt.datetime.now(dt.UTC).year
+    source_of = dict(zip(chosen["series_id"], chosen["source"], strict=True))
+    assessments = []
+    for (goal, target), wanted_row, spec in zip(
+        plan.targets(), rows, specs.itertuples(index=False), strict=True
+    ):
+        figures = _figures(result.loc[target.id])
+        source_id = source_of.get(target.id)
+        breakdowns = breakdowns_for(
+            target.id,
+            groups[groups["target_id"] == target.id],
+            result,
+            group_rows,
+            direction=int(spec.direction),
+            base_year=target.baseline.year,
+            as_of=as_of,
+        )
+        notes = _notes(target, wanted_row, figures, source_id, as_of)
+        stale = _is_stale(figures, reference_year, plan.stale_after_years)
+        if stale:
+            notes.append(
+                f"Old data: the latest observation is from {figures['latest_year']}, more than "
+                f"{plan.stale_after_years} years before {reference_year}; the status may no "
+                "longer hold."
+            )
+        others = alternatives.get(target.id, ())
+        if others:
+            notes.append(
+                f"Also published in {', '.join(others)}; editions are not mixed, "
+                f"this assessment uses {source_id} only."
+            )
+        indicator = catalogue[target.indicator]
+        assessments.append(
+            TargetAssessment(
+                goal=goal,
+                target=target,
+                indicator=indicator,
+                area=wanted_row["area"],
+                direction=(target.direction or indicator.direction).value,
+                status=Status(figures["status"]),
+                source=sources.get(source_id) if source_id else None,
+                series=_points(series_rows[series_rows["series_id"] == target.id]),
+                figures=figures,
+                caveats=tuple(c for c in Caveat if figures.get(c.value)),
+                notes=tuple(notes),
+                other_sources=tuple(others),
+                worsening=bool(figures.get("worsening")),
+                stale=stale,
+                breakdowns=breakdowns,
+            )
+        )
+    used = {a.source.id: a.source for a in assessments if a.source}
+    return PlanAssessment(
+        plan=plan,
+        area=(country or plan.country or rows[0]["area"]).upper(),
+        as_of=as_of,
+        assessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        results=tuple(assessments),
+        sources=tuple(used[k] for k in sorted(used)),
+        reference_year=reference_year,
+        stale_after_years=plan.stale_after_years,
+    )
+
+
+def _specs(plan: Plan, catalogue: dict[str, Indicator], as_of: int | None) -> pd.DataFrame:
+    """One engine spec per target: base year, direction, the commitment, the natural limit."""
     specs = []
     for _, target in plan.targets():
         indicator = catalogue[target.indicator]
@@ -308,60 +419,40 @@ def assess_plan(
                 "natural_limit": indicator.limit,
             }
         )
-    result = run_stored(evidence.runner, chosen, pd.DataFrame(specs)).set_index("series_id")
+    return pd.DataFrame(specs)
 
-    source_of = dict(zip(chosen["series_id"], chosen["source"], strict=True))
-    assessments = []
-    for (goal, target), wanted_row in zip(plan.targets(), rows, strict=True):
-        indicator = catalogue[target.indicator]
-        figures = _figures(result.loc[target.id])
-        source_id = source_of.get(target.id)
-        points = series_rows[series_rows["series_id"] == target.id].sort_values("year")
-        caveats = tuple(c for c in Caveat if figures.get(c.value))
-        notes = [CAVEAT_NOTES[c] for c in caveats]
-        status = Status(figures["status"])
-        if status is Status.INSUFFICIENT_DATA:
-            notes.insert(0, _gap_reason(target, wanted_row, figures, source_id, as_of))
-        others = alternatives.get(target.id, ())
-        if others:
-            notes.append(
-                f"Also published in {', '.join(others)}; editions are not mixed, "
-                f"this assessment uses {source_id} only."
-            )
-        assessments.append(
-            TargetAssessment(
-                goal=goal,
-                target=target,
-                indicator=indicator,
-                area=wanted_row["area"],
-                direction=(target.direction or indicator.direction).value,
-                status=status,
-                source=sources.get(source_id) if source_id else None,
-                series=tuple(
-                    SeriesPoint(
-                        int(p.year),
-                        float(p.value),
-                        _text(p.flag) or None,
-                        _text(p.footnote),
-                        _number(p.ci_low),
-                        _number(p.ci_high),
-                    )
-                    for p in points.itertuples(index=False)
-                ),
-                figures=figures,
-                caveats=caveats,
-                notes=tuple(notes),
-                other_sources=tuple(others),
-            )
+
+def _notes(
+    target: Target, wanted: dict, figures: dict, source_id: str | None, as_of: int | None
+) -> list[str]:
+    notes = [CAVEAT_NOTES[c] for c in Caveat if figures.get(c.value)]
+    if figures["status"] == Status.INSUFFICIENT_DATA.value:
+        notes.insert(0, _gap_reason(target, wanted, figures, source_id, as_of))
+    if figures.get("worsening"):
+        notes.insert(
+            0,
+            f"Worsening: the indicator moved the wrong way between {figures['base_year']} and "
+            f"{figures['latest_year']}.",
         )
-    used = {a.source.id: a.source for a in assessments if a.source}
-    return PlanAssessment(
-        plan=plan,
-        area=(country or plan.country or rows[0]["area"]).upper(),
-        as_of=as_of,
-        assessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        results=tuple(assessments),
-        sources=tuple(used[k] for k in sorted(used)),
+    return notes
+
+
+def _is_stale(figures: dict, reference_year: int, stale_after_years: int) -> bool:
+    latest = figures.get("latest_year")
+    return latest is not None and latest < reference_year - stale_after_years
+
+
+def _points(points: pd.DataFrame) -> tuple[SeriesPoint, ...]:
+    return tuple(
+        SeriesPoint(
+            int(p.year),
+            float(p.value),
+            _text(p.flag) or None,
+            _text(p.footnote),
+            _number(p.ci_low),
+            _number(p.ci_high),
+        )
+        for p in points.sort_values("year").itertuples(index=False)
     )
 
 
@@ -436,7 +527,7 @@ def _figures(row: pd.Series) -> dict:
             "n_observations",
         ):
             out[key] = int(value)
-        elif isinstance(value, bool) or key in {c.value for c in Caveat}:
+        elif key == "worsening" or key in {c.value for c in Caveat}:
             out[key] = bool(value)
         elif key == "status":
             out[key] = str(value)

@@ -25,10 +25,17 @@ Notes (edge cases, each recorded as a caveat in the result, never silent)
 -------------------------------------------------------------------------
 * Only observations with t0 <= year <= as-of count. If the base year has no observation the
   nearest later one is used (``base_year_shifted``). Fewer than two observations in that window:
-  ``insufficient_data``.
+  ``insufficient_data``, except that one observation which already meets a numeric target is
+  ``target_achieved`` (``single_observation``): no trend is measured, but the commitment is met.
 * A base (or target) value of exactly 0 makes growth rates undefined; like sdg-build we use 0.001
   instead and say so (``zero_base_value`` / ``zero_target_value``). The result then depends on the
   unit, so the caveat matters.
+* A series at 0 in the base and the latest year (0 -> 0) did not change: its observed growth is 0
+  and its status ``no_change`` unless the target is met (``zero_series``). Substituting 0.001
+  would make it a fall of 100 % (a deterioration, or "substantial progress" when lower is better).
+* ``worsening``: the latest value is on the wrong side of the base value (d * (y_i - y_0) < 0).
+  It is reported beside every status, so a target that is met but moving away from where it
+  started ("target achieved and worsening") is never shown as plain success.
 * Base and latest (or target) values of opposite signs: a growth rate has no meaning, the ratio is
   not computed and the status is ``not_computable`` unless the target is already achieved
   (``sign_change``). A latest value of exactly 0 is a fall of 100 %, which is defined.
@@ -77,6 +84,7 @@ class Status(StrEnum):
     SUBSTANTIAL = "substantial_progress"
     MODERATE = "moderate_progress"
     LIMITED = "limited_progress"
+    NO_CHANGE = "no_change"
     DETERIORATION = "deterioration"
     INSUFFICIENT_DATA = "insufficient_data"
     NOT_COMPUTABLE = "not_computable"
@@ -91,6 +99,7 @@ _LABELS = {
     Status.SUBSTANTIAL: "Substantial progress / on track",
     Status.MODERATE: "Moderate progress, acceleration needed",
     Status.LIMITED: "Limited progress",
+    Status.NO_CHANGE: "No change",
     Status.DETERIORATION: "Deterioration",
     Status.INSUFFICIENT_DATA: "Insufficient data",
     Status.NOT_COMPUTABLE: "Not computable",
@@ -108,6 +117,8 @@ class Caveat(StrEnum):
     DEADLINE_PASSED = "deadline_passed"
     BASE_AFTER_TARGET_YEAR = "base_after_target_year"
     BASE_MEETS_TARGET = "base_meets_target"
+    SINGLE_OBSERVATION = "single_observation"
+    ZERO_SERIES = "zero_series"
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,7 @@ class ProgressResult:
     threshold_coefficient: float | None = None
     anticipated_year: int | None = None
     required_annual_change: float | None = None
+    worsening: bool = False
     caveats: tuple[Caveat, ...] = ()
     reason: str = ""
     notes: tuple[str, ...] = field(default=())
@@ -201,7 +213,28 @@ def measure_progress(
     as_of: int | None = None,
     limit: float | None = None,
 ) -> ProgressResult:
-    """Assess one series against one commitment. See the module docstring for the method."""
+    """Assess one series against one commitment.
+
+    Parameters
+    ----------
+    years, values
+        The series; missing values (None, NaN) are ignored.
+    base_year
+        The plan's base year; the nearest later observation stands in when it has none.
+    direction
+        ``"higher"``/``+1`` or ``"lower"``/``-1``: which way is better.
+    target_year, target_value, target_change, target_relative_change
+        The commitment: a level, a change or a relative change from the base, by a year.
+        Without them the series is judged by its growth alone.
+    as_of
+        Ignore observations after this year (an assessment as it could have been made then).
+    limit
+        The indicator's natural limit (e.g. 100 %), which scales the growth thresholds.
+
+    Notes
+    -----
+    The formulas and every edge case are in the module docstring.
+    """
     d = _direction_sign(direction)
     points = sorted(
         (int(y), float(v))
@@ -210,6 +243,12 @@ def measure_progress(
     )
     window = [(y, v) for y, v in points if y >= base_year]
     numeric = any(x is not None for x in (target_value, target_change, target_relative_change))
+    targets = dict(value=target_value, change=target_change, relative_change=target_relative_change)
+    if len(window) == 1 and numeric and target_year is not None:
+        year, value = window[0]
+        target = target_level(value, **targets)
+        if target is not None and (value >= target if d > 0 else value <= target):
+            return _single_observation_met(year, value, target, target_year, d)
     if len(window) < 2:
         upper = f"{as_of}" if as_of is not None else "the latest year"
         return ProgressResult(
@@ -222,40 +261,24 @@ def measure_progress(
                 "at least 2 are needed"
             ),
         )
-    caveats: list[Caveat] = []
-    notes: list[str] = []
     (y0, v0), (yi, vi) = window[0], window[-1]
+    target = target_level(v0, **targets)
+    notes: list[tuple[Caveat, str]] = []
     if y0 != base_year:
-        caveats.append(Caveat.BASE_YEAR_SHIFTED)
         notes.append(
-            f"No observation for base year {base_year}; the nearest later year {y0} is used."
+            (
+                Caveat.BASE_YEAR_SHIFTED,
+                f"No observation for base year {base_year}; the nearest later year {y0} is used.",
+            )
         )
-    target = target_level(
-        v0, value=target_value, change=target_change, relative_change=target_relative_change
-    )
-    achieved = target is not None and (vi >= target if d > 0 else vi <= target)
     if target is not None and target_year is not None and (v0 >= target if d > 0 else v0 <= target):
-        caveats.append(Caveat.BASE_MEETS_TARGET)
         notes.append(
-            "The base value already met the target, so the required growth points the other way "
-            "and the ratio is not a measure of progress; read the status and the trend."
+            (
+                Caveat.BASE_MEETS_TARGET,
+                "The base value already met the target, so the required growth points the other "
+                "way and the ratio is not a measure of progress; read the status and the trend.",
+            )
         )
-
-    base = v0
-    if base == 0:
-        base = ZERO_SUBSTITUTE
-        caveats.append(Caveat.ZERO_BASE_VALUE)
-        notes.append(
-            "Base value is 0; 0.001 is used for growth rates (result depends on the unit)."
-        )
-    growth_target = target
-    if target is not None and target == 0:
-        growth_target = ZERO_SUBSTITUTE
-        caveats.append(Caveat.ZERO_TARGET_VALUE)
-        notes.append(
-            "Target value is 0; 0.001 is used for growth rates (result depends on the unit)."
-        )
-    s = -1 if base < 0 else 1
     common = dict(
         direction=d,
         n_observations=len(window),
@@ -265,86 +288,151 @@ def measure_progress(
         latest_value=vi,
         target_year=target_year if numeric or target_year else None,
         target_value=target,
+        worsening=d * (vi - v0) < 0,
     )
-    if vi / base < 0 or (growth_target is not None and growth_target / base < 0):
-        caveats.append(Caveat.SIGN_CHANGE)
+    return _assess_window(y0, v0, yi, vi, d, target, target_year, limit, notes, common)
+
+
+def _single_observation_met(
+    year: int, value: float, target: float, target_year: int, d: int
+) -> ProgressResult:
+    """One observation that already meets the target: achieved, with no trend measured."""
+    return ProgressResult(
+        status=Status.TARGET_ACHIEVED,
+        direction=d,
+        n_observations=1,
+        base_year=year,
+        base_value=value,
+        latest_year=year,
+        latest_value=value,
+        target_year=target_year,
+        target_value=target,
+        caveats=(Caveat.SINGLE_OBSERVATION,),
+        notes=(
+            f"One observation ({year}) already meets the target; no trend can be measured "
+            "from a single value.",
+        ),
+    )
+
+
+def _assess_window(
+    y0: int,
+    v0: float,
+    yi: float,
+    vi: float,
+    d: int,
+    target: float | None,
+    target_year: int | None,
+    limit: float | None,
+    notes: list[tuple[Caveat, str]],
+    common: dict,
+) -> ProgressResult:
+    """Growth, ratio and status from the base and latest observations (two or more)."""
+    achieved = target is not None and (vi >= target if d > 0 else vi <= target)
+    zero_series = v0 == 0 and vi == 0
+    base = v0
+    if zero_series:
         notes.append(
-            "Values change sign between base, latest and target; growth rates are undefined."
+            (
+                Caveat.ZERO_SERIES,
+                "The series is 0 in the base and the latest year: no change (a growth rate "
+                "from a zero base is undefined, and is not computed from a substitute).",
+            )
         )
+    elif base == 0:
+        base = ZERO_SUBSTITUTE
+        notes.append(
+            (
+                Caveat.ZERO_BASE_VALUE,
+                "Base value is 0; 0.001 is used for growth rates (result depends on the unit).",
+            )
+        )
+    growth_target = target
+    if target is not None and target == 0:
+        growth_target = ZERO_SUBSTITUTE
+        notes.append(
+            (
+                Caveat.ZERO_TARGET_VALUE,
+                "Target value is 0; 0.001 is used for growth rates (result depends on the unit).",
+            )
+        )
+    if zero_series:
+        base = ZERO_SUBSTITUTE  # only for the required growth; the observed growth is 0
+    s = -1 if base < 0 else 1
+
+    def result(status: Status, **figures: object) -> ProgressResult:
+        caveats = tuple(c for c, _ in notes)
         return ProgressResult(
-            status=Status.TARGET_ACHIEVED if achieved else Status.NOT_COMPUTABLE,
-            caveats=tuple(caveats),
-            reason="values of opposite signs",
-            notes=tuple(notes),
-            **common,
+            status=status, caveats=caveats, notes=tuple(n for _, n in notes), **common, **figures
         )
-    observed = cagr(vi, base, yi - y0)
+
+    if vi / base < 0 or (growth_target is not None and growth_target / base < 0):
+        notes.append(
+            (
+                Caveat.SIGN_CHANGE,
+                "Values change sign between base, latest and target; growth rates are undefined.",
+            )
+        )
+        return result(
+            Status.TARGET_ACHIEVED if achieved else Status.NOT_COMPUTABLE,
+            reason="values of opposite signs",
+        )
+    observed = 0.0 if zero_series else cagr(vi, base, yi - y0)
+    unchanged = Status.NO_CHANGE if zero_series else None
 
     if growth_target is None or target_year is None:
         progress = s * d * observed
         coefficient = threshold_coefficient(v0, limit) if limit is not None else None
         thresholds = tuple(t * (coefficient or 1.0) for t in STATUS_THRESHOLDS_GROWTH)
-        return ProgressResult(
-            status=_growth_status(progress, thresholds, coefficient),
+        return result(
+            unchanged or _growth_status(progress, thresholds, coefficient),
             observed_growth=observed,
             progress_value=progress,
             threshold_coefficient=coefficient,
-            caveats=tuple(caveats),
-            notes=tuple(notes),
-            **common,
         )
 
-    anticipated = None if achieved else anticipated_year(yi, vi, growth_target, observed)
+    anticipated = None if achieved else anticipated_year(int(yi), vi, growth_target, observed)
     still_needed = None
     if not achieved:
         if target_year > yi and vi != 0 and growth_target / vi > 0:
             still_needed = cagr(growth_target, vi, target_year - yi)
         elif target_year <= yi:
-            caveats.append(Caveat.DEADLINE_PASSED)
-            notes.append(f"The target year {target_year} has passed without the target being met.")
+            notes.append(
+                (
+                    Caveat.DEADLINE_PASSED,
+                    f"The target year {target_year} has passed without the target being met.",
+                )
+            )
+    done = Status.TARGET_ACHIEVED if achieved else None
+    figures = dict(
+        observed_growth=observed, anticipated_year=anticipated, required_annual_change=still_needed
+    )
     if target_year <= y0:
-        caveats.append(Caveat.BASE_AFTER_TARGET_YEAR)
         notes.append(
-            f"The first observation from the base year on ({y0}) is not before the target year "
-            f"{target_year}: no path to the target can be measured."
+            (
+                Caveat.BASE_AFTER_TARGET_YEAR,
+                f"The first observation from the base year on ({y0}) is not before the target "
+                f"year {target_year}: no path to the target can be measured.",
+            )
         )
-        return ProgressResult(
-            status=Status.TARGET_ACHIEVED if achieved else Status.NOT_COMPUTABLE,
-            observed_growth=observed,
-            anticipated_year=anticipated,
-            required_annual_change=still_needed,
-            caveats=tuple(caveats),
-            reason="base year at or after the target year",
-            notes=tuple(notes),
-            **common,
+        return result(
+            done or Status.NOT_COMPUTABLE, reason="base year at or after the target year", **figures
         )
     required = cagr(growth_target, base, target_year - y0)
     if required == 0:
-        caveats.append(Caveat.TARGET_EQUALS_BASE)
-        notes.append("The target equals the base value: no growth was required.")
-        status = Status.TARGET_ACHIEVED if achieved else Status.DETERIORATION
-        return ProgressResult(
-            status=status,
-            observed_growth=observed,
-            required_growth=required,
-            anticipated_year=anticipated,
-            required_annual_change=still_needed,
-            caveats=tuple(caveats),
-            notes=tuple(notes),
-            **common,
+        notes.append(
+            (Caveat.TARGET_EQUALS_BASE, "The target equals the base value: no growth was required.")
+        )
+        return result(
+            done or unchanged or Status.DETERIORATION, required_growth=required, **figures
         )
     ratio = s * d * observed / abs(required)
-    return ProgressResult(
-        status=Status.TARGET_ACHIEVED if achieved else classify(ratio, STATUS_THRESHOLDS_RATIO),
-        observed_growth=observed,
+    return result(
+        done or unchanged or classify(ratio, STATUS_THRESHOLDS_RATIO),
         required_growth=required,
         ratio=ratio,
         progress_value=ratio,
-        anticipated_year=anticipated,
-        required_annual_change=still_needed,
-        caveats=tuple(caveats),
-        notes=tuple(notes),
-        **common,
+        **figures,
     )
 
 

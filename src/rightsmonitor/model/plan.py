@@ -125,6 +125,13 @@ class Plan(_Strict):
     country: str | None = None
     document: str = ""
     description: str = ""
+    stale_after_years: int = Field(
+        default=5,
+        ge=0,
+        le=50,
+        description="Evidence whose latest observation is more than this many years before the "
+        "as-of year (or the year of the assessment) is flagged as old in every report.",
+    )
     indicators: tuple[Indicator, ...] = ()
     goals: tuple[Goal, ...] = Field(min_length=1)
 
