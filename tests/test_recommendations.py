@@ -527,6 +527,22 @@ def test_sdg_target_suggestions_follow_the_official_wording() -> None:
     assert alone[0] == suggestions[1]
 
 
+def test_resolution_filler_alone_matches_no_sdg_target() -> None:
+    from rightsmonitor.methods.themes import suggest_sdg_targets
+    from rightsmonitor.sources.recommendations import sdg_targets
+
+    targets = sdg_targets()
+    queries = [
+        "Continue its efforts",  # matched 11.4 and 15.c on "efforts" alone before
+        "Take further measures to strengthen its efforts and ensure continued steps",
+        "Continue its efforts to reduce maternal mortality",  # 3.1: maternal mortality ratio
+    ]
+    filler, more_filler, real = suggest_sdg_targets(targets["target"], targets["text"], queries)
+    assert filler == [] and more_filler == []
+    assert real[0].target == "3.1" and "maternal mortality" in real[0].shared_terms
+    assert not {"efforts", "continue"} & {t for m in real for t in m.shared_terms}
+
+
 def test_people_classify_recommendations_and_bad_targets_are_refused(
     store: Store, ctx: Context, tmp_path: Path
 ) -> None:

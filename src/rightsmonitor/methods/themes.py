@@ -101,7 +101,8 @@ def precision_recall(
 
 
 # English function words (and the possessive "s"): they carry no subject, so terms made of them
-# alone, or bigrams holding one, do not count towards an SDG-target match.
+# alone, or bigrams holding one, do not count towards an SDG-target match (nor do the
+# RESOLUTION_FILLER words below).
 FUNCTION_WORDS = frozenset(
     [
         "a",
@@ -165,8 +166,54 @@ FUNCTION_WORDS = frozenset(
 )
 
 
+# The stock phrasing of UN recommendations and resolutions ("continue its efforts to take further
+# measures to ensure ..."): verbs of doing and words of degree that say nothing of *what* is to be
+# done. They are common in the 169 targets' wording too ("strengthen", "take ... measures"), so a
+# recommendation made only of them would otherwise match a target on "efforts" alone. Words
+# that name a subject even in that phrasing (implement, promote, protect, adopt, law, policy,
+# plan, rights) are kept: each is a reason for a match a reader can check.
+RESOLUTION_FILLER = frozenset(
+    [
+        "appropriate",
+        "consider",
+        "considering",
+        "continue",
+        "continued",
+        "continues",
+        "continuing",
+        "effective",
+        "effectively",
+        "effort",
+        "efforts",
+        "enhance",
+        "enhancing",
+        "ensure",
+        "ensures",
+        "ensuring",
+        "further",
+        "intensify",
+        "measure",
+        "measures",
+        "necessary",
+        "pursue",
+        "redouble",
+        "step",
+        "steps",
+        "strengthen",
+        "strengthening",
+        "take",
+        "takes",
+        "taking",
+        "undertake",
+    ]
+)
+NON_SUBJECT_WORDS = FUNCTION_WORDS | RESOLUTION_FILLER
+
+
 def _content_terms(text: str) -> list[str]:
-    return [t for t in tokens(text) if not FUNCTION_WORDS.intersection(t.split())]
+    """The terms that can carry an SDG-target match: no term made of, or holding, a function
+    word or resolution filler."""
+    return [t for t in tokens(text) if not NON_SUBJECT_WORDS.intersection(t.split())]
 
 
 @dataclass(frozen=True)
