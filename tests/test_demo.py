@@ -99,11 +99,25 @@ def test_csv_matches_json(demo: Path) -> None:
     assert list(table["status"]) == [t["status"] for t in data["targets"]]
 
 
+def test_the_reports_share_one_copy_of_the_chart_library(demo: Path) -> None:
+    from rightsmonitor.publish.report import CHART_LIBRARY
+
+    assert [p.relative_to(demo).as_posix() for p in demo.rglob("*.js")] == [
+        f"assets/{CHART_LIBRARY}"
+    ]
+    for plan in ("china-nhrap-2021-2025", "sdg-rights-baseline"):
+        html = (demo / plan / "index.html").read_text()
+        scripts = re.findall(r"<script[^>]+src=\"([^\"]+)\"", html)
+        assert scripts == [f"../assets/{CHART_LIBRARY}"]  # the shared copy, relatively
+        assert (demo / plan / scripts[0]).resolve() == (demo / "assets" / CHART_LIBRARY).resolve()
+        assert (demo / plan / "index.html").stat().st_size < 400_000  # 4.96 MB when inlined
+
+
 def test_report_is_self_contained_and_cites_sources(demo: Path) -> None:
     html = (demo / "china-nhrap-2021-2025" / "index.html").read_text()
-    assert not re.search(r"<script[^>]+src=", html), "no external scripts"
+    assert not re.search(r"<script[^>]+src=\"(https?:)?//", html), "no scripts from the web"
     assert not re.search(r"<link[^>]+href=\"http", html), "no external stylesheets"
-    assert "Plotly" in html
+    assert "Plotly.newPlot" in html
     assert html.count('class="card"') == 13
     assert "Data gaps" in html and "CN.PRACTISING_PHYSICIANS" in html
     assert "World Bank, World Development Indicators (edition 2026-07-01 snapshot)." in html

@@ -8,6 +8,8 @@ from rightsmonitor.model.assessment import AssessReport, AssessRequest, DemoRepo
 from rightsmonitor.ops.context import Context
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from rightsmonitor.assess.plan import Evidence
     from rightsmonitor.plans import PlanSummary
     from rightsmonitor.store import Store
@@ -36,7 +38,11 @@ def assess(ctx: Context, request: AssessRequest) -> AssessReport:
         return assess_in(store, ctx, plan, request)
 
 
-def assess_in(store: Store, ctx: Context, plan: Any, request: AssessRequest) -> AssessReport:
+def assess_in(
+    store: Store, ctx: Context, plan: Any, request: AssessRequest, *, assets: Path | None = None
+) -> AssessReport:
+    """Assess on an open store; ``assets`` is the chart-library folder several reports share
+    (default: ``assets/`` inside the report folder)."""
     from rightsmonitor.assess.plan import assess_plan
 
     ctx.progress.start(f"Assessing {plan.id}", total=2)
@@ -47,7 +53,7 @@ def assess_in(store: Store, ctx: Context, plan: Any, request: AssessRequest) -> 
     if request.out is not None:
         from rightsmonitor.publish import write_outputs
 
-        paths = write_outputs(assessment, request.out)
+        paths = write_outputs(assessment, request.out, assets=assets)
     ctx.progress.advance("Done")
     return AssessReport(assessment, paths)
 
@@ -63,7 +69,9 @@ def demo(ctx: Context, request: DemoRequest) -> DemoReport:
         reports = {}
         for name in bundled_plans():
             wanted = AssessRequest(name, out=request.out / name, country=request.country)
-            reports[name] = assess_in(store, ctx, load_plan(name), wanted)
+            # One copy of the chart library for every report of the demo, beside the landing page.
+            shared = request.out / "assets"
+            reports[name] = assess_in(store, ctx, load_plan(name), wanted, assets=shared)
         landing = write_landing(request.out, {n: r.paths for n, r in reports.items()})
         return DemoReport(loaded, reports, landing, store.location)
 

@@ -1,40 +1,81 @@
-"""Write an assessment as ``index.html`` (self-contained, opens offline), JSON and CSV."""
+"""Write an assessment as ``index.html``, JSON and CSV.
+
+The page opens offline. Its charts need plotly.js (4.8 MB): by default it is written once to an
+``assets/`` folder beside the report and loaded by relative path, so a folder of reports (the
+demo, several plans, several countries) shares one copy; ``inline_charts=True`` puts it in the
+page instead, for a single file that can be sent on its own.
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from pathlib import Path
 
 import jinja2
-from plotly.offline import get_plotlyjs
+from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.plan import PlanAssessment, TargetAssessment
 from rightsmonitor.methods.progress import Status
 from rightsmonitor.model import Dimension, area_name
-from rightsmonitor.publish.charts import chart_html
+from rightsmonitor.publish.charts import chart_html, source_label
 
 STATUS_ORDER = [
     Status.TARGET_ACHIEVED,
     Status.SUBSTANTIAL,
     Status.MODERATE,
     Status.LIMITED,
+    Status.NO_CHANGE,
     Status.DETERIORATION,
     Status.NOT_COMPUTABLE,
     Status.INSUFFICIENT_DATA,
 ]
+ASSETS = "assets"
+CHART_LIBRARY = f"plotly-{get_plotlyjs_version()}.min.js"
+# British and American spellings a publisher may mix between an indicator's name and its unit.
+_SPELLINGS = {"metre": "meter", "litre": "liter", "labour": "labor"}
 
 
-def number(value: float | None, digits: int = 4) -> str:
+def number(value: float | None, digits: int = 4, sign: bool = False) -> str:
+    """A figure as a reader reads it: 4 significant digits, thousands separated, a dash if none."""
     if value is None:
         return "–"
+    plus = "+" if sign else ""
     if abs(value) >= 1000:
-        return f"{value:,.0f}"
-    return f"{value:.{digits}g}"
+        return f"{value:{plus},.0f}"
+    return f"{value:{plus}.{digits}g}"
 
 
-def percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:+.3g} % a year"
+def percent(value: float | None, per_year: bool = True) -> str:
+    """A growth rate (a fraction) as a signed percentage, '% a year' unless ``per_year=False``."""
+    if value is None:
+        return "–"
+    return f"{value * 100:+.3g} %" + (" a year" if per_year else "")
+
+
+def _normalised(text: str) -> str:
+    words = re.findall(r"[a-z0-9%$]+", text.lower())
+    return " ".join(_SPELLINGS.get(w, w) for w in words)
+
+
+def names_unit(name: str, unit: str) -> bool:
+    """Whether an indicator's name already ends with its unit in brackets.
+
+    Parameters
+    ----------
+    name, unit : str
+        The indicator's name and unit as catalogued, e.g. ``"Life expectancy (years)"`` and
+        ``"years"``.
+
+    Returns
+    -------
+    bool
+        True when printing ``name (unit)`` would say the unit twice.
+    """
+    match = re.search(r"\(([^()]*)\)\s*$", name)
+    return match is not None and _normalised(match.group(1)) == _normalised(unit)
 
 
 def _environment() -> jinja2.Environment:
@@ -47,10 +88,13 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["number"] = number
     env.filters["percent"] = percent
+    env.filters["source_label"] = source_label
+    env.tests["naming_unit"] = names_unit
     return env
 
 
 def dimension_overview(assessment: PlanAssessment) -> list[dict]:
+    """Status counts by rights dimension, in the order of the dimension vocabulary."""
     rows = []
     for dimension in Dimension:
         results = [r for r in assessment.results if r.goal.dimension is dimension]
@@ -60,14 +104,30 @@ def dimension_overview(assessment: PlanAssessment) -> list[dict]:
     return rows
 
 
-def render_html(assessment: PlanAssessment) -> str:
+def render_html(assessment: PlanAssessment, *, chart_library: str | None = None) -> str:
+    """The report page.
+
+    Parameters
+    ----------
+    assessment : PlanAssessment
+        What to publish; nothing is recomputed here.
+    chart_library : str, optional
+        Relative URL of plotly.js for the page to load; None puts the library in the page.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
     goals: list[tuple] = []
     for result in assessment.results:
         if not goals or goals[-1][0] is not result.goal:
             goals.append((result.goal, []))
         goals[-1][1].append(result)
     charts = {
-        r.target.id: chart_html(r, f"chart-{r.target.id}") for r in assessment.results if r.series
+        r.target.id: chart_html(r, f"chart-{r.target.id}", as_of=assessment.as_of)
+        for r in assessment.results
+        if r.series
     }
     gaps: list[TargetAssessment] = [r for r in assessment.results if r.is_gap]
     template = _environment().get_template("report.html.j2")
@@ -81,12 +141,62 @@ def render_html(assessment: PlanAssessment) -> str:
         goals=goals,
         charts=charts,
         gaps=gaps,
-        plotly_js=get_plotlyjs(),
+        chart_library=chart_library,
+        plotly_js=get_plotlyjs() if chart_library is None else "",
         version=__version__,
     )
 
 
-def write_outputs(assessment: PlanAssessment, out: str | Path) -> dict[str, Path]:
+def write_chart_library(folder: str | Path) -> Path:
+    """Write plotly.js into ``folder`` once, for every report that links to it.
+
+    Parameters
+    ----------
+    folder : str or Path
+        The shared asset folder (created if missing).
+
+    Returns
+    -------
+    Path
+        The library's path; an existing complete copy is kept as it is.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / CHART_LIBRARY
+    script = get_plotlyjs().encode("utf-8")
+    if not path.is_file() or path.stat().st_size != len(script):
+        partial = path.with_name(f".{path.name}.{os.getpid()}.part")
+        partial.write_bytes(script)
+        partial.replace(path)  # a reader never sees half a library
+    return path
+
+
+def write_outputs(
+    assessment: PlanAssessment,
+    out: str | Path,
+    *,
+    assets: str | Path | None = None,
+    inline_charts: bool = False,
+) -> dict[str, Path]:
+    """Write ``index.html``, ``assessment.json`` and ``assessment.csv`` into ``out``.
+
+    Parameters
+    ----------
+    assessment : PlanAssessment
+        The assessment to publish.
+    out : str or Path
+        The report folder (created if missing).
+    assets : str or Path, optional
+        Folder for the shared chart library; default ``out/assets``. Pass one folder for
+        several reports so that they share one copy.
+    inline_charts : bool
+        Put the chart library in the page (a single-file report, 4.8 MB larger).
+
+    Returns
+    -------
+    dict
+        Paths by kind: ``html``, ``json``, ``csv`` and, unless inline, ``chart_library``.
+    """
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = {
@@ -99,7 +209,11 @@ def write_outputs(assessment: PlanAssessment, out: str | Path) -> dict[str, Path
         encoding="utf-8",
     )
     assessment.to_frame().to_csv(paths["csv"], index=False)
-    paths["html"].write_text(render_html(assessment), encoding="utf-8")
+    library = None
+    if not inline_charts:
+        paths["chart_library"] = write_chart_library(assets if assets is not None else out / ASSETS)
+        library = Path(os.path.relpath(paths["chart_library"], out)).as_posix()
+    paths["html"].write_text(render_html(assessment, chart_library=library), encoding="utf-8")
     return paths
 
 
@@ -111,7 +225,7 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]]) -> Path:
         data = json.loads(paths["json"].read_text("utf-8"))
         entries.append(
             {
-                "href": f"{paths['html'].parent.relative_to(out)}/index.html",
+                "href": f"{paths['html'].parent.relative_to(out).as_posix()}/index.html",
                 "title": data["plan"]["title"],
                 "area": data["area_name"],
                 "counts": data["status_counts"],
