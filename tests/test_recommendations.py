@@ -140,6 +140,36 @@ def test_whole_upr_info_file_counts_per_session_and_response(db: str) -> None:
     assert out["by_response"]["noted"] == (china["Response"] == "Noted").sum()
 
 
+def test_voluntary_pledges_take_their_cycle_from_the_session(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    pledges = shared_path("data", "upr", "upr_info_voluntary_pledges_sessions01-20.csv")
+    assert import_recommendations(ctx, pledges).added == 947  # ../shared/data/SOURCES.md
+    stored = store.recommendations()
+    assert set(stored["response"]) == {"voluntary pledge"}
+    # No Cycle column: OHCHR's cycle 1 is sessions 1-12, cycle 2 sessions 13-26; the file holds
+    # sessions 1-19 (599 pledges made at sessions 1-12, 348 at 13-19, counted in the CSV).
+    assert stored["cycle"].value_counts().to_dict() == {1: 599, 2: 348}
+    albania = stored[stored["recipient"] == "ALB"]
+    assert len(albania) == 10 and set(albania["cycle"]) == {2} and set(albania["session"]) == {19}
+
+    from rightsmonitor.sources.recommendations import upr_cycle
+
+    assert [upr_cycle(s) for s in (1, 12, 13, 26, 27, 40, 41, 54, 55)] == [
+        1, 1, 2, 2, 3, 3, 4, 4, None
+    ]  # fmt: skip
+    header = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+    late = tmp_path / "late.csv"
+    late.write_text(
+        header + "Kenya,African,,Pledge one.,Kenya,African,,Voluntary Pledge,3,Poverty,42\n"
+        "Kenya,African,,Pledge two.,Kenya,African,,Voluntary Pledge,3,Poverty,57\n"
+    )
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match=r"row 3, column 'Session'.*session 57 .*add a Cycle"):
+        import_recommendations(ctx, late)
+    assert table_dump(store) == before
+
+
 def test_status_updates_are_dated_attributed_and_validated(
     store: Store, ctx: Context, tmp_path: Path
 ) -> None:

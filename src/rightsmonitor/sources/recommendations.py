@@ -2,7 +2,9 @@
 
 UPR Info columns: ``To`` (state under review), ``To-Rgrp``, ``To-Org``, ``Text``, ``From``
 (recommending state), ``From-Rgrp``, ``From-Org``, ``Response`` (Accepted / Noted), ``Action``
-(UPR Info action category 1-5), ``Issue`` (comma-separated themes), ``Session``, ``Cycle``.
+(UPR Info action category 1-5), ``Issue`` (comma-separated themes), ``Session`` and
+``Cycle``. The voluntary-pledges export has the same layout without ``Cycle`` (and the response
+"Voluntary Pledge"): a missing cycle follows from the session (:func:`upr_cycle`).
 State names map to ISO3 by exact pycountry lookup plus UPR Info's own spellings listed below;
 an unmatched name is an error naming the row, never a guess. Every row becomes one
 recommendation: identical rows keep distinct ids (``upr-s<session>-<hash>-<n>``), so nothing is
@@ -26,7 +28,7 @@ from rightsmonitor.errors import InvalidInput, Problem
 # naming an unknown recommendation are refused whole.
 KnownIds = Callable[[list[str]], set[str]]
 
-UPR_INFO_COLUMNS = ("To", "Text", "From", "Response", "Action", "Issue", "Session", "Cycle")
+UPR_INFO_COLUMNS = ("To", "Text", "From", "Response", "Action", "Issue", "Session")  # + Cycle
 UPR_INFO_NAMES = {
     "Antigua & Barbuda": "ATG",
     "Bosnia & Herzegovina": "BIH",
@@ -51,6 +53,23 @@ UPR_INFO_NAMES = {
 }
 UNKNOWN_STATE = "&#40;Unknown&#41;"  # UPR Info's HTML-escaped "(Unknown)"
 RESPONSES = {"accepted": "supported", "supported": "supported", "noted": "noted"}
+# A state's own commitment at its review (UPR Info's voluntary-pledges file): not a
+# recommendation another state made, so neither supported nor noted.
+PLEDGE = "voluntary pledge"
+UPR_INFO_RESPONSES = {**RESPONSES, PLEDGE: PLEDGE}
+
+# The UPR Working Group sessions of each review cycle. OHCHR, "Cycles of the Universal Periodic
+# Review" (https://www.ohchr.org/EN/HRBodies/UPR/Pages/CyclesUPR.aspx): a cycle of four and a
+# half years has 14 sessions (the first, 2008-2011, had 12); OHCHR press releases of 19 January
+# 2022 (the 40th session concludes the third cycle) and November 2022 (the 41st opens the
+# fourth, to January 2027). UPR Info's own Cycle column uses the same split (cycle 1 = 1-12).
+UPR_CYCLES = {1: range(1, 13), 2: range(13, 27), 3: range(27, 41), 4: range(41, 55)}
+
+
+def upr_cycle(session: int) -> int | None:
+    """The UPR cycle of a Working Group session (1-54); None after the fourth cycle, whose
+    sessions are not yet numbered, rather than a guess."""
+    return next((c for c, sessions in UPR_CYCLES.items() if session in sessions), None)
 
 
 # United Nations short names (as UHRI and UN documents write them) that pycountry spells
@@ -84,6 +103,7 @@ def state_code(name: str) -> str | None:
 
 
 def parse_upr_info(path: Path) -> pd.DataFrame:
+    """A UPR Info export (recommendations or voluntary pledges), every row checked."""
     label = str(path)
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -96,38 +116,17 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
         )
     if raw.empty:
         raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
-    problems: list[Problem] = []
     names = {n: state_code(n) for n in set(raw["To"])}
     recommending_names = {
         n.strip(): state_code(n) for v in raw["From"] for n in v.split(",") if n.strip()
     }
-    for column, mapping in (("To", names), ("From", recommending_names)):
-        for name, code in mapping.items():
-            if code is None and name != UNKNOWN_STATE:
-                row = int(raw.index[raw[column].str.contains(name, regex=False)][0]) + 2
-                problems.append(
-                    Problem(
-                        label, f"state '{name}' matches no ISO 3166 country", row=row, column=column
-                    )
-                )
-    response = raw["Response"].str.strip().str.lower().map(RESPONSES)
-    for index in raw.index[response.isna()][:50]:
-        problems.append(
-            Problem(
-                label,
-                f"response '{raw.at[index, 'Response']}' is not Accepted/Supported/Noted",
-                row=int(index) + 2,
-                column="Response",
-            )
-        )
+    response = raw["Response"].str.strip().str.lower().map(UPR_INFO_RESPONSES)
     session = pd.to_numeric(raw["Session"], errors="coerce")
-    for index in raw.index[session.isna()][:50]:
-        problems.append(
-            Problem(label, "session is not a number", row=int(index) + 2, column="Session")
-        )
+    cycle = _upr_info_cycles(raw, session)
+    problems = _unmatched_states(label, raw, names, recommending_names)
+    problems += _upr_info_cell_problems(label, raw, response, session, cycle)
     if problems:
         raise InvalidInput(problems)
-    recipient = raw["To"].map(names)
     recommending = raw["From"].map(
         lambda v: ", ".join(
             recommending_names[n.strip()] or "unknown" for n in v.split(",") if n.strip()
@@ -143,10 +142,10 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
             "id": base + "-" + occurrence.astype(str),
             "mechanism": "UPR",
             "symbol": "",
-            "recipient": recipient,
+            "recipient": raw["To"].map(names),
             "recommending": recommending,
             "session": session.astype(int),
-            "cycle": pd.to_numeric(raw["Cycle"], errors="coerce").astype("Int64"),
+            "cycle": cycle,
             "date": pd.NaT,
             "text": raw["Text"].str.strip(),
             "response": response,
@@ -158,6 +157,60 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
             "agencies": "",
         }
     )
+
+
+def _upr_info_cycles(raw: pd.DataFrame, session: pd.Series) -> pd.Series:
+    """The ``Cycle`` column where given, else the cycle of the row's session."""
+    given = pd.to_numeric(raw.get("Cycle", pd.Series("", index=raw.index)), errors="coerce")
+    derived = session.map(lambda v: upr_cycle(int(v)) if pd.notna(v) and v == int(v) else None)
+    return given.where(given.notna(), pd.to_numeric(derived)).astype("Int64")
+
+
+def _unmatched_states(
+    label: str, raw: pd.DataFrame, names: dict[str, str | None], recommending: dict
+) -> list[Problem]:
+    problems = []
+    for column, mapping in (("To", names), ("From", recommending)):
+        for name, code in mapping.items():
+            if code is None and name != UNKNOWN_STATE:
+                row = int(raw.index[raw[column].str.contains(name, regex=False)][0]) + 2
+                problems.append(
+                    Problem(
+                        label, f"state '{name}' matches no ISO 3166 country", row=row, column=column
+                    )
+                )
+    return problems
+
+
+def _upr_info_cell_problems(
+    label: str, raw: pd.DataFrame, response: pd.Series, session: pd.Series, cycle: pd.Series
+) -> list[Problem]:
+    """Responses, sessions and (missing) cycles that cannot be read; at most 50 of each."""
+    problems = [
+        Problem(
+            label,
+            f"response '{raw.at[i, 'Response']}' is not Accepted/Supported/Noted/Voluntary Pledge",
+            row=int(i) + 2,
+            column="Response",
+        )
+        for i in raw.index[response.isna()][:50]
+    ]
+    problems += [
+        Problem(label, "session is not a number", row=int(i) + 2, column="Session")
+        for i in raw.index[session.isna()][:50]
+    ]
+    last = max(UPR_CYCLES[max(UPR_CYCLES)])
+    problems += [
+        Problem(
+            label,
+            f"no cycle is given and session {raw.at[i, 'Session']} is not one of the UPR "
+            f"Working Group sessions 1-{last} (cycles 1-{max(UPR_CYCLES)}): add a Cycle column",
+            row=int(i) + 2,
+            column="Cycle" if "Cycle" in raw.columns else "Session",
+        )
+        for i in raw.index[cycle.isna() & session.notna()][:50]
+    ]
+    return problems
 
 
 GENERIC_COLUMNS = (
@@ -199,8 +252,8 @@ def parse_generic(path: Path) -> pd.DataFrame:
             ),
             (
                 "response",
-                row["response"] not in ("", "supported", "noted"),
-                f"response '{row['response']}' is not supported/noted",
+                row["response"] not in ("", "supported", "noted", PLEDGE),
+                f"response '{row['response']}' is not supported/noted/voluntary pledge",
             ),
             (
                 "reply_status",
