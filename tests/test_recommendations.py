@@ -50,6 +50,24 @@ Cote d'Ivoire,African,,Abolish the death penalty.,&#40;Unknown&#41;,,,Accepted,4
 """
 
 
+OWN_PLAN = """\
+schema_version: 1
+id: own-plan
+title: Own plan
+country: CHN
+goals:
+  - id: health
+    title: Health
+    dimension: health
+    targets:
+      - id: own-life
+        title: Life expectancy up
+        indicator: SP.DYN.LE00.IN
+        baseline: {year: 2015}
+        target: {year: 2030, change: 2}
+"""
+
+
 def write(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "upr.csv"
     path.write_text(text)
@@ -459,7 +477,8 @@ def test_update_history_and_links_survive_the_round_trip(
         f"{ids[0]},2023-06-30,partially implemented,NHRI desk,,Ministry of Justice; NPC\n"
     )
     (tmp_path / "links.csv").write_text(
-        f"recommendation,indicator,target,note\n{ids[1]},SI.POV.NAHC,T-3,national line\n"
+        "recommendation,indicator,target,note\n"
+        f"{ids[1]},SI.POV.NAHC,extreme-poverty,national line\n"
     )
     import_updates(ctx, tmp_path / "updates.csv")
     import_links(ctx, tmp_path / "links.csv")
@@ -507,9 +526,30 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     with pytest.raises(InvalidInput, match=r"row 3.*repeats recommendation, indicator, target"):
         import_links(bundled_ctx, repeated)
 
+    unknown_target = tmp_path / "unknown-target.csv"
+    unknown_target.write_text(
+        f"recommendation,indicator,target\n{poverty},SI.POV.NAHC,\n"
+        f"{poverty},EG.ELC.ACCS.ZS,electricity-acces\n"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        import_links(bundled_ctx, unknown_target)
+    assert "row 3, column 'target': no target 'electricity-acces' in the plans known" in str(
+        refused.value
+    ) and "bundled: china-nhrap-2021-2025, sdg-rights-baseline" in str(refused.value)
+    assert bundled_store.recommendation_links([poverty]).empty
+    # A target of the user's own plan file is known once the file is named.
+    own = tmp_path / "own-plan.yaml"
+    own.write_text(OWN_PLAN)
+    mine = tmp_path / "own-links.csv"
+    mine.write_text(f"recommendation,indicator,target\n{poverty},SP.DYN.LE00.IN,own-life\n")
+    with pytest.raises(InvalidInput, match="no target 'own-life'"):
+        import_links(bundled_ctx, mine)
+    assert import_links(bundled_ctx, mine, plans=[own]).added == 1
+
     links = tmp_path / "links.csv"
     links.write_text(
-        f"recommendation,indicator,target\n{poverty},EG.ELC.ACCS.ZS,T-1\n{poverty},SI.POV.NAHC,\n"
+        "recommendation,indicator,target\n"
+        f"{poverty},EG.ELC.ACCS.ZS,electricity-access\n{poverty},SI.POV.NAHC,\n"
         f"{poverty},SH.H2O.SMDW.ZS,\n"
     )
     assert import_links(bundled_ctx, links).added == 3
@@ -527,7 +567,7 @@ def test_links_are_validated_and_the_followup_report_shows_evidence(
     assert not (tmp_path / "none").exists()
     assert "3 recommendations" in page  # the repeated ICCPR row counts twice
     # Access to electricity, WDI: 100 in 2023 and 100 in 2013 (ten years before).
-    assert "100 in 2023, 100 in 2013" in page and "plan target T-1" in page
+    assert "100 in 2023, 100 in 2013" in page and "plan target electricity-access" in page
     # National poverty line (2010 standard): 17.2% in 2010, eradicated by 2020 (NBS figures).
     assert "0 in 2020, 17.2 in 2010" in page
     assert "SH.H2O.SMDW.ZS: no observations stored for CHN" in page  # missing is shown, not hidden

@@ -64,12 +64,17 @@ def recommendations_update_command(
 @handle_errors
 def recommendations_link_command(
     path: Annotated[Path, typer.Argument(help="Links: recommendation, indicator[, target, note].")],
+    plan: Annotated[
+        list[str] | None,
+        typer.Option(help="A plan file (or bundled plan) whose target ids the links may name."),
+    ] = None,
     db: DbOption = None,
 ) -> None:
-    """Link recommendations to the indicators and plan targets that evidence them."""
+    """Link recommendations to the indicators and plan targets (of the bundled plans and the
+    --plan files) that evidence them."""
     from rightsmonitor.ops.recommendations import import_links
 
-    _report_import(path, import_links(context(db), path), "link(s) stored")
+    _report_import(path, import_links(context(db), path, plans=plan or ()), "link(s) stored")
 
 
 @app.command("classify")

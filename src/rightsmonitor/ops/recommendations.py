@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,19 +66,41 @@ def import_updates(ctx: Context, path: Path) -> FollowUpImport:
     )
 
 
-def import_links(ctx: Context, path: Path) -> FollowUpImport:
-    """Recommendations linked to the indicators and plan targets that evidence them."""
+def import_links(ctx: Context, path: Path, *, plans: Sequence[str | Path] = ()) -> FollowUpImport:
+    """Recommendations linked to the indicators and plan targets that evidence them. A target
+    id must be a target of a bundled plan or of one of ``plans`` (plan files or bundled names,
+    as ``rights assess`` takes them)."""
     from rightsmonitor.sources.recommendations import read_links
 
+    targets, described = plan_targets(plans)
     return _follow_up_file(
         ctx,
         path,
         "recommendation-links",
         lambda store: read_links(
-            path, store.recommendation_ids, {i.code for i in store.indicators()}
+            path,
+            store.recommendation_ids,
+            {i.code for i in store.indicators()},
+            targets,
+            plans=described,
         ),
         lambda store, frame, record: store.write_recommendation_links(frame, record),
     )
+
+
+def plan_targets(plans: Sequence[str | Path] = ()) -> tuple[set[str], str]:
+    """The target ids of the bundled plans and of ``plans`` (each checked as ``rights assess``
+    checks it), and a description of those plans for error messages."""
+    from rightsmonitor.plans import bundled_plans, load_plan
+
+    loaded = [load_plan(p) for p in (*bundled_plans().values(), *plans)]
+    targets = {target.id for plan in loaded for _, target in plan.targets()}
+    described = "bundled: " + ", ".join(bundled_plans())
+    if plans:
+        described += "; given: " + ", ".join(str(p) for p in plans)
+    else:
+        described += "; name your own plan files (--plan) to link their targets"
+    return targets, described
 
 
 def import_classification(ctx: Context, path: Path) -> FollowUpImport:

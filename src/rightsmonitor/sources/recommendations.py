@@ -564,10 +564,19 @@ def _write_layout(out: pd.DataFrame, path: Path, *, dates: tuple[str, ...]) -> P
 LINK_COLUMNS = ("recommendation", "indicator", "target", "note")
 
 
-def read_links(path: str | Path, known: KnownIds, indicators: set[str]) -> pd.DataFrame:
+def read_links(
+    path: str | Path,
+    known: KnownIds,
+    indicators: set[str],
+    targets: set[str] | None = None,
+    *,
+    plans: str = "",
+) -> pd.DataFrame:
     """Link recommendations to the indicators (and plan targets) that evidence them: CSV/Excel
     with ``recommendation``, ``indicator`` and optional ``target`` (plan target id) and ``note``.
-    Unknown recommendations or indicators refuse the whole file."""
+    Unknown recommendations or indicators, and target ids that are not in ``targets`` (the
+    targets of the plans known, described by ``plans``), refuse the whole file: a link to a
+    target no plan has would be published as if it were one."""
     from rightsmonitor.sources.tidy import read_layout
 
     path = Path(path)
@@ -583,6 +592,15 @@ def read_links(path: str | Path, known: KnownIds, indicators: set[str]) -> pd.Da
                     f"no indicator '{row['indicator']}' is stored",
                     row=line,
                     column="indicator",
+                )
+            )
+        if targets is not None and row["target"] and row["target"] not in targets:
+            problems.append(
+                Problem(
+                    str(path),
+                    f"no target '{row['target']}' in the plans known ({plans})",
+                    row=line,
+                    column="target",
                 )
             )
     if problems:
