@@ -194,7 +194,7 @@ def test_import_pseudonymises_and_keeps_labels(
     assert not set(stored["resp_id"]) & set(responses["resp_id"])
     assert stored["resp_id"].str.len().eq(32).all()
     labels = json.loads(store.surveys()[0].labels_json)
-    assert labels["q_safe_night"]["4.0"] == "Very safe"
+    assert labels["q_safe_night"]["4"] == "Very safe"  # codes kept as whole numbers
     before = table_dump(store)
     again = import_file(ctx, data, write_map(tmp_path))
     assert again.respondents == 0 and again.already_imported  # same bytes: nothing changes
@@ -318,7 +318,8 @@ def test_a_column_the_map_names_twice_is_stored_once(
     columns = store.survey_table("synthetic-perception").columns
     assert sorted(columns) == sorted(set(SurveyMap.model_validate(twice).columns()))
     request = SurveyEstimateRequest("synthetic-perception", target="security", by="wave")
-    assert [(r.group, r.n) for r in surveys.estimate(ctx, request).rows] == [(1, 200), (2, 200)]
+    rows = surveys.estimate(ctx, request).rows  # by the wave column: the waves, once
+    assert [(r.wave, r.group, r.n) for r in rows] == [(1, None, 200), (2, None, 200)]
 
 
 def test_stored_survey_estimates_match_the_file_and_cite_its_sha256(
@@ -332,9 +333,11 @@ def test_stored_survey_estimates_match_the_file_and_cite_its_sha256(
     by_sex = {"kind": "construct", "target": "security", "by": "sex"}
     from_file = surveys.estimate(ctx, SurveyEstimateRequest(str(data), EXAMPLE_MAP, **by_sex))
     from_store = surveys.estimate(ctx, SurveyEstimateRequest("synthetic-perception", **by_sex))
-    assert [r.group for r in from_store.rows] == ["female", "male"]
+    # Two waves: by sex within each wave, never pooled unasked.
+    keys = [(r.wave, r.group) for r in from_store.rows]
+    assert keys == [(1, "female"), (1, "male"), (2, "female"), (2, "male")]
     for a, b in zip(from_file.rows, from_store.rows, strict=True):
-        assert (b.group, b.n, b.suppressed) == (a.group, a.n, a.suppressed)
+        assert (b.wave, b.group, b.n, b.suppressed) == (a.wave, a.group, a.n, a.suppressed)
         assert b.estimate == pytest.approx(a.estimate, rel=1e-9)
         assert b.se == pytest.approx(a.se, rel=1e-9)
 
@@ -394,20 +397,22 @@ def test_inconsistent_estimate_requests_are_refused_naming_the_fields(tmp_path: 
     assert fields == ("map", "area")
     # Years by wave need the map's round, with or without saving.
     fields = refused(
-        "need at least one wave, the map's design.round",
+        "need at least one wave and the map's design.round",
         kind="mean",
         target="q_life_sat",
         wave_years={1: 2021},
     )
     assert fields == ("wave_years",)
+    assert refused("no wave 3 in the survey", map=EXAMPLE_MAP, target="security",
+                   wave_years={3: 2021}) == ("wave_years",)  # fmt: skip
+    # Pooling needs waves, and contradicts estimating by wave.
+    fields = refused("pooling waves needs", kind="mean", target="q_life_sat", pool_waves=True)
+    assert fields == ("pool_waves",)
     fields = refused(
-        "design.round and no group",
-        map=EXAMPLE_MAP,
-        target="security",
-        by="sex",
-        wave_years={1: 2021},
-    )
-    assert fields == ("wave_years", "by")
+        "neither --by the wave column", map=EXAMPLE_MAP, target="security", by="wave",
+        pool_waves=True,
+    )  # fmt: skip
+    assert fields == ("pool_waves", "by")
     assert not location.exists()  # refused before any store is opened
 
 
@@ -524,7 +529,8 @@ def survey_file(tmp_path: Path) -> Path:
 def check_survey_report(html: str, constructs: int = 3) -> None:
     assert "fewer than 30 respondents are\n  suppressed" in html or "suppressed</b>" in html
     assert html.count("Trend across waves") == constructs  # one per construct
-    assert "Gap between the best-off" in html and "Cronbach" in html
+    assert "1: gap between the best-off" in html and "Cronbach" in html  # per wave
+    assert "waves are not\n  pooled" in html and "pooled on request" not in html
     assert ">suppressed<" in html  # the 20-person age band
     assert '"arrayminus"' in html
 
@@ -540,21 +546,19 @@ def test_survey_report_states_the_rule_and_shows_intervals_and_gaps(tmp_path: Pa
 
 
 def test_a_group_called_trend_keeps_its_own_chart(tmp_path: Path) -> None:
-    from rightsmonitor.assess.perception import Breakdown, ConstructSection
+    from rightsmonitor.assess.perception import Breakdown, ConstructSection, SurveySections
     from rightsmonitor.methods.perception import DomainEstimate
     from rightsmonitor.methods.survey import Estimate
     from rightsmonitor.publish.survey_report import write_survey_report
 
     e = Estimate(0.5, 0.1, 0.3, 0.7, df=10, n=100, population=100.0, deff=1.0)
     waves = [DomainEstimate((w,), e, 100, False) for w in (1, 2)]
-    groups = Breakdown(
-        "trend", [DomainEstimate((g,), e, 100, False) for g in "ab"], None, None, None
-    )
+    groups = Breakdown("trend", [DomainEstimate((g,), e, 100, False) for g in "ab"], [])
     overall = DomainEstimate((), e, 200, False)
     section = ConstructSection(
         "security", "Security", "share_agreeing", None, overall, waves, [groups]
     )
-    html = write_survey_report([section], SMALL, tmp_path).read_text()
+    html = write_survey_report(SurveySections(SMALL, [section]), tmp_path).read_text()
     # The trend across waves is a line, the breakdown by the "trend" column bars.
     assert html.count("Plotly.newPlot") == 2 and html.count('"mode":"lines+markers"') == 1
 
@@ -564,14 +568,18 @@ def sections_of(table: ibis.Table, survey: SurveyMap) -> list[tuple]:
     from rightsmonitor.assess.perception import survey_sections
 
     out = []
-    for s in survey_sections(table, survey):
+    for s in survey_sections(table, survey).sections:
         out.append((s.name, "alpha", s.alpha))
-        for part in [s.overall, *s.trend, *(e for b in s.breakdowns for e in b.estimates)]:
+        overall = [s.overall] if s.overall else []
+        for part in [*overall, *s.trend, *(e for b in s.breakdowns for e in b.estimates)]:
             e = part.estimate
             out.append((s.name, part.group, part.n, e and e.estimate, e and e.se))
+        change = s.change
+        out.append((s.name, "change", change and change.estimate, change and change.se))
         for b in s.breakdowns:
-            gap = b.gap
-            out.append((s.name, b.column, b.best, b.worst, gap and gap.estimate, gap and gap.se))
+            for g in b.gaps:
+                d = g.difference
+                out.append((s.name, b.column, g.wave, g.best, g.worst, d.estimate, d.se))
     return out
 
 
@@ -593,8 +601,9 @@ def test_a_stored_survey_reports_what_its_file_reports(
     survey = load_survey_map(map_path)[0]
     from_file = sections_of(open_microdata(str(data), columns=survey.columns()), survey)
     from_store = sections_of(store.survey_table("synthetic-perception"), survey)
-    # alpha, overall, 2 waves, 2 sexes, 5 age bands, 2 gaps.
-    assert len(from_store) == len(from_file) == 1 + 1 + 2 + 2 + 5 + 2
+    # alpha, 2 waves, the change, in each wave 2 sexes and 5 age bands (the 20-person band in
+    # wave 1 only: 4 + 5), a gap per group column and wave (no overall: the report is per wave).
+    assert len(from_store) == len(from_file) == 1 + 2 + 1 + 4 + 9 + 4
     for mine, theirs in zip(from_store, from_file, strict=True):
         assert mine == tuple(
             pytest.approx(v, rel=1e-9) if isinstance(v, float) else v for v in theirs

@@ -28,6 +28,13 @@ if TYPE_CHECKING:
 app = typer.Typer(help="Perception surveys: import microdata, estimate with design-based CIs.")
 MapOption = Annotated[Path | None, typer.Option("--map", help="Questionnaire map (YAML).")]
 DataArgument = Annotated[str, typer.Argument(help="A responses file, or a stored survey id.")]
+PoolWaves = Annotated[
+    bool,
+    typer.Option(
+        "--pool-waves",
+        help="One estimate over every wave (said in the output); default: one per wave.",
+    ),
+]
 
 
 @app.command("import")
@@ -70,17 +77,20 @@ def survey_report_command(
     data: DataArgument,
     map_path: MapOption = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("survey-report"),
+    pool_waves: PoolWaves = False,
     db: DbOption = None,
 ) -> None:
-    """Write the survey section: trends, group breakdowns and gaps, all with 95% intervals."""
+    """Write the survey section: trends, group breakdowns and gaps, all with 95% intervals,
+    per wave unless --pool-waves."""
     from rightsmonitor.model.survey import SurveyReportRequest
     from rightsmonitor.ops.surveys import report
 
     if map_path is None and Path(data).is_file():
         raise typer.BadParameter("a responses file needs --map")
+    request = SurveyReportRequest(data, out, map_path, pool_waves)
     with RichProgress() as progress:
-        path = report(context(db, progress), SurveyReportRequest(data, out, map_path))
-    console.print(f"Report: {path}")
+        path = report(context(db, progress), request)
+    console.print(f"Report: {path}" + (" (waves pooled)" if pool_waves else ""))
 
 
 def wave_years_option(text: str | None) -> dict | None:
@@ -127,17 +137,19 @@ def survey_estimate_command(
     area: AreaOption = None,
     year: YearOption = None,
     wave_years: WaveYears = None,
+    pool_waves: PoolWaves = False,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Design-based estimate, SE, 95% CI, design effect and n, overall or by group."""
+    """Design-based estimate, SE, 95% CI, design effect and n, per wave (unless
+    --pool-waves) and by group."""
     from rightsmonitor.model.survey import SurveyEstimateRequest
     from rightsmonitor.ops.surveys import estimate
 
     kind, target = one_estimand(mean=mean, proportion=proportion, construct=construct)
     request = SurveyEstimateRequest(
         data, map_path, kind, target, by, weight, strata, psu, min_respondents, save,
-        area, year, wave_years_option(wave_years),
+        area, year, wave_years_option(wave_years), pool_waves,
     )  # fmt: skip
     result = estimate(context(db), request)
     if result.saved is not None:  # saving needs an area
@@ -161,14 +173,30 @@ def one_estimand(**given: str | None) -> tuple[str, str]:
 
 
 def print_estimates(result: SurveyEstimateResult) -> None:
+    """The estimates as a table, waves and groups by their value labels, and whether (and
+    which) waves were pooled."""
+
     def cells(r: SurveyEstimateRow) -> list[str]:
         if r.suppressed:
             return ["suppressed", "", "", ""]
         interval = f"{number(r.ci_low)} – {number(r.ci_high)}"
         return [number(r.estimate), number(r.se), interval, number(r.deff, 2)]
 
-    by = [result.by] if result.by else []
-    rows = ([*([r.group] if by else []), *cells(r), f"{r.n:,}"] for r in result.rows)
-    columns = [*by, "estimate", "SE", "95% CI", "deff", "n"]
+    keys = [c for c in (result.wave, result.by) if c]
+    rows = (
+        [
+            *([r.wave_label] if result.wave else []),
+            *([r.group_label] if result.by else []),
+            *cells(r),
+            f"{r.n:,}",
+        ]
+        for r in result.rows
+    )
+    columns = [*keys, "estimate", "SE", "95% CI", "deff", "n"]
     print_table(columns, rows, title=f"{result.kind} {result.target}")
+    if result.pooled_waves:
+        waves = ", ".join(result.pooled_wave_labels)
+        console.print(f"All waves pooled (--pool-waves): {waves}; each estimate spans them all.")
+    elif result.wave:
+        console.print(f"One estimate per wave ({result.wave}); --pool-waves pools them.")
     console.print(f"Estimates from fewer than {result.min_respondents} respondents are suppressed.")

@@ -82,7 +82,7 @@ class DomainEstimate:
     suppressed: bool
 
 
-def _group_order(key: tuple) -> tuple:
+def group_order(key: tuple) -> tuple:
     """Numbers in numeric order (wave 2 before wave 10), then text, then missing values."""
 
     def rank(v: object) -> tuple:
@@ -95,7 +95,7 @@ def _group_order(key: tuple) -> tuple:
 
 def _suppress(results: dict, min_respondents: int) -> list[DomainEstimate]:
     out = []
-    for key, estimates in sorted(results.items(), key=lambda kv: _group_order(kv[0])):
+    for key, estimates in sorted(results.items(), key=lambda kv: group_order(kv[0])):
         e = estimates["value"]
         small = e.n < min_respondents
         out.append(DomainEstimate(key, None if small else e, e.n, small))

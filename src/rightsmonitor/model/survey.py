@@ -72,6 +72,40 @@ class SurveyDesign(_Strict):
     id: str | None = None
 
 
+def code_text(code: Any) -> str:
+    """A group or wave code as text, the key of its value label: 1, 1.0, "1" and "1.0" are one
+    code (CSV, Stata, SPSS and YAML spell whole codes differently)."""
+    if isinstance(code, str):
+        try:
+            number = float(code)
+        except ValueError:
+            return code
+        return str(int(number)) if number.is_integer() and "." in code else code
+    if isinstance(code, float) and code.is_integer():
+        return str(int(code))
+    return str(code)
+
+
+def value_labels(labels: dict) -> dict[str, dict[str, str]]:
+    """{column: {code: label}} with every code as :func:`code_text` spells it."""
+    return {
+        str(column): {code_text(k): str(v) for k, v in codes.items()}
+        for column, codes in labels.items()
+        if isinstance(codes, dict)
+    }
+
+
+def label_of(column: str, code: Any, *label_sets: dict) -> str:
+    """The first value label of ``code`` in ``column`` among ``label_sets`` ({column: {code:
+    label}}, codes as :func:`code_text` spells them), else the code as text."""
+    key = code_text(code)
+    for labels in label_sets:
+        found = labels.get(column, {}).get(key)
+        if found is not None:
+            return str(found)
+    return key
+
+
 class SurveyMap(_Strict):
     id: str = Field(pattern=SURVEY_ID)
     title: str = ""
@@ -81,6 +115,17 @@ class SurveyMap(_Strict):
     items: tuple[Item, ...] = Field(min_length=1)
     constructs: tuple[Construct, ...] = ()
     min_respondents: int = Field(default=30, ge=1)
+    # Value labels of the group and wave columns: {column: {code: label}}, shown instead of
+    # the codes in tables and reports (the JSON keeps both).
+    labels: dict[str, dict[str, str]] = Field(default_factory=dict)
+
+    @field_validator("labels", mode="before")
+    @classmethod
+    def _label_keys(cls, labels: Any) -> Any:
+        """Codes as text whatever YAML made of them (1, 1.0 or "1")."""
+        if not isinstance(labels, dict) or not all(isinstance(c, dict) for c in labels.values()):
+            return labels  # pydantic names the field that is not a mapping
+        return value_labels(labels)
 
     @field_validator("items")
     @classmethod
@@ -106,6 +151,22 @@ class SurveyMap(_Strict):
             if unknown:
                 raise ValueError(f"construct '{construct.name}' uses unknown item(s) {unknown}")
         return self
+
+    @model_validator(mode="after")
+    def _labels_of_known_columns(self) -> SurveyMap:
+        known = [*self.groups, *([self.design.round] if self.design.round else [])]
+        unknown = [c for c in self.labels if c not in known]
+        if unknown:
+            raise ValueError(
+                f"labels for {unknown}: only the groups and design.round columns {known} are "
+                "labelled here (item answers are labelled in each item's scale)"
+            )
+        return self
+
+    def label(self, column: str, code: Any, kept: dict | None = None) -> str:
+        """The value label of ``code`` in ``column``: the map's, else the file's own (Stata,
+        SPSS; ``kept`` as stored at import), else the code itself."""
+        return label_of(column, code, self.labels, kept or {})
 
     def item(self, name: str) -> Item:
         return next(i for i in self.items if i.name == name)
@@ -163,11 +224,12 @@ class SurveyEstimateRequest:
     area: str | None = None
     year: int | None = None
     wave_years: dict[Any, int] | None = None  # with save: {wave: year}, by the map's round
+    pool_waves: bool = False  # one estimate over every wave (else one per wave, if any)
 
 
 @dataclass(frozen=True)
 class SurveyEstimateRow(Result):
-    group: Any
+    group: Any  # the code of the --by group, None without one
     estimate: float | None
     se: float | None
     ci_low: float | None
@@ -175,6 +237,9 @@ class SurveyEstimateRow(Result):
     deff: float | None
     n: int
     suppressed: bool
+    wave: Any = None  # the wave's code, when estimated per wave
+    group_label: str | None = None  # value labels (the map's, else the file's, else the code)
+    wave_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,15 +250,23 @@ class SurveyEstimateResult(Result):
     min_respondents: int
     rows: tuple[SurveyEstimateRow, ...]
     saved: Any = None  # FileImport
+    wave: str | None = None  # the round column, when the rows are per wave
+    pooled_waves: tuple | None = None  # the waves pooled into each row, when asked
+    pooled_wave_labels: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """Rows keyed by the group column's name, with no group when there is none (as the
-        CLI's --json always printed them)."""
+        """Rows keyed by the wave and group columns' names (codes), with their value labels
+        under ``labels`` and, when waves were pooled, the waves each row pools."""
         out = super().to_dict()
         rows = []
         for row in out["rows"]:
-            group = row.pop("group")
-            rows.append(({self.by: group} if self.by else {}) | row)
+            codes, labels = {}, {}
+            for column, key in ((self.wave, "wave"), (self.by, "group")):
+                code, label = row.pop(key), row.pop(f"{key}_label")
+                if column and column not in codes:
+                    codes[column], labels[column] = code, label
+            pooled = {"pooled_waves": out["pooled_waves"]} if self.pooled_waves else {}
+            rows.append(codes | row | ({"labels": labels} if labels else {}) | pooled)
         out["rows"] = rows
         return out
 
@@ -203,3 +276,4 @@ class SurveyReportRequest:
     data: str
     out: Path
     map: Path | None = None
+    pool_waves: bool = False  # overall and group estimates over every wave (else per wave)

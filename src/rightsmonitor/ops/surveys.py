@@ -11,7 +11,7 @@ import contextlib
 import hashlib
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,8 @@ from rightsmonitor.model.survey import (
     SurveyMap,
     SurveyReportRequest,
     SurveySummary,
+    label_of,
+    value_labels,
 )
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.errors import engine_errors
@@ -33,6 +35,7 @@ from rightsmonitor.ops.errors import engine_errors
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
+    from rightsmonitor.methods.perception import DomainEstimate
     from rightsmonitor.store import Store
 
 KINDS = ("construct", "mean", "proportion")
@@ -82,13 +85,21 @@ def list_surveys(ctx: Context) -> tuple[SurveySummary, ...]:
 
 @dataclass(frozen=True)
 class SurveyData:
-    """A survey's responses (an Ibis table), its map (None for a bare file), and where the
-    responses came from: a label for citations and the SHA-256 of the file's bytes."""
+    """A survey's responses (an Ibis table), its map (None for a bare file), where the
+    responses came from (a label for citations and the SHA-256 of the file's bytes), and the
+    value labels the file itself carries (Stata, SPSS)."""
 
     table: ir.Table
     survey: SurveyMap | None
     label: str
     sha256: str
+    labels: dict = field(default_factory=dict)
+
+    def value_label(self, column: str | None, code: object) -> str | None:
+        """The code's value label (the map's, else the file's), or None without a column."""
+        if column is None:
+            return None
+        return label_of(column, code, self.survey.labels if self.survey else {}, self.labels)
 
 
 @contextlib.contextmanager
@@ -96,13 +107,13 @@ def survey_data(ctx: Context, data: str, map_path: Path | None) -> Iterator[Surv
     """A responses file (with its map), or a stored survey, for the block."""
     from rightsmonitor.sources.importer import sha256_of
     from rightsmonitor.sources.microdata import open_microdata
+    from rightsmonitor.sources.survey_import import load_survey_map, read_value_labels
 
     if Path(data).is_file():
-        from rightsmonitor.sources.survey_import import load_survey_map
-
         survey = load_survey_map(map_path)[0] if map_path else None
         table = open_microdata(data, columns=survey.columns() if survey else None)
-        yield SurveyData(table, survey, data, sha256_of(Path(data)))
+        labels = read_value_labels(data)
+        yield SurveyData(table, survey, data, sha256_of(Path(data)), labels)
         return
     if not re.match(SURVEY_ID, data):  # not a survey id: no store to open
         raise NotFound(f"{data}: no such file (nor the id of a stored survey)")
@@ -118,6 +129,9 @@ def survey_data(ctx: Context, data: str, map_path: Path | None) -> Iterator[Surv
 
 
 def stored_survey(store: Store, survey_id: str) -> SurveyData:
+    """A stored survey: its table on the store's backend, its map and the labels kept."""
+    import json
+
     import yaml
 
     stored = store.survey(survey_id)
@@ -125,14 +139,43 @@ def stored_survey(store: Store, survey_id: str) -> SurveyData:
     (record,) = store.imports([stored.import_id]) or (None,)
     if record is None:
         raise InvalidInput([Problem(survey_id, "the stored survey has no import record")])
+    labels = value_labels(json.loads(stored.labels_json or "{}"))
     return SurveyData(
-        store.survey_table(survey_id), survey, f"stored survey {survey_id}", record.sha256
+        store.survey_table(survey_id),
+        survey,
+        f"stored survey {survey_id}",
+        record.sha256,
+        labels,
     )
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What an estimate request asks for: the wave column (None when pooled or waveless),
+    the --by column (None without one) and the columns to estimate by."""
+
+    wave: str | None
+    group: str | None
+
+    @property
+    def by(self) -> list[str]:
+        return [c for c in (self.wave, self.group) if c]
+
+
+def _plan(request: SurveyEstimateRequest, survey: SurveyMap | None) -> _Plan:
+    """Per wave unless waves are pooled on request; a --by of the wave column is the waves."""
+    wave = survey.design.round if survey else None
+    if request.pool_waves:
+        return _Plan(None, request.by)
+    if request.by == wave:
+        return _Plan(wave, None)
+    return _Plan(wave, request.by)
+
+
 def estimate(ctx: Context, request: SurveyEstimateRequest) -> SurveyEstimateResult:
-    """Design-based estimate, SE, 95 % CI, design effect and n, overall or by group; with
-    ``save``, stored as observations citing the survey file's SHA-256."""
+    """Design-based estimate, SE, 95 % CI, design effect and n, per wave (when the survey has
+    waves and they are not pooled on request) and by group; with ``save``, stored as
+    observations citing the survey file's SHA-256."""
     from rightsmonitor.methods.perception import estimate as estimate_of
     from rightsmonitor.methods.survey import Design
 
@@ -147,7 +190,7 @@ def estimate(ctx: Context, request: SurveyEstimateRequest) -> SurveyEstimateResu
     with survey_data(ctx, request.data, request.map) as source:
         survey = source.survey
         _check_estimate(request, survey)
-        by = survey.design.round if request.wave_years else request.by  # type: ignore[union-attr]
+        plan = _plan(request, survey)
         design = None if survey else Design(request.weight, request.strata, request.psu)
         with engine_errors(source.label):
             results = estimate_of(
@@ -155,27 +198,55 @@ def estimate(ctx: Context, request: SurveyEstimateRequest) -> SurveyEstimateResu
                 f"{request.kind}:{request.target}",
                 survey=survey,
                 design=design,
-                by=[by] if by else [],
+                by=plan.by,
                 min_respondents=request.min_respondents,
             )
+            pooled = _waves(source) if request.pool_waves else None
+    waves = list(dict.fromkeys(r.group[0] for r in results)) if plan.wave else []
+    _check_waves(request, waves)
     if request.wave_years:
-        results = [r for r in results if r.group and r.group[0] in request.wave_years]
-    rows = tuple(
-        SurveyEstimateRow(
-            group=r.group[0] if by else None,
-            estimate=r.estimate.estimate if r.estimate else None,
-            se=r.estimate.se if r.estimate else None,
-            ci_low=r.estimate.ci_low if r.estimate else None,
-            ci_high=r.estimate.ci_high if r.estimate else None,
-            deff=r.estimate.deff if r.estimate else None,
-            n=r.n,
-            suppressed=r.suppressed,
-        )
-        for r in results
-    )
-    saved = _save(ctx, request, source, results, by) if request.save else None
+        results = [r for r in results if r.group[0] in request.wave_years]
+    rows = tuple(_row(r, plan, source) for r in results)
+    saved = _save(ctx, request, source, results, plan, pooled) if request.save else None
     limit = survey.min_respondents if survey else request.min_respondents
-    return SurveyEstimateResult(request.kind, request.target, by, limit, rows, saved)
+    wave_labels = tuple(source.value_label(_round(survey), w) for w in pooled or ())
+    return SurveyEstimateResult(
+        request.kind, request.target, plan.group, limit, rows, saved, plan.wave, pooled,
+        wave_labels,
+    )  # fmt: skip
+
+
+def _round(survey: SurveyMap | None) -> str | None:
+    return survey.design.round if survey else None
+
+
+def _waves(source: SurveyData) -> tuple:
+    """The waves a pooled estimate pools, in order."""
+    from rightsmonitor.methods.perception import group_order
+
+    column = source.survey.design.round  # type: ignore[union-attr]  # checked: pool needs it
+    found = source.table.select(column).distinct().execute()[column].tolist()
+    return tuple(sorted(found, key=lambda v: group_order((v,))))
+
+
+def _row(r: DomainEstimate, plan: _Plan, source: SurveyData) -> SurveyEstimateRow:
+    """One estimate with its wave and group codes and their value labels."""
+    wave = r.group[0] if plan.wave else None
+    group = r.group[-1] if plan.group else None
+    e = r.estimate
+    return SurveyEstimateRow(
+        group=group,
+        estimate=e.estimate if e else None,
+        se=e.se if e else None,
+        ci_low=e.ci_low if e else None,
+        ci_high=e.ci_high if e else None,
+        deff=e.deff if e else None,
+        n=r.n,
+        suppressed=r.suppressed,
+        wave=wave,
+        group_label=source.value_label(plan.group, group),
+        wave_label=source.value_label(plan.wave, wave),
+    )
 
 
 def _check_estimate(request: SurveyEstimateRequest, survey: SurveyMap | None) -> None:
@@ -186,14 +257,18 @@ def _check_estimate(request: SurveyEstimateRequest, survey: SurveyMap | None) ->
             raise InvalidRequest(
                 f"{request.data}: no construct '{request.target}'; the map has {known}"
             )
-    if request.wave_years is not None and (
-        not request.wave_years or request.by or survey is None or not survey.design.round
-    ):
+    wave = survey.design.round if survey else None
+    if request.pool_waves and (wave is None or request.by == wave or request.wave_years):
+        raise InvalidRequest(
+            f"{request.data}: pooling waves needs the map's design.round, and neither --by "
+            "the wave column nor years by wave",
+            fields=["pool_waves", *(["by"] if wave and request.by == wave else [])],
+        )
+    if request.wave_years is not None and (not request.wave_years or wave is None):
         # Checked with or without saving: the waves decide what is estimated.
         raise InvalidRequest(
-            f"{request.data}: years by wave need at least one wave, the map's design.round "
-            "and no group",
-            fields=["wave_years", *(["by"] if request.by else [])],
+            f"{request.data}: years by wave need at least one wave and the map's design.round",
+            fields=["wave_years"],
         )
     if request.save:
         wrong = [
@@ -213,7 +288,27 @@ def _check_estimate(request: SurveyEstimateRequest, survey: SurveyMap | None) ->
             )
 
 
-def _save(ctx, request, source: SurveyData, results, by):
+def _check_waves(request: SurveyEstimateRequest, waves: list) -> None:
+    """One year for the estimates of several waves would store a silent pool: refused."""
+    if request.save and request.year is not None and len(waves) > 1:
+        listed = ", ".join(map(str, waves))
+        example = ",".join(f"{w}=YEAR" for w in waves)
+        raise InvalidRequest(
+            f"{request.data}: the survey has waves {listed}; store one estimate per wave with "
+            f"--wave-years {example}, or one estimate over all waves with --pool-waves",
+            fields=["year", "wave_years", "pool_waves"],
+        )
+    unknown = [w for w in request.wave_years or {} if w not in waves]
+    if unknown and waves:
+        raise InvalidRequest(
+            f"{request.data}: no wave {', '.join(map(str, unknown))} in the survey (waves: "
+            f"{', '.join(map(str, waves))})",
+            fields=["wave_years"],
+        )
+
+
+def _save(ctx, request, source: SurveyData, results, plan: _Plan, pooled: tuple | None):
+    """Store the estimates as observations: by wave year (or the one year) and group."""
     from rightsmonitor.assess.perception import estimate_rows
     from rightsmonitor.ops.imports import save_computed
 
@@ -226,7 +321,10 @@ def _save(ctx, request, source: SurveyData, results, by):
         digest=source.sha256,
         data_label=source.label,
         years=request.wave_years or request.year,
-        disaggregate_by=None if request.wave_years else by,
+        per_wave=plan.wave is not None,
+        disaggregate_by=plan.group,
+        pooled_waves=pooled,
+        group_label=lambda code: source.value_label(plan.group, code) or str(code),
     )
     with ctx.writer() as store:
         return save_computed(
@@ -242,7 +340,8 @@ def _save(ctx, request, source: SurveyData, results, by):
 
 
 def report(ctx: Context, request: SurveyReportRequest) -> Path:
-    """Write the survey section (trends, group breakdowns, gaps, all with 95 % intervals)."""
+    """Write the survey section: trends, group breakdowns and gaps, all with 95 % intervals,
+    per wave unless pooling is asked for (and then said)."""
     from rightsmonitor.assess.perception import survey_sections
     from rightsmonitor.publish.survey_report import write_survey_report
 
@@ -251,7 +350,18 @@ def report(ctx: Context, request: SurveyReportRequest) -> Path:
             f"{request.data}: a responses file needs its questionnaire map", fields=["map"]
         )
     with survey_data(ctx, request.data, request.map) as source:
+        survey = source.survey
+        if request.pool_waves and not survey.design.round:  # type: ignore[union-attr]
+            raise InvalidRequest(
+                f"{request.data}: pooling waves needs the map's design.round",
+                fields=["pool_waves"],
+            )
         ctx.progress.start("Estimating every construct, wave and group", total=None)
         with engine_errors(source.label):
-            sections = survey_sections(source.table, source.survey)  # type: ignore[arg-type]
-    return write_survey_report(sections, source.survey, request.out)  # type: ignore[arg-type]
+            sections = survey_sections(
+                source.table,
+                survey,  # type: ignore[arg-type]
+                pool_waves=request.pool_waves,
+                kept_labels=source.labels,
+            )
+    return write_survey_report(sections, request.out)

@@ -1,7 +1,8 @@
-"""The survey section: for each construct, the trend across waves and the breakdown by group,
-each with 95 % intervals, the gap between the best- and worst-off groups with its own interval,
-reliability, and the suppression rule. Renders the sections
-:func:`rightsmonitor.assess.perception.survey_sections` estimated."""
+"""The survey section: for each construct, the estimate of each wave and the change between
+waves, the breakdown by group within each wave (or over all waves when pooling was asked for, and
+then said), each with 95 % intervals, the gap between the best- and worst-off groups with its own
+interval, reliability, and the suppression rule. Groups and waves are shown by their value
+labels. Renders the sections :func:`rightsmonitor.assess.perception.survey_sections` estimated."""
 
 from __future__ import annotations
 
@@ -11,55 +12,88 @@ import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
 from rightsmonitor import __version__
-from rightsmonitor.assess.perception import ConstructSection
+from rightsmonitor.assess.perception import Breakdown, ConstructSection, SurveySections
 from rightsmonitor.methods.perception import DomainEstimate
-from rightsmonitor.model.survey import SurveyMap
 from rightsmonitor.publish.report import _environment
 
+BAR_COLOURS = ("#1f4e79", "#7aa6d6", "#c0504d", "#9bbb59", "#8064a2", "#f79646")
 
-def _chart(estimates: list[DomainEstimate], *, kind: str, unit: str) -> str:
-    shown = [e for e in estimates if e.estimate is not None]
-    labels = [" / ".join(map(str, e.group)) for e in shown]
-    values = [e.estimate.estimate for e in shown]
+
+def _error_bars(shown: list[DomainEstimate]) -> dict:
     plus = [e.estimate.ci_high - e.estimate.estimate for e in shown]
     minus = [e.estimate.estimate - e.estimate.ci_low for e in shown]
-    error = {"type": "data", "array": plus, "arrayminus": minus, "symmetric": False}
-    trace = (
-        go.Scatter(x=labels, y=values, mode="lines+markers", error_y=error)
-        if kind == "trend"
-        else go.Bar(x=labels, y=values, error_y=error, marker={"color": "#1f4e79"})
-    )
-    fig = go.Figure(trace)
+    return {"type": "data", "array": plus, "arrayminus": minus, "symmetric": False}
+
+
+def _figure_html(traces: list, *, unit: str, legend: bool) -> str:
+    fig = go.Figure(traces)
     fig.update_layout(
-        height=240,
+        height=260,
         margin={"l": 50, "r": 10, "t": 10, "b": 40},
         plot_bgcolor="white",
         yaxis={"title": {"text": unit}, "gridcolor": "#e5e8ec"},
         xaxis={"type": "category"},
+        showlegend=legend,
+        barmode="group",
+        legend={"orientation": "h", "y": -0.2},
     )
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
 
 
-def write_survey_report(
-    sections: list[ConstructSection], survey: SurveyMap, out: str | Path
-) -> Path:
+def _trend_chart(report: SurveySections, section: ConstructSection) -> str:
+    """The estimate of each wave, a line with its 95 % intervals, waves by their labels."""
+    shown = [e for e in section.trend if e.estimate is not None]
+    labels = [report.wave_label(e.group[0]) for e in shown]
+    values = [e.estimate.estimate for e in shown]
+    trace = go.Scatter(x=labels, y=values, mode="lines+markers", error_y=_error_bars(shown))
+    return _figure_html([trace], unit=section.unit, legend=False)
+
+
+def _groups_chart(report: SurveySections, breakdown: Breakdown, unit: str) -> str:
+    """Bars by group, one series per wave (side by side) unless the waves are pooled."""
+    shown = [e for e in breakdown.estimates if e.estimate is not None]
+    series: dict[object, list[DomainEstimate]] = {}
+    for e in shown:
+        series.setdefault(e.group[0] if report.per_wave else None, []).append(e)
+    traces = [
+        go.Bar(
+            x=[report.label(breakdown.column, e.group[-1]) for e in part],
+            y=[e.estimate.estimate for e in part],
+            error_y=_error_bars(part),
+            name=report.wave_label(wave) if wave is not None else "",
+            marker={"color": BAR_COLOURS[i % len(BAR_COLOURS)]},
+        )
+        for i, (wave, part) in enumerate(series.items())
+    ]
+    return _figure_html(traces, unit=unit, legend=report.per_wave)
+
+
+def write_survey_report(report: SurveySections, out: str | Path) -> Path:
+    """Write ``out/index.html``, self-contained (Plotly inlined), and return its path.
+
+    Parameters
+    ----------
+    report
+        The estimated sections, with how waves were treated and the value labels.
+    out
+        The output directory (created if needed).
+    """
     out = Path(out)
     # Group charts apart from the trend: a group column may be called "trend".
     charts = {
         s.name: {
-            "trend": _chart(s.trend, kind="trend", unit=s.unit) if s.trend else "",
-            "groups": {
-                b.column: _chart(b.estimates, kind="bar", unit=s.unit) for b in s.breakdowns
-            },
+            "trend": _trend_chart(report, s) if len(s.trend) >= 2 else "",
+            "groups": {b.column: _groups_chart(report, b, s.unit) for b in s.breakdowns},
         }
-        for s in sections
+        for s in report.sections
     }
     page = (
         _environment()
         .get_template("survey.html.j2")
         .render(
-            survey=survey,
-            sections=sections,
+            report=report,
+            survey=report.survey,
+            sections=report.sections,
             charts=charts,
             plotly_js=get_plotlyjs(),
             version=__version__,

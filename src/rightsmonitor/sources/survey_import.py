@@ -19,7 +19,7 @@ import yaml
 from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.model.survey import SurveyMap
+from rightsmonitor.model.survey import SurveyMap, value_labels
 
 MAX_PER_CHECK = 50
 
@@ -54,10 +54,7 @@ def read_responses(path: str | Path) -> tuple[pd.DataFrame, dict]:
 
             reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
             frame, meta = reader(str(path))
-            labels = {
-                k: {str(c): v for c, v in d.items()} for k, d in meta.variable_value_labels.items()
-            }
-            return frame, labels
+            return frame, value_labels(meta.variable_value_labels)
         if suffix in (".xlsx", ".xlsm"):
             return pd.read_excel(path, engine="openpyxl"), {}
         if suffix == ".csv":
@@ -75,6 +72,22 @@ def read_responses(path: str | Path) -> tuple[pd.DataFrame, dict]:
             )
         ]
     )
+
+
+def read_value_labels(path: str | Path) -> dict[str, dict[str, str]]:
+    """The value labels a Stata or SPSS file carries ({column: {code: label}}), read from its
+    header only; other formats carry none."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in (".dta", ".sav"):
+        return {}
+    import pyreadstat
+
+    reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+    try:
+        _, meta = reader(str(path), metadataonly=True)
+    except Exception as exc:  # the readers raise many kinds; all mean "cannot read this file"
+        raise InvalidInput([Problem(str(path), f"cannot be read: {exc}")]) from exc
+    return value_labels(meta.variable_value_labels)
 
 
 def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> list[Problem]:
