@@ -164,6 +164,47 @@ def test_bad_history_rows_are_refused_whole(
     assert table_dump(with_status) == before
 
 
+def test_a_report_under_a_treaty_never_ratified_is_refused(
+    store: Store, ctx: Context, tmp_path: Path
+) -> None:
+    # Bundled status (UN Treaty Collection, 2022): China has taken no action on ICMW (the
+    # migrant workers' convention), and has signed but not ratified the ICCPR.
+    path = tmp_path / "never.csv"
+    path.write_text(HISTORY + "ICMW,CHN,initial,2010-07-01,2011-01-05,,,\n")
+    before = table_dump(store)  # the status is not even loaded: the bundled one judges
+    with pytest.raises(InvalidInput) as info:
+        import_reports(ctx, path)
+    message = str(info.value)
+    assert "1 problem(s)" in message and "row 5, column 'treaty'" in message
+    assert "CHN has neither signed nor ratified ICMW (status: un-treaty-collection-2022)" in message
+    assert table_dump(store) == before
+
+    signed = tmp_path / "signed.csv"
+    signed.write_text(HISTORY + "ICCPR,CHN,initial,2010-07-01,2011-01-05,,,\n")
+    result = import_reports(ctx, signed)
+    assert result.added == 4
+    assert result.warnings == (
+        f"{signed}, row 5: CHN has signed but not ratified ICCPR (status: "
+        "un-treaty-collection-2022); a signatory does not report under it. Stored as given: "
+        "check it, or the state has ratified since",
+    )
+    assert "ICCPR" in set(store.treaty_reports("CHN")["treaty"])
+    assert import_reports(ctx, signed).warnings == ()  # already imported: nothing to judge
+
+
+def test_cli_prints_the_warnings_of_an_import(db: str, tmp_path: Path) -> None:
+    with open_store(db) as store:
+        store.write_treaty_status(bundled_treaty_status())
+    path = tmp_path / "signed.csv"
+    path.write_text(HISTORY.splitlines()[0] + "\nICCPR,CHN,initial,2010-07-01,,,,\n")
+    result = CliRunner().invoke(app, ["obligations", "import", str(path), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "Warning:" in result.stderr and "row 2: CHN has signed but not ratified" in (
+        " ".join(result.stderr.split())
+    )
+    assert "1 report(s) stored" in result.stdout
+
+
 def test_cli_json(db: str, history: Path) -> None:
     with open_store(db) as store:
         store.write_treaty_status(bundled_treaty_status())

@@ -13,6 +13,7 @@ from rightsmonitor.cli.common import (
     JsonOption,
     console,
     context,
+    err_console,
     handle_errors,
     print_json,
     print_table,
@@ -80,6 +81,8 @@ def obligations_import_command(
     from rightsmonitor.ops.obligations import import_reports
 
     result = import_reports(context(db), path)
+    for warning in result.warnings:
+        err_console.print(f"Warning: {warning}", markup=False, highlight=False)
     console.print(
         f"{path}: already imported"
         if result.already_imported

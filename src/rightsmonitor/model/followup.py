@@ -22,6 +22,7 @@ class FollowUpImport(Result):
     unchanged: int = 0
     already_imported: bool = False
     detail: dict[str, int] = field(default_factory=dict)  # e.g. {"transactions": 12}
+    warnings: tuple[str, ...] = ()  # what was stored but may be wrong, each naming its row
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rightsmonitor.errors import InvalidRequest
 from rightsmonitor.model.followup import FollowUpImport, ObligationsRequest, ObligationsResult
 from rightsmonitor.ops.context import Context
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from rightsmonitor.store import Store
 
 
 def obligations(ctx: Context, request: ObligationsRequest) -> ObligationsResult:
@@ -29,14 +35,39 @@ def obligations(ctx: Context, request: ObligationsRequest) -> ObligationsResult:
 
 
 def import_reports(ctx: Context, path: Path) -> FollowUpImport:
-    """A state's report submissions and reviews (docs/obligations.md), in one transaction."""
+    """A state's report submissions and reviews (docs/obligations.md), in one transaction.
+    Reports under a treaty the state has neither signed nor ratified refuse the file; under a
+    treaty it has only signed they are stored with a warning (see
+    :func:`~rightsmonitor.sources.obligations.ratification_check`)."""
+    from rightsmonitor.errors import InvalidInput
     from rightsmonitor.ops.imports import file_record
-    from rightsmonitor.sources.obligations import read_reports
+    from rightsmonitor.sources.obligations import ratification_check, read_reports
 
     record = file_record(path, "treaty-reports")
     frame = read_reports(path)
     with ctx.writer() as store:
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), "treaty-reports", already_imported=True)
+        status = _status_of(store, sorted(set(frame["area"])))
+        problems, warnings = ratification_check(frame, status, str(path))
+        if problems:
+            raise InvalidInput(problems)
         store.write_treaty_reports(frame, record)
-    return FollowUpImport(str(path), "treaty-reports", added=len(frame))
+    return FollowUpImport(str(path), "treaty-reports", added=len(frame), warnings=tuple(warnings))
+
+
+def _status_of(store: Store, areas: list[str]) -> pd.DataFrame:
+    """The stored ratification status of ``areas``; a state whose status is not in the store
+    (the bundled status never loaded) is judged by the bundled status all the same."""
+    import pandas as pd
+
+    from rightsmonitor.sources.obligations import bundled_treaty_status
+
+    frames = [store.treaty_status(area) for area in areas]
+    if any(f.empty for f in frames):
+        bundled = bundled_treaty_status()
+        frames = [
+            f if not f.empty else bundled[bundled["area"] == a]
+            for f, a in zip(frames, areas, strict=True)
+        ]
+    return pd.concat(frames, ignore_index=True)

@@ -4,6 +4,13 @@ Report histories are a documented CSV/Excel layout, one row per report:
 ``treaty, area, report, due, submitted, reviewed, next_due, symbol`` (dates as YYYY-MM-DD; only
 ``treaty``, ``area`` and ``report`` are required). Every problem is reported by row and column
 before anything is stored.
+
+A report under a treaty the state has taken no action on (neither signed nor ratified, in the
+stored UN Treaty Collection status) refuses the file: a state reports only under treaties it is
+party to, so such a row is almost always a wrong treaty or area code, and stored it would put an
+"overdue" calendar under a treaty the state never accepted. A signatory does not report either,
+but signature is the step before ratification and the status dates from 2022: that row is kept
+with a warning, so a newer ratification can be recorded without being refused.
 """
 
 from __future__ import annotations
@@ -102,3 +109,46 @@ def read_reports(path: str | Path) -> pd.DataFrame:
     for column in DATES:
         frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
     return frame
+
+
+def ratification_check(
+    frame: pd.DataFrame, status: pd.DataFrame, label: str
+) -> tuple[list[Problem], list[str]]:
+    """Problems (reports under a treaty the state has taken no action on) and warnings
+    (reports under a treaty it has only signed) of a report history read by
+    :func:`read_reports`, against a ratification status (treaty, area, status, year, source).
+    A treaty absent from the status of a state that has one counts as no action; a state with
+    no status at all (not a UN member, say) is stored with a warning."""
+    states = {(r["treaty"], r["area"]): r for r in status.to_dict("records")}
+    known_areas = {area for _, area in states}
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    for index, row in frame.iterrows():
+        line = int(index) + 2
+        if row["area"] not in known_areas:
+            warnings.append(
+                f"{label}, row {line}: no ratification status is recorded for {row['area']}; "
+                f"the report under {row['treaty']} is stored unchecked"
+            )
+            continue
+        found = states.get((row["treaty"], row["area"]))
+        state = found["status"] if found else "none"
+        source = found["source"] if found else STATUS_SOURCE
+        if state == "none":
+            problems.append(
+                Problem(
+                    label,
+                    f"{row['area']} has neither signed nor ratified {row['treaty']} (status: "
+                    f"{source}): a state reports only under treaties it is party to; check the "
+                    "treaty and area codes",
+                    row=line,
+                    column="treaty",
+                )
+            )
+        elif state == "signatory":
+            warnings.append(
+                f"{label}, row {line}: {row['area']} has signed but not ratified "
+                f"{row['treaty']} (status: {source}); a signatory does not report under it. "
+                "Stored as given: check it, or the state has ratified since"
+            )
+    return problems, warnings
