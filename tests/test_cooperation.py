@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from conftest import shared_path, table_dump
 from rightsmonitor.assess.followup import MoneyRow
 from rightsmonitor.cli import app
-from rightsmonitor.errors import InvalidInput, InvalidRequest
+from rightsmonitor.errors import InvalidInput, InvalidRequest, NotFound
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.cooperation import import_activities, summary
 from rightsmonitor.sources.iati import parse_activities, read_activities
@@ -85,11 +85,64 @@ def test_summary_of_stored_activities(ctx: Context, tmp_path: Path) -> None:
         MoneyRow("commitment", 2020, "EUR", 100000.0),
         MoneyRow("disbursement", 2021, "USD", 25000.0),
     ]
-    nobody = summary(ctx, "KEN")
-    assert (nobody.activities, nobody.money) == (0, ())
-    with pytest.raises(InvalidRequest, match="'CN' is not an ISO 3166-1 alpha-3 code") as info:
-        summary(ctx, "CN")
-    assert info.value.fields == ("recipient",)
+    assert china.negative == () and china.notes == ()
+    # Names and ISO2 codes resolve exactly; an empty result and an unknown name are errors
+    # that list the recipients stored, never an empty table.
+    assert summary(ctx, "china") == summary(ctx, "CN") == china
+    with pytest.raises(
+        NotFound,
+        match=r"no activities for Kenya \(KEN\) are stored; "
+        r"recipients stored: CHN \(China\)$",
+    ):
+        summary(ctx, "KEN")
+    with pytest.raises(NotFound, match="no activities for Albania"):
+        summary(ctx, "albania")
+    for unknown in ("Chinaland", "CN-GD"):
+        with pytest.raises(
+            InvalidRequest,
+            match=f"'{unknown}' is not an ISO 3166-1 alpha-3 code or a country name; "
+            r"recipients stored: CHN \(China\)",
+        ) as info:
+            summary(ctx, unknown)
+        assert info.value.fields == ("recipient",)
+
+
+def test_nothing_stored_is_said(ctx: Context) -> None:
+    with pytest.raises(NotFound, match="no cooperation activities are stored"):
+        summary(ctx)
+    with pytest.raises(NotFound, match=r"no activities for Albania \(ALB\) are stored; no coop"):
+        summary(ctx, "Albania")
+
+
+def test_negative_disbursements_are_stated(db: str) -> None:
+    import xml.etree.ElementTree as ET  # a plain reading of the file, independent of the parser
+
+    path = iati(SPAIN)
+    negative = [
+        float(t.find("value").text)
+        for t in ET.parse(path).getroot().iter("transaction")
+        if float(t.find("value").text) < 0
+    ]
+    assert len(negative) == 25  # all disbursements (type 3), all in EUR
+    runner = CliRunner()
+    assert runner.invoke(app, ["cooperation", "import", str(path), "--db", db]).exit_code == 0
+    result = summary(Context(db=db), "IDN")  # Spain's activities are all 100 % Indonesia
+    (stated,) = result.negative
+    assert (stated.type, stated.currency, stated.count) == ("disbursement", "EUR", 25)
+    assert stated.value == pytest.approx(sum(negative)) == pytest.approx(-33_662_924.32)
+    assert result.notes == (
+        "25 disbursement transaction(s) in EUR are negative (-33,662,924.32 in all; "
+        "reimbursements or corrections): they are included in the disbursement sums",
+    )
+    shown = runner.invoke(app, ["cooperation", "summary", "--recipient", "Indonesia", "--db", db])
+    assert shown.exit_code == 0, shown.output
+    assert "Note: 25 disbursement transaction(s) in EUR are negative" in " ".join(
+        shown.output.split()
+    )
+    out = json.loads(runner.invoke(app, ["cooperation", "summary", "--json", "--db", db]).stdout)
+    assert out["negative"] == [
+        {"type": "disbursement", "currency": "EUR", "count": 25, "value": stated.value}
+    ]
 
 
 @pytest.mark.parametrize(
@@ -180,3 +233,7 @@ def test_cli_reports_what_was_stored(db: str, tmp_path: Path) -> None:
     assert "1 activities" in table.output and "100,000" in table.output
     typo = runner.invoke(app, ["cooperation", "summary", "--recipient", "CHNA", "--db", db])
     assert typo.exit_code == 2 and "--recipient" in typo.output
+    assert "recipients stored: CHN (China)" in " ".join(typo.output.split())
+    empty = runner.invoke(app, ["cooperation", "summary", "--recipient", "albania", "--db", db])
+    assert empty.exit_code == 1
+    assert "Error: no activities for Albania (ALB) are stored" in " ".join(empty.output.split())

@@ -172,9 +172,21 @@ class MoneyRow(Result):
 
 
 @dataclass(frozen=True)
+class NegativeTransactions(Result):
+    """Transactions of one type and currency with a negative value (IATI reports
+    reimbursements, returned funds and corrections so): counted in the money sums, so stated."""
+
+    type: str
+    currency: str
+    count: int
+    value: float
+
+
+@dataclass(frozen=True)
 class CooperationSummary(Result):
     """Activities by recipient, sector and reporting organisation; money by type, year and
-    currency (never added across currencies)."""
+    currency (never added across currencies); the negative transactions inside those sums, and
+    a note saying so."""
 
     recipient: str | None
     activities: int
@@ -183,6 +195,8 @@ class CooperationSummary(Result):
     by_reporting_org: dict[str, int]
     money: tuple[MoneyRow, ...]
     money_basis: str = "whole activities"
+    negative: tuple[NegativeTransactions, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 def summarise_cooperation(
@@ -204,6 +218,7 @@ def summarise_cooperation(
         transactions = transactions.assign(
             value=transactions["value"] * transactions["activity"].map(shares).fillna(0.0)
         )
+    negative = negative_transactions(transactions)
     money = (
         transactions.groupby(["type", "year", "currency"], dropna=False)["value"]
         .sum()
@@ -233,4 +248,26 @@ def summarise_cooperation(
             for r in money.to_dict("records")
         ),
         money_basis="the recipient's share of each activity" if recipient else "whole activities",
+        negative=negative,
+        notes=tuple(_negative_note(n) for n in negative),
+    )
+
+
+def negative_transactions(transactions: pd.DataFrame) -> tuple[NegativeTransactions, ...]:
+    """Count and sum of the negative transactions by type and currency."""
+    if transactions.empty:
+        return ()
+    below = transactions[transactions["value"] < 0]
+    grouped = below.groupby(["type", "currency"])["value"].agg(["count", "sum"]).reset_index()
+    return tuple(
+        NegativeTransactions(r["type"], r["currency"], int(r["count"]), float(r["sum"]))
+        for r in grouped.to_dict("records")
+    )
+
+
+def _negative_note(n: NegativeTransactions) -> str:
+    return (
+        f"{n.count} {n.type} transaction(s) in {n.currency or 'no currency'} are negative "
+        f"({n.value:,.2f} in all; reimbursements or corrections): they are included in the "
+        f"{n.type} sums"
     )

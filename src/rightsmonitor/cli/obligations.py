@@ -110,7 +110,9 @@ def cooperation_import_command(
 @cooperation_app.command("summary")
 @handle_errors
 def cooperation_summary_command(
-    recipient: Annotated[str | None, typer.Option(help="Only this recipient (ISO3).")] = None,
+    recipient: Annotated[
+        str | None, typer.Option(help="Only this recipient: ISO3 or ISO2 code, or country name.")
+    ] = None,
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
@@ -131,3 +133,5 @@ def cooperation_summary_command(
         ((m.type, m.year or "", m.currency, f"{m.value:,.0f}") for m in result.money),
         title="Transactions (never summed across currencies)",
     )
+    for note in result.notes:
+        console.print(f"Note: {note}", markup=False, highlight=False)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rightsmonitor.assess.followup import CooperationSummary
-from rightsmonitor.errors import InvalidRequest
+from rightsmonitor.errors import InvalidRequest, NotFound
 from rightsmonitor.model.followup import FollowUpImport
 from rightsmonitor.ops.context import Context
+
+if TYPE_CHECKING:
+    from rightsmonitor.store import Store
 
 
 def import_activities(ctx: Context, path: Path) -> FollowUpImport:
@@ -30,20 +34,56 @@ def import_activities(ctx: Context, path: Path) -> FollowUpImport:
 
 
 def summary(ctx: Context, recipient: str | None = None) -> CooperationSummary:
-    """Activities by recipient, sector and reporter; commitments and disbursements by year."""
+    """Activities by recipient, sector and reporter; commitments and disbursements by year.
+
+    ``recipient``: an ISO 3166-1 alpha-3 or alpha-2 code or a country name ("albania",
+    "Republic of Korea"), resolved exactly, never guessed; one that resolves to nothing, and a
+    summary with no activity in it, are errors that list the recipients stored."""
     from rightsmonitor.assess.followup import summarise_cooperation
-    from rightsmonitor.model import AreaKind, lookup_area
     from rightsmonitor.sources.iati import dac_sectors
 
-    if recipient:
-        found = lookup_area(recipient)
-        if found is None or found.kind != AreaKind.COUNTRY:  # never "0 activities" for a typo
-            raise InvalidRequest(
-                f"'{recipient}' is not an ISO 3166-1 alpha-3 code", fields=("recipient",)
-            )
-        recipient = found.code
     with ctx.reader() as store:
-        activities, transactions = store.cooperation(recipient=recipient)
+        code = _recipient_code(recipient) if recipient else None
+        if recipient and code is None:
+            raise InvalidRequest(
+                f"'{recipient}' is not an ISO 3166-1 alpha-3 code or a country name; "
+                + _stored_recipients(store),
+                fields=("recipient",),
+            )
+        activities, transactions = store.cooperation(recipient=code)
+        if activities.empty:
+            raise NotFound(_nothing_stored(store, code))
     return summarise_cooperation(
-        activities, transactions, recipient=recipient, sector_names=dac_sectors()
+        activities, transactions, recipient=code, sector_names=dac_sectors()
     )
+
+
+def _recipient_code(text: str) -> str | None:
+    """ISO3 of a country given by its code or name, by exact lookup (pycountry and the UN
+    short names the recommendation imports use); None rather than a guess."""
+    from rightsmonitor.model import AreaKind, lookup_area
+    from rightsmonitor.sources.recommendations import state_code
+
+    found = lookup_area(text.strip().upper())
+    if found is not None:
+        return found.code if found.kind == AreaKind.COUNTRY else None  # no provinces, regions
+    return state_code(text)
+
+
+def _stored_recipients(store: Store) -> str:
+    from rightsmonitor.model import area_name
+
+    codes = sorted(set(store.cooperation()[0]["recipient"]) - {""})
+    if not codes:
+        return "no cooperation activities are stored (rights cooperation import)"
+    shown = ", ".join(f"{c} ({area_name(c)})" for c in codes[:30])
+    more = f" and {len(codes) - 30} more" if len(codes) > 30 else ""
+    return f"recipients stored: {shown}{more}"
+
+
+def _nothing_stored(store: Store, code: str | None) -> str:
+    from rightsmonitor.model import area_name
+
+    if code is None:
+        return "no cooperation activities are stored; import IATI activity files first"
+    return f"no activities for {area_name(code)} ({code}) are stored; " + _stored_recipients(store)
