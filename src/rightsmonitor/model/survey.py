@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from rightsmonitor.model.results import Result
 
@@ -127,6 +134,21 @@ class SurveyMap(_Strict):
             return labels  # pydantic names the field that is not a mapping
         return value_labels(labels)
 
+    @field_validator("labels")
+    @classmethod
+    def _labels_of_known_columns(cls, labels: dict, info: ValidationInfo) -> dict:
+        """Labels only for the columns shown as groups or waves (named in the error)."""
+        design = info.data.get("design")
+        rounds = [design.round] if design is not None and design.round else []
+        known = [*info.data.get("groups", ()), *rounds]
+        unknown = [c for c in labels if c not in known]
+        if unknown:
+            raise ValueError(
+                f"labels for {unknown}: only the groups and design.round columns {known} are "
+                "labelled here (item answers are labelled in each item's scale)"
+            )
+        return labels
+
     @field_validator("items")
     @classmethod
     def _unique(cls, items: tuple[Item, ...]) -> tuple[Item, ...]:
@@ -150,17 +172,6 @@ class SurveyMap(_Strict):
             unknown = [i for i in construct.items if i not in known]
             if unknown:
                 raise ValueError(f"construct '{construct.name}' uses unknown item(s) {unknown}")
-        return self
-
-    @model_validator(mode="after")
-    def _labels_of_known_columns(self) -> SurveyMap:
-        known = [*self.groups, *([self.design.round] if self.design.round else [])]
-        unknown = [c for c in self.labels if c not in known]
-        if unknown:
-            raise ValueError(
-                f"labels for {unknown}: only the groups and design.round columns {known} are "
-                "labelled here (item answers are labelled in each item's scale)"
-            )
         return self
 
     def label(self, column: str, code: Any, kept: dict | None = None) -> str:
