@@ -117,8 +117,39 @@ def test_requests_that_cannot_be_answered(store: Store, ctx: Context, tmp_path: 
         gaps(ctx, GapsRequest("NOPE", "CHN"))
     with pytest.raises(NotFound, match=r"no observations of SH\.DYN\.MORT for KEN"):
         gaps(ctx, GapsRequest("SH.DYN.MORT", "KEN", by="region"))
-    with pytest.raises(NotFound, match="has no sex groups"):
+    with pytest.raises(NotFound, match=r"has no sex groups.*stored for CHN: none \(totals only\)"):
         gaps(ctx, GapsRequest("SH.DYN.MORT", "CHN", by="sex"))  # totals only
+
+
+def test_a_missing_breakdown_names_the_breakdowns_stored(bundled_db: str) -> None:
+    # The bundled HDR editions hold life expectancy by sex (female, male), and nothing else.
+    with pytest.raises(NotFound) as info:
+        gaps(Context(db=bundled_db), GapsRequest("HDR.LE", "KEN", by="location"))
+    assert str(info.value) == (
+        "HDR.LE for KEN in 'undp-hdr-2025' has no location groups with a reference to compare; "
+        "breakdowns stored for KEN: sex (female, male) in undp-hdr-2023-24; "
+        "sex (female, male) in undp-hdr-2025"
+    )
+    refused = CliRunner().invoke(
+        app, ["gaps", "HDR.LE", "--area", "KEN", "--by", "location", "--db", bundled_db]
+    )
+    assert refused.exit_code == 1
+    assert "breakdowns stored for KEN: sex (female, male)" in " ".join(refused.output.split())
+
+
+def test_breakdowns_are_described_by_source_and_combination() -> None:
+    from rightsmonitor.assess.gaps import stored_breakdowns
+
+    obs = pd.DataFrame(
+        {
+            "source": ["s1", "s1", "s1", "s1", "s2"],
+            "disaggregation": ["", "location=rural", "location=urban", "age=15-24;sex=female",
+                               "sex=male"],
+        }
+    )  # fmt: skip
+    assert stored_breakdowns(obs) == (
+        "age+sex (15-24/female) in s1; location (rural, urban) in s1; sex (male) in s2"
+    )
 
 
 INDICATOR = Indicator(

@@ -65,6 +65,7 @@ def gaps_for(
         obs = obs[obs["source"] == source]
     if obs.empty:
         raise NotFound(f"no observations of {indicator} for {area}")
+    stored = obs
     source = source or newest_source(obs, released or {})
     obs = obs[obs["source"] == source]
 
@@ -86,7 +87,8 @@ def gaps_for(
             reference_name = "total"
     if groups.empty or national.empty:
         raise NotFound(
-            f"{indicator} for {area} in '{source}' has no {by} groups with a reference to compare"
+            f"{indicator} for {area} in '{source}' has no {by} groups with a reference to "
+            f"compare; breakdowns stored for {area}: {stored_breakdowns(stored)}"
         )
     gaps = group_gaps(
         groups[["year", "group", "value"]], reference=national, direction=meta.direction.sign
@@ -95,3 +97,21 @@ def gaps_for(
     return GapReport(
         indicator, area, by, source, reference_name, gaps, trends, furthest_behind(trends)
     )
+
+
+def stored_breakdowns(obs: pd.DataFrame) -> str:
+    """What ``--by`` could ask of these observations, by source: each dimension with its
+    groups ("sex (female, male) in undp-hdr-2025"), combined dimensions joined by '+' and their
+    groups by '/' ("age+sex (15-24/female, ...)"); "none (totals only)" when there are none."""
+    described = []
+    for source in sorted(obs["source"].unique()):
+        keys = obs.loc[(obs["source"] == source) & (obs["disaggregation"] != ""), "disaggregation"]
+        groups: dict[str, set[str]] = {}
+        for parts in map(parse_disaggregation_key, keys.unique()):
+            name = "+".join(sorted(parts))
+            groups.setdefault(name, set()).add("/".join(parts[d] for d in sorted(parts)))
+        described += [
+            f"{name} ({', '.join(sorted(values))}) in {source}"
+            for name, values in sorted(groups.items())
+        ]
+    return "; ".join(described) or "none (totals only)"
