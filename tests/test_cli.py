@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -175,3 +176,104 @@ def test_json_output_is_strict_json(bundled_db: str) -> None:
     assert result.exit_code == 0, result.output
     (row,) = json.loads(result.output, parse_constant=lambda c: pytest.fail(c))["rows"]
     assert row["hdi"] == 0.851 and row["calc_gdi"] is None
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (96.2056732177734, "96.2057"),  # a float32 value stored as double
+        (2015.0, "2015"),
+        (0.5, "0.5"),
+        (-3.14159265, "-3.14159"),
+        (1234567.8, "1234568"),  # every digit before the point kept, no 1.23457e+06
+        (0.000123456789, "0.000123457"),
+        (-0.0, "0"),
+        (float("nan"), "nan"),
+        (2015, "2015"),
+        (True, "True"),
+        (None, ""),
+        ("SP.DYN.LE00.IN", "SP.DYN.LE00.IN"),
+    ],
+)
+def test_table_values_are_rounded_for_reading(value: object, text: str) -> None:
+    from rightsmonitor.cli.common import table_value
+
+    assert table_value(value) == text
+
+
+def narrow_console(monkeypatch: pytest.MonkeyPatch, width: int) -> io.StringIO:
+    """Tables printed to a console ``width`` characters wide, into the returned buffer."""
+    from rich.console import Console
+
+    from rightsmonitor.cli import common
+
+    out = io.StringIO()
+    monkeypatch.setattr(common.console, "_console", Console(width=width, file=out))
+    return out
+
+
+def first_column(table: str) -> str:
+    """The text of a printed table's first column, its folded lines joined."""
+    cells = [line.split("│")[1].strip() for line in table.splitlines() if line.startswith("│")]
+    return "".join(cells)
+
+
+def test_tables_fold_codes_instead_of_cutting_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rightsmonitor.cli.common import print_table
+
+    code = "SURVEY.PERCEPTION-SAMPLE.SECURITY_AT_NIGHT"
+    out = narrow_console(monkeypatch, 50)
+    print_table(["code", "name"], [(code, "Share of people who feel safe at night " * 2)])
+    assert "…" not in out.getvalue() and "..." not in out.getvalue()
+    assert first_column(out.getvalue()) == code
+
+
+def test_show_rounds_values_in_its_table_and_keeps_them_in_json(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = tmp_path / "cat.yaml"
+    catalogue.write_text(
+        "sources:\n  - {id: mine, title: Mine, publisher: Me}\n"
+        "indicators:\n  - {code: MY.A, name: A, unit: number, direction: higher,"
+        " dimension: health, type: outcome}\n"
+    )
+    data = tmp_path / "a.csv"
+    data.write_text(
+        "indicator,area,year,value,source\n"
+        "MY.A,CHN,2020,96.2056732177734,mine\n"
+        "MY.A,CHN,2021,1234567.8,mine\n"
+    )
+    for path in (catalogue, data):
+        imported = runner.invoke(app, ["import", str(path), "--db", db])
+        assert imported.exit_code == 0, imported.output
+    shown = json.loads(runner.invoke(app, ["show", "MY.A", "--json", "--db", db]).output)
+    values = [row["value"] for row in shown["observations"]]
+    assert values == [96.2056732177734, 1234567.8]  # full precision in JSON
+    out = narrow_console(monkeypatch, 140)
+    result = runner.invoke(app, ["show", "MY.A", "--db", db])
+    assert result.exit_code == 0, result.output
+    table = out.getvalue()
+    assert "│ 96.2057 " in table and "│ 1234568 " in table and "96.20567" not in table
+    assert "│ 2020 " in table and "2020.0" not in table
+
+
+def test_indicators_never_cut_a_code_at_any_width(
+    tmp_path: Path, db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalogue = tmp_path / "cat.yaml"
+    long_code = "MY.RIGHTS.MONITOR.A_VERY_LONG_INDICATOR_CODE_2030"
+    catalogue.write_text(
+        "sources:\n  - {id: mine, title: Mine, publisher: Me}\n"
+        f"indicators:\n  - {{code: {long_code}, name: A long-named indicator of rights,"
+        " unit: '%', direction: higher, dimension: health, type: outcome}\n"
+    )
+    assert runner.invoke(app, ["import", str(catalogue), "--db", db]).exit_code == 0
+    listed = json.loads(runner.invoke(app, ["indicators", "--json", "--db", db]).output)
+    codes = "".join(i["code"] for i in listed)
+    assert long_code in codes
+    for width in (60, 100, 140):
+        out = narrow_console(monkeypatch, width)
+        result = runner.invoke(app, ["indicators", "--db", db])
+        assert result.exit_code == 0, result.output
+        assert "…" not in out.getvalue(), width
+        assert first_column(out.getvalue()) == codes, width

@@ -60,7 +60,13 @@ AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO
 YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
 
 # Request fields as the CLI spells them, for usage errors raised by the operations.
-OPTION_NAMES = {"area": "--area", "year": "--year", "wave_years": "--wave-years", "by": "--by"}
+OPTION_NAMES = {
+    "area": "--area",
+    "year": "--year",
+    "wave_years": "--wave-years",
+    "by": "--by",
+    "pool_waves": "--pool-waves",
+}
 
 
 def fail(message: str) -> typer.Exit:
@@ -164,6 +170,36 @@ def print_json(result: Any) -> None:
     typer.echo(to_json(result))
 
 
+TABLE_DIGITS = 6  # significant digits of a number in a table; --json keeps full precision
+
+
+def table_value(value: Any) -> str:
+    """A cell as text: numbers to :data:`TABLE_DIGITS` significant digits (96.2056732177734
+    -> 96.2057, 2015.0 -> 2015), never in exponent form above 1 (every digit before the point
+    kept: 1234567.8 -> 1234568); nothing for None.
+
+    Parameters
+    ----------
+    value
+        A cell: None, a number or anything printable.
+
+    Returns
+    -------
+    str
+        The text printed in the table.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, float | int):
+        return str(value)
+    if isinstance(value, int) or value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    text = f"{value:.{TABLE_DIGITS}g}"
+    if "e+" in text:  # 1234567.8 -> "1.23457e+06": keep the whole number instead
+        text = f"{value:.0f}"
+    return "0" if text == "-0" else text
+
+
 def print_table(
     columns: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -171,13 +207,28 @@ def print_table(
     title: str | None = None,
     right: Sequence[str] = (),
 ) -> None:
+    """Print a Rich table. Numbers are rounded for reading (:func:`table_value`), and a cell
+    too long for its column wraps or folds onto more lines, never cut with "…": codes and ids
+    are what a user copies.
+
+    Parameters
+    ----------
+    columns
+        Column headings.
+    rows
+        One sequence of cells per row.
+    title
+        Printed above the table, left-aligned.
+    right
+        Headings of the columns aligned right (numbers).
+    """
     from rich.table import Table
 
     table = Table(title=title, title_justify="left")
     for column in columns:
-        table.add_column(column, justify="right" if column in right else "left")
+        table.add_column(column, justify="right" if column in right else "left", overflow="fold")
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        table.add_row(*(table_value(v) for v in row))
     console.print(table)
 
 
