@@ -96,13 +96,13 @@ def _subset(characters: str, weight: int) -> bytes:
 
     font = TTFont(io.BytesIO(_font_bytes(weight)))
     options = subset.Options()
-    options.flavor = "woff2"
     options.hinting = False
     options.name_IDs = ["*"]  # keeps the copyright and the OFL notice in every copy
     options.name_languages = ["*"]
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[ord(c) for c in characters])
     subsetter.subset(font)
+    font.flavor = "woff2"
     buffer = io.BytesIO()
     font.save(buffer)
     return buffer.getvalue()
@@ -130,18 +130,21 @@ def subset_font(text: str, weight: int = 400) -> bytes:
     return _subset("".join(sorted(set(text) & covered)), weight)
 
 
-def font_face_css(text: str) -> str:
+def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     """``@font-face`` rules (regular and bold) embedding the glyphs ``text`` needs.
 
     Parameters
     ----------
     text : str
         Every character the page shows (see :func:`page_characters` for an HTML page).
+    family : str
+        The CSS family name to declare; another name than ``FONT_FAMILY`` lets a second subset
+        (a print footer's) sit beside the page's without replacing it.
 
     Returns
     -------
     str
-        CSS declaring the family ``FONT_FAMILY`` at weights 400 and 700, each a WOFF2 data URI
+        CSS declaring ``family`` at weights 400 and 700, each a WOFF2 data URI
         holding exactly the covered characters of ``text``; an empty string when ``text`` has
         none. Use the family through ``FONT_STACK``.
 
@@ -155,13 +158,13 @@ def font_face_css(text: str) -> str:
         warnings.warn(UncoveredCharactersWarning(missing), stacklevel=2)
     if not set(text) & covered_characters():
         return ""
-    return "\n".join(_face(weight, subset_font(text, weight)) for weight in WEIGHTS)
+    return "\n".join(_face(family, weight, subset_font(text, weight)) for weight in WEIGHTS)
 
 
-def _face(weight: int, font: bytes) -> str:
+def _face(family: str, weight: int, font: bytes) -> str:
     uri = "data:font/woff2;base64," + base64.b64encode(font).decode("ascii")
     return (
-        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-style: normal; '
+        f'@font-face {{ font-family: "{family}"; font-style: normal; '
         f'font-weight: {weight}; font-display: block; src: url("{uri}") format("woff2"); }}'
     )
 
