@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rightsmonitor.errors import NotFound
+from rightsmonitor.errors import InvalidRequest, NotFound
 from rightsmonitor.model.measures import (
     HDI_INDICES,
     GapsRequest,
@@ -39,6 +39,7 @@ def newest_hdr_edition(sources: dict[str, Source]) -> str:
 
 def hdi(ctx: Context, request: HDIRequest) -> HDIResult:
     """Recompute the HDI family beside the published values; with ``save``, store them."""
+    _area_code(request.country, "country")  # refused before the store is opened
     opened = ctx.writer() if request.save else ctx.reader()
     with opened as store:
         return _hdi(store, request)
@@ -47,7 +48,7 @@ def hdi(ctx: Context, request: HDIRequest) -> HDIResult:
 def _hdi(store: Store, request: HDIRequest) -> HDIResult:
     from rightsmonitor.assess.hdi import recompute
 
-    area = request.country.upper()
+    area = _area_code(request.country, "country")
     sources = {s.id: s for s in store.sources()}
     edition = request.edition or newest_hdr_edition(sources)
     if edition not in sources:
@@ -85,6 +86,19 @@ def _save_hdi(store: Store, inputs: Source) -> FileImport:
         sources=[derived],
         options=f'{{"method": "{METHOD_VERSION}", "inputs": "{inputs.id}"}}',
     )
+
+
+def _area_code(code: str, field: str) -> str:
+    """A country or subdivision code, checked once before anything is computed: a code that is
+    no area is a clear error, not "no data for ZZZ"."""
+    from rightsmonitor.model import lookup_area
+
+    found = lookup_area(code.strip().upper())
+    if found is None:
+        raise InvalidRequest(
+            f"'{code}' is not an ISO 3166 code or a registered aggregate", fields=(field,)
+        )
+    return found.code
 
 
 def _number(value: object) -> float | None:
@@ -145,7 +159,7 @@ def gaps(ctx: Context, request: GapsRequest) -> GapsResult:
     """Gaps between groups (ratio, difference, trend) and who is furthest behind."""
     from rightsmonitor.assess.gaps import gaps_for
 
-    area = request.area.upper()
+    area = _area_code(request.area, "area")
     with ctx.reader() as store:
         meta = store.indicator(request.indicator)
         if meta is None:

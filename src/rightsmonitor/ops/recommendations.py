@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rightsmonitor.errors import NotFound
+from rightsmonitor.errors import InvalidRequest, NotFound
 from rightsmonitor.model.followup import (
     ExportRequest,
     ExportResult,
@@ -224,9 +224,32 @@ def summary(ctx: Context, request: SummaryRequest) -> RecommendationSummary:
     """Counts by response, status, cycle, theme, agency and recommending state."""
     from rightsmonitor.assess.followup import summarise_recommendations
 
+    area = state_under_review(request.country)
     with ctx.reader() as store:
-        frame = store.recommendations(recipient=request.country.upper(), cycle=request.cycle)
+        frame = store.recommendations(recipient=area, cycle=request.cycle)
+    if frame.empty:
+        raise NotFound(_none_stored(area, request.cycle))
     return summarise_recommendations(frame)
+
+
+def state_under_review(country: str) -> str:
+    """The ISO3 code of a state, checked once: a code that is no country is one clear error,
+    not an empty summary (nor one error per recommendation)."""
+    from rightsmonitor.model import AreaKind, lookup_area
+
+    found = lookup_area(country.strip().upper())
+    if found is None or found.kind != AreaKind.COUNTRY:
+        raise InvalidRequest(
+            f"'{country}' is not an ISO 3166-1 alpha-3 country code", fields=("country",)
+        )
+    return found.code
+
+
+def _none_stored(area: str, cycle: int | None) -> str:
+    from rightsmonitor.model import area_name
+
+    scope = f" in UPR cycle {cycle}" if cycle is not None else ""
+    return f"no recommendations to {area_name(area)} ({area}) are stored{scope}; import them first"
 
 
 def export(ctx: Context, request: ExportRequest) -> ExportResult:
@@ -262,12 +285,11 @@ def gather_follow_up(ctx: Context, request: FollowUpReportRequest) -> FollowUp:
     )
     from rightsmonitor.assess.obligations import obligations_for, overdue_text
 
-    area = request.country.upper()
+    area = state_under_review(request.country)
     with ctx.reader() as store:
         frame = store.recommendations(recipient=area, cycle=request.cycle)
         if frame.empty:
-            scope = f" in UPR cycle {request.cycle}" if request.cycle is not None else ""
-            raise NotFound(f"no recommendations to {area} are stored{scope}; import them first")
+            raise NotFound(_none_stored(area, request.cycle))
         links = store.recommendation_links(frame["id"].tolist())
         series = [store.observations(indicator=c, area=area) for c in links["indicator"].unique()]
         observations = pd.concat(series) if series else store.observations(indicator="", area=area)
