@@ -312,3 +312,106 @@ def test_inline_mode_writes_a_single_file(bundled_db: str, tmp_path: Path) -> No
     html = paths["html"].read_text()
     assert not re.search(r"<script[^>]+src=", html) and len(html) > 4_500_000
     assert "no-chart-library" not in html
+
+
+# --- Worsening, old data, breakdowns, no change --------------------------------------------
+
+
+def summary_row(html: str, target_id: str) -> str:
+    start = html.index(f'<tr><td><a href="#t-{target_id}">')
+    return html[start : html.index("</tr>", start)]
+
+
+def test_achieved_but_worsening_is_shown_as_both_and_counted(bundled_db: str) -> None:
+    assessment = assess(bundled_db, "sdg-rights-baseline", country="BRA")
+    maternal = by_id(assessment)["maternal-mortality"]  # 63 in 2015, 67 in 2023, "below 70"
+    assert maternal.status is Status.TARGET_ACHIEVED and maternal.worsening
+    html = render_html(assessment, chart_library="a.js")
+    worsening = '<span class="badge flag-worsening"'
+    for part in (card(html, "maternal-mortality"), summary_row(html, "maternal-mortality")):
+        assert '<span class="badge s-target_achieved">Target achieved</span>' in part
+        assert worsening in part and ">worsening since 2015</span>" in part
+    assert worsening not in card(html, "life-expectancy")
+    n = sum(r.worsening for r in assessment.results)
+    assert n >= 1
+    chip = re.search(r"Worsening since base</span><b>(\d+)</b>", html)
+    assert chip and int(chip.group(1)) == n
+    health = re.search(r"<tr><td>Health</td>(.*?)</tr>", html, flags=re.S).group(1)
+    cells = re.findall(r'<td class="num">([^<]*)</td>', health)
+    assert cells[-2] == str(sum(r.worsening for r in assessment.results if r.goal.id == "health"))
+    assert '<th class="num">Worsening since base</th>' in html
+
+
+def test_old_data_is_flagged_on_the_card_the_table_and_the_overview(bundled_db: str) -> None:
+    assessment = assess(bundled_db, "sdg-rights-baseline", country="KEN")
+    primary = by_id(assessment)["primary-completion"]  # one observation after 2015: 2016
+    assert primary.stale and primary.figures["latest_year"] == 2016
+    assert assessment.reference_year - assessment.stale_after_years > 2016
+    html = render_html(assessment, chart_library="a.js")
+    for part in (card(html, "primary-completion"), summary_row(html, "primary-completion")):
+        assert ">old data: latest 2016</span>" in part
+    stale = sum(r.stale for r in assessment.results)
+    chip = re.search(r"Old data</span><b>(\d+)</b>", html)
+    assert chip and int(chip.group(1)) == stale
+    since = assessment.reference_year - assessment.stale_after_years
+    assert f"latest observation before {since}" in html
+
+
+def test_breakdowns_by_sex_with_the_gap_and_its_trend(bundled_db: str) -> None:
+    assessment = assess(bundled_db, "sdg-rights-baseline", country="KEN")
+    with open_store(bundled_db, read_only=True) as store:
+        stored = store.observations(indicator="HDR.MYS", area="KEN", source="undp-hdr-2025")
+    value = {(r.disaggregation, r.year): r.value for r in stored.itertuples()}
+    gap_2015 = value[("sex=male", 2015)] - value[("sex=female", 2015)]
+    gap_2023 = value[("sex=male", 2023)] - value[("sex=female", 2023)]
+    assert 0 < gap_2015 < gap_2023  # women behind men, by more in 2023
+    html = card(render_html(assessment, chart_library="a.js"), "mean-years-schooling")
+    assert "<h4>Leave no one behind</h4>" in html and "<th>Sex</th>" in html
+    female = re.search(r'<span class="grp">female</span>(.*?)</tr>', html, flags=re.S).group(1)
+    assert "furthest behind" in female
+    assert f"{number(value[('sex=female', 2023)])} (2023)" in female
+    assert f"{number(value[('sex=female', 2015)])} (2015)" in female
+    male = re.search(r'<span class="grp">male</span>(.*?)</tr>', html, flags=re.S).group(1)
+    assert "best off" in male and f"{number(value[('sex=male', 2023)])} (2023)" in male
+    line = re.sub(r"\s+", " ", re.search(r'<p class="gapline">(.*?)</p>', html, re.S).group(1))
+    assert f"{number(gap_2015)} in 2015" in line and f"{number(gap_2023)} in 2023" in line
+    assert "<b>the gap is widening</b>" in line
+    # The same measure per group: each group's status is rendered as a badge.
+    assert len(re.findall(r'<td><div class="badges"><span class="badge s-', html)) == 2
+
+
+def test_no_breakdowns_no_section(bundled_db: str) -> None:
+    assessment = assess(bundled_db, "sdg-rights-baseline", country="KEN")
+    electricity = by_id(assessment)["electricity-access"]
+    assert electricity.breakdowns == ()
+    assert "Leave no one behind" not in card(render_html(assessment), "electricity-access")
+
+
+GIBRALTAR = """\
+schema_version: 1
+id: gibraltar-forest
+title: Forest in Gibraltar
+country: GIB
+goals:
+  - id: env
+    title: Environment
+    dimension: environment
+    targets:
+      - id: forest
+        title: Forest area rising
+        indicator: AG.LND.FRST.ZS
+        baseline: {year: 2015}
+        target: {year: 2030}
+"""
+
+
+def test_a_series_at_zero_is_shown_as_no_change(bundled_db: str, tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(GIBRALTAR)
+    assessment = assess(bundled_db, plan)
+    forest = assessment.results[0]
+    assert forest.figures["base_value"] == forest.figures["latest_value"] == 0
+    assert forest.status is Status.NO_CHANGE
+    html = render_html(assessment, chart_library="a.js")
+    assert '<span class="badge s-no_change">No change</span>' in card(html, "forest")
+    assert re.search(r"No change</span><b>1</b>", html)

@@ -98,12 +98,8 @@ def _series_traces(result: TargetAssessment, as_of: int | None, unit: str) -> li
                 y=[p.value for p in later],
                 mode="markers",
                 name=f"published after {as_of}, not used",
-                marker={
-                    "size": 7,
-                    "color": "white",
-                    "symbol": "circle-open",
-                    "line": {"color": UNUSED_COLOUR, "width": 1.5},
-                },
+                # an open symbol is drawn in the marker colour, hollow
+                marker={"size": 7, "color": UNUSED_COLOUR, "symbol": "circle-open"},
                 hovertext=_hover(later, unit, f"<br>after the as-of year {as_of}: not used"),
                 hoverinfo="text",
                 error_y=_intervals(later, UNUSED_COLOUR),

@@ -66,16 +66,21 @@ def names_unit(name: str, unit: str) -> bool:
     Parameters
     ----------
     name, unit : str
-        The indicator's name and unit as catalogued, e.g. ``"Life expectancy (years)"`` and
-        ``"years"``.
+        The indicator's name and unit as catalogued, e.g. ``"Life expectancy (years)"`` or
+        ``"Maternal mortality ratio (modeled estimate, per 100,000 live births)"`` with
+        ``"years"`` or ``"per 100,000 live births"``.
 
     Returns
     -------
     bool
-        True when printing ``name (unit)`` would say the unit twice.
+        True when printing ``name (unit)`` would say the unit twice: the name's closing
+        brackets hold the unit, alone or as one of their comma-separated parts.
     """
     match = re.search(r"\(([^()]*)\)\s*$", name)
-    return match is not None and _normalised(match.group(1)) == _normalised(unit)
+    if match is None:
+        return False
+    parts = [match.group(1), *re.split(r"[,;]\s+", match.group(1))]
+    return _normalised(unit) in {_normalised(part) for part in parts}
 
 
 def _environment() -> jinja2.Environment:
@@ -94,13 +99,22 @@ def _environment() -> jinja2.Environment:
 
 
 def dimension_overview(assessment: PlanAssessment) -> list[dict]:
-    """Status counts by rights dimension, in the order of the dimension vocabulary."""
+    """Status counts by rights dimension, in the order of the dimension vocabulary, with the
+    targets worsening since the base year and those on old data, whatever their status."""
     rows = []
     for dimension in Dimension:
         results = [r for r in assessment.results if r.goal.dimension is dimension]
         if results:
             counts = {s: sum(r.status is s for r in results) for s in STATUS_ORDER}
-            rows.append({"dimension": dimension, "total": len(results), "counts": counts})
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "total": len(results),
+                    "counts": counts,
+                    "worsening": sum(r.worsening for r in results),
+                    "stale": sum(r.stale for r in results),
+                }
+            )
     return rows
 
 
@@ -136,6 +150,7 @@ def render_html(assessment: PlanAssessment, *, chart_library: str | None = None)
         plan=assessment.plan,
         area_name=area_name(assessment.area),
         counts=assessment.status_counts(),
+        flags=assessment.flag_counts(),
         status_order=STATUS_ORDER,
         overview=dimension_overview(assessment),
         goals=goals,
@@ -229,6 +244,7 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]]) -> Path:
                 "title": data["plan"]["title"],
                 "area": data["area_name"],
                 "counts": data["status_counts"],
+                "flags": data["flag_counts"],
                 "name": name,
             }
         )
