@@ -19,6 +19,7 @@ from rightsmonitor.assess.targets import (
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.progress import Caveat, Status
 from rightsmonitor.model import Indicator, Plan, Source, Target, disaggregation_key, lookup_area
+from rightsmonitor.model.text import Text, text
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -172,15 +173,23 @@ def assess_plan(
         stale = _is_stale(figures, reference_year, plan.stale_after_years)
         if stale:
             notes.append(
-                f"Old data: the latest observation is from {figures['latest_year']}, more than "
-                f"{plan.stale_after_years} years before {reference_year}; the status may no "
-                "longer hold."
+                text(
+                    "Old data: the latest observation is from {latest}, more than {years} years "
+                    "before {reference}; the status may no longer hold.",
+                    latest=figures["latest_year"],
+                    years=plan.stale_after_years,
+                    reference=reference_year,
+                )
             )
         others = alternatives.get(target.id, ())
         if others:
             notes.append(
-                f"Also published in {', '.join(others)}; editions are not mixed, "
-                f"this assessment uses {source_id} only."
+                text(
+                    "Also published in {others}; editions are not mixed, this assessment uses "
+                    "{source} only.",
+                    others=", ".join(others),
+                    source=source_id,
+                )
             )
         indicator = catalogue[target.indicator]
         assessments.append(
@@ -239,15 +248,18 @@ def _specs(plan: Plan, catalogue: dict[str, Indicator], as_of: int | None) -> pd
 
 def _notes(
     target: Target, wanted: dict, figures: dict, source_id: str | None, as_of: int | None
-) -> list[str]:
-    notes = [CAVEAT_NOTES[c] for c in Caveat if figures.get(c.value)]
+) -> list[Text]:
+    notes = [text(CAVEAT_NOTES[c]) for c in Caveat if figures.get(c.value)]
     if figures["status"] == Status.INSUFFICIENT_DATA.value:
         notes.insert(0, _gap_reason(target, wanted, figures, source_id, as_of))
     if figures.get("worsening"):
         notes.insert(
             0,
-            f"Worsening: the indicator moved the wrong way between {figures['base_year']} and "
-            f"{figures['latest_year']}.",
+            text(
+                "Worsening: the indicator moved the wrong way between {base} and {latest}.",
+                base=figures["base_year"],
+                latest=figures["latest_year"],
+            ),
         )
     return notes
 
@@ -304,19 +316,36 @@ def _choose_sources(
 
 def _gap_reason(
     target: Target, wanted: dict, figures: dict, source_id: str | None, as_of: int | None
-) -> str:
-    series = f"{target.indicator} for {wanted['area']}"
-    if wanted["disaggregation"]:
-        series += f" ({wanted['disaggregation']})"
+) -> Text:
+    series = dict(
+        indicator=target.indicator,
+        area=wanted["area"],
+        breakdown=f" ({wanted['disaggregation']})" if wanted["disaggregation"] else "",
+    )
     if source_id is None:
-        return (
-            f"Data gap: no observations of {series} are stored; import them to assess this target."
+        return text(
+            "Data gap: no observations of {indicator} for {area}{breakdown} are stored; import "
+            "them to assess this target.",
+            **series,
         )
     n = figures.get("n_observations", 0)
-    upper = as_of if as_of is not None else "the latest year"
-    return (
-        f"Data gap: {n} observation(s) of {series} in {source_id} between "
-        f"{target.baseline.year} and {upper}; at least 2 are needed."
+    if as_of is None:
+        return text(
+            "Data gap: {n} observation(s) of {indicator} for {area}{breakdown} in {source} from "
+            "{base} on; at least 2 are needed.",
+            n=n,
+            **series,
+            source=source_id,
+            base=target.baseline.year,
+        )
+    return text(
+        "Data gap: {n} observation(s) of {indicator} for {area}{breakdown} in {source} between "
+        "{base} and {as_of}; at least 2 are needed.",
+        n=n,
+        **series,
+        source=source_id,
+        base=target.baseline.year,
+        as_of=as_of,
     )
 
 

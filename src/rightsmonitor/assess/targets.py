@@ -10,21 +10,31 @@ import pandas as pd
 from rightsmonitor.assess.breakdowns import Breakdown
 from rightsmonitor.methods.progress import METHOD_VERSION, Caveat, Status
 from rightsmonitor.model import Goal, Indicator, Plan, Source, Target, area_name, disaggregation_key
+from rightsmonitor.model.text import N_, Text
 
 CAVEAT_NOTES = {
-    Caveat.BASE_YEAR_SHIFTED: "No observation in the base year; the nearest later year is used.",
-    Caveat.ZERO_BASE_VALUE: "Base value is 0; 0.001 is used for growth rates (unit-dependent).",
-    Caveat.ZERO_TARGET_VALUE: "Target value is 0; 0.001 is used for growth rates (unit-dependent).",
-    Caveat.SIGN_CHANGE: "Values change sign; growth rates are undefined.",
-    Caveat.TARGET_EQUALS_BASE: "The target equals the base value; no growth was required.",
-    Caveat.DEADLINE_PASSED: "The target year has passed without the target being met.",
-    Caveat.BASE_AFTER_TARGET_YEAR: "The first observation from the base year on is not before "
-    "the target year, so no path to the target can be measured.",
-    Caveat.BASE_MEETS_TARGET: "The base value already met the target; the ratio is not a measure "
-    "of progress here (the required growth points the other way).",
-    Caveat.SINGLE_OBSERVATION: "A single observation already meets the target; no trend can be "
-    "measured from one value.",
-    Caveat.ZERO_SERIES: "The series is 0 in the base and the latest year: no change.",
+    Caveat.BASE_YEAR_SHIFTED: N_(
+        "No observation in the base year; the nearest later year is used."
+    ),
+    Caveat.ZERO_BASE_VALUE: N_("Base value is 0; 0.001 is used for growth rates (unit-dependent)."),
+    Caveat.ZERO_TARGET_VALUE: N_(
+        "Target value is 0; 0.001 is used for growth rates (unit-dependent)."
+    ),
+    Caveat.SIGN_CHANGE: N_("Values change sign; growth rates are undefined."),
+    Caveat.TARGET_EQUALS_BASE: N_("The target equals the base value; no growth was required."),
+    Caveat.DEADLINE_PASSED: N_("The target year has passed without the target being met."),
+    Caveat.BASE_AFTER_TARGET_YEAR: N_(
+        "The first observation from the base year on is not before the target year, so no path "
+        "to the target can be measured."
+    ),
+    Caveat.BASE_MEETS_TARGET: N_(
+        "The base value already met the target; the ratio is not a measure of progress here (the "
+        "required growth points the other way)."
+    ),
+    Caveat.SINGLE_OBSERVATION: N_(
+        "A single observation already meets the target; no trend can be measured from one value."
+    ),
+    Caveat.ZERO_SERIES: N_("The series is 0 in the base and the latest year: no change."),
 }
 
 
@@ -52,7 +62,7 @@ class TargetAssessment:
     series: tuple[SeriesPoint, ...]
     figures: dict
     caveats: tuple[Caveat, ...] = ()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
     other_sources: tuple[str, ...] = ()
     worsening: bool = False
     stale: bool = False
@@ -122,7 +132,7 @@ class TargetAssessment:
             "worsening": self.worsening,
             "stale": self.stale,
             "caveats": [c.value for c in self.caveats],
-            "note": " ".join(self.notes),
+            "note": " ".join(str(n) for n in self.notes),
             "responsible": list(self.target.responsible),
             "breakdowns": [b.to_record() for b in self.breakdowns],
         }

@@ -72,6 +72,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from rightsmonitor.model.text import N_
+
 STATUS_THRESHOLDS_RATIO = (0.95, 0.6, 0.0)
 STATUS_THRESHOLDS_GROWTH = (0.015, 0.005, 0.0)
 LIMIT_EXPONENT = 4.44
@@ -95,14 +97,14 @@ class Status(StrEnum):
 
 
 _LABELS = {
-    Status.TARGET_ACHIEVED: "Target achieved",
-    Status.SUBSTANTIAL: "Substantial progress / on track",
-    Status.MODERATE: "Moderate progress, acceleration needed",
-    Status.LIMITED: "Limited progress",
-    Status.NO_CHANGE: "No change",
-    Status.DETERIORATION: "Deterioration",
-    Status.INSUFFICIENT_DATA: "Insufficient data",
-    Status.NOT_COMPUTABLE: "Not computable",
+    Status.TARGET_ACHIEVED: N_("Target achieved"),
+    Status.SUBSTANTIAL: N_("Substantial progress / on track"),
+    Status.MODERATE: N_("Moderate progress, acceleration needed"),
+    Status.LIMITED: N_("Limited progress"),
+    Status.NO_CHANGE: N_("No change"),
+    Status.DETERIORATION: N_("Deterioration"),
+    Status.INSUFFICIENT_DATA: N_("Insufficient data"),
+    Status.NOT_COMPUTABLE: N_("Not computable"),
 }
 
 

@@ -7,6 +7,7 @@ plan names, and a `proxy` note says when that series measures something slightly
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -25,6 +26,28 @@ Year = int
 
 class _Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# Languages a plan may give its own wording in, besides English (the report languages).
+OtherLanguage = Literal["zh"]
+
+
+class PlanWording(_Strict):
+    """The plan's own title and texts in another language (shown in reports in that language)."""
+
+    title: str | None = None
+    issuer: str | None = None
+    description: str | None = None
+
+
+class GoalWording(_Strict):
+    title: str | None = None
+
+
+class TargetWording(_Strict):
+    title: str | None = None
+    commitment: str | None = None
+    measures: str | None = None
 
 
 class Period(_Strict):
@@ -92,6 +115,7 @@ class Target(_Strict):
     proxy: str | None = None
     responsible: tuple[str, ...] = ()
     measures: str = ""
+    translations: dict[OtherLanguage, TargetWording] = Field(default_factory=dict)
 
     @field_validator("disaggregation")
     @classmethod
@@ -113,6 +137,7 @@ class Goal(_Strict):
     title: str = Field(min_length=1)
     dimension: Dimension
     targets: tuple[Target, ...] = Field(min_length=1)
+    translations: dict[OtherLanguage, GoalWording] = Field(default_factory=dict)
 
 
 class Plan(_Strict):
@@ -134,6 +159,11 @@ class Plan(_Strict):
     )
     indicators: tuple[Indicator, ...] = ()
     goals: tuple[Goal, ...] = Field(min_length=1)
+    translations: dict[OtherLanguage, PlanWording] = Field(
+        default_factory=dict,
+        description="The plan's own wording in another language, e.g. "
+        "{zh: {title: ..., description: ...}}; goals and targets have the same field.",
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Plan:

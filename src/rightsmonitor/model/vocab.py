@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from rightsmonitor.model.text import N_
+
 
 class Direction(StrEnum):
     """Which way is progress: a higher or a lower value is better."""
@@ -40,20 +42,20 @@ class Dimension(StrEnum):
 
 
 _DIMENSION_LABELS = {
-    Dimension.SUBSISTENCE: "Subsistence (poverty, food)",
-    Dimension.HEALTH: "Health",
-    Dimension.EDUCATION: "Education",
-    Dimension.WORK: "Work",
-    Dimension.SOCIAL_SECURITY: "Social security",
-    Dimension.HOUSING: "Adequate standard of living",
-    Dimension.WATER_SANITATION: "Water and sanitation",
-    Dimension.ENVIRONMENT: "Environment",
-    Dimension.DEVELOPMENT: "Development",
-    Dimension.EQUALITY: "Equality",
-    Dimension.PARTICIPATION: "Participation",
-    Dimension.CIVIL_RIGHTS: "Civil rights and legal identity",
-    Dimension.COOPERATION: "International cooperation",
-    Dimension.WELLBEING: "People's own evaluation",
+    Dimension.SUBSISTENCE: N_("Subsistence (poverty, food)"),
+    Dimension.HEALTH: N_("Health"),
+    Dimension.EDUCATION: N_("Education"),
+    Dimension.WORK: N_("Work"),
+    Dimension.SOCIAL_SECURITY: N_("Social security"),
+    Dimension.HOUSING: N_("Adequate standard of living"),
+    Dimension.WATER_SANITATION: N_("Water and sanitation"),
+    Dimension.ENVIRONMENT: N_("Environment"),
+    Dimension.DEVELOPMENT: N_("Development"),
+    Dimension.EQUALITY: N_("Equality"),
+    Dimension.PARTICIPATION: N_("Participation"),
+    Dimension.CIVIL_RIGHTS: N_("Civil rights and legal identity"),
+    Dimension.COOPERATION: N_("International cooperation"),
+    Dimension.WELLBEING: N_("People's own evaluation"),
 }
 
 

@@ -1,0 +1,148 @@
+"""Reports in the reader's language: gettext catalogues and CLDR number and date formats.
+
+Every string a report shows is an English message id: in the templates (``{{ _("...") }}``,
+Jinja's i18n extension, new-style with ``%(name)s`` placeholders), in Python constants marked
+with :func:`rightsmonitor.model.text.N_` (status, dimension and caveat labels) and in
+:class:`rightsmonitor.model.text.Text` notes built by the assessments (``{name}`` placeholders).
+``tools/i18n.py`` extracts them into ``publish/locale/messages.pot`` and merges them into each
+language's ``messages.po``; a test keeps both complete. Numbers and dates follow the locale's
+CLDR conventions through Babel.
+
+Languages: ``en`` (the message ids themselves) and ``zh`` (Simplified Chinese).
+
+>>> Formats("zh").date("2026-12-02T10:00:00+00:00")
+'2026年12月2日'
+>>> Formats("en").number(1234567.0), Formats("en").number(96.2056732177734)
+('1,234,567', '96.21')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import gettext
+import io
+from collections.abc import Mapping
+from enum import Enum
+from importlib import resources
+
+import jinja2
+
+from rightsmonitor.errors import InvalidRequest, Problem
+from rightsmonitor.model.text import Text
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
+HTML_LANG = {"en": "en", "zh": "zh-Hans"}
+DOMAIN = "messages"
+MISSING = "–"
+
+
+def check_language(lang: str) -> str:
+    """The language code, or an error naming the ones there are."""
+    if lang not in LANGUAGES:
+        raise InvalidRequest(
+            [
+                Problem(
+                    "lang",
+                    f"'{lang}' is not a report language; choose one of {', '.join(LANGUAGES)}",
+                )
+            ]
+        )
+    return lang
+
+
+@functools.cache
+def translations(lang: str) -> gettext.NullTranslations:
+    """The language's catalogue, compiled from its ``.po`` file once per process."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+    from babel.support import Translations
+
+    check_language(lang)
+    if lang == "en":
+        return gettext.NullTranslations()
+    po = resources.files("rightsmonitor.publish").joinpath(
+        "locale", lang, "LC_MESSAGES", f"{DOMAIN}.po"
+    )
+    with po.open("rb") as handle:
+        catalog = read_po(handle, locale=LOCALES[lang])
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return Translations(compiled, domain=DOMAIN)
+
+
+class Formats:
+    """The filters templates use, in one language: numbers, rates, dates and translated text."""
+
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = check_language(lang)
+        self.locale = LOCALES[lang]
+        self._ = translations(lang).gettext
+
+    def number(self, value: float | None, digits: int = 4) -> str:
+        """Significant digits for small values, whole numbers with grouping from 1,000 on."""
+        from babel.numbers import format_decimal
+
+        if value is None:
+            return MISSING
+        if abs(value) >= 1000:
+            return format_decimal(round(value), format="#,##0", locale=self.locale)
+        return format_decimal(
+            float(f"{value:.{digits}g}"), format="#,##0.##########", locale=self.locale
+        )
+
+    def percent(self, value: float | None) -> str:
+        """An annual rate of change: ``+1.2 % a year``."""
+        if value is None:
+            return MISSING
+        return self._("{rate} % a year").format(rate=f"{value * 100:+.3g}")
+
+    def date(self, value: str | dt.date | dt.datetime) -> str:
+        """A date in the locale's long form (``2 December 2026``, ``2026年12月2日``)."""
+        from babel.dates import format_date
+
+        if isinstance(value, str):
+            value = dt.datetime.fromisoformat(value)
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        return format_date(value, format="long", locale=self.locale)
+
+    def tr(self, value: object) -> str:
+        """Translate a note, a label or an enum member with a ``label``."""
+        if isinstance(value, Text):
+            return self._(value.message).format(**dict(value.values))
+        if isinstance(value, Enum) and hasattr(value, "label"):
+            return self._(value.label)
+        return self._(str(value))
+
+    def localized(self, item: object, field: str) -> str:
+        """A plan's own wording in this language when the plan gives it, else its English."""
+        own = getattr(item, field)
+        given: Mapping[str, Mapping[str, str]] = getattr(item, "translations", {}) or {}
+        return given.get(self.lang, {}).get(field) or own
+
+
+@functools.cache
+def environment(lang: str = "en") -> jinja2.Environment:
+    """The templates' environment in one language (cached: catalogues compile once)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("rightsmonitor.publish", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    formats = Formats(lang)
+    env.filters.update(
+        number=formats.number,
+        percent=formats.percent,
+        date=formats.date,
+        tr=formats.tr,
+        localized=formats.localized,
+    )
+    env.globals.update(lang=lang, html_lang=HTML_LANG[lang], languages=LANGUAGES)
+    return env
