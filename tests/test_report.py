@@ -415,3 +415,17 @@ def test_a_series_at_zero_is_shown_as_no_change(bundled_db: str, tmp_path: Path)
     html = render_html(assessment, chart_library="a.js")
     assert '<span class="badge s-no_change">No change</span>' in card(html, "forest")
     assert re.search(r"No change</span><b>1</b>", html)
+
+
+def test_rights_assess_prints_and_publishes_no_change(bundled_db: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from rightsmonitor.cli import app
+
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(GIBRALTAR)
+    out = tmp_path / "r"
+    result = CliRunner().invoke(app, ["assess", str(plan), "--db", bundled_db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "no_change" in result.output
+    assert json.loads((out / "assessment.json").read_text())["status_counts"]["no_change"] == 1

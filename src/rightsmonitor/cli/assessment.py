@@ -21,6 +21,7 @@ STATUS_COLOURS = {
     "substantial_progress": "green",
     "moderate_progress": "yellow",
     "limited_progress": "dark_orange",
+    "no_change": "grey70",
     "deterioration": "red",
     "insufficient_data": "grey50",
     "not_computable": "magenta",
