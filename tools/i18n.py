@@ -18,6 +18,7 @@ import re
 import sys
 from pathlib import Path
 
+import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
@@ -25,6 +26,7 @@ from babel.messages.pofile import read_po, write_po
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "rightsmonitor"
 LOCALE = PACKAGE / "publish" / "locale"
 TEMPLATE = LOCALE / "messages.pot"
+INDICATORS = PACKAGE / "sources" / "catalog" / "indicators.yaml"
 LANGUAGES = {"zh": "zh_Hans_CN"}
 METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
 OPTIONS = {
@@ -45,7 +47,18 @@ def extract() -> Catalog:
         PACKAGE, METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
     ):
         catalog.add(message, None, [(filename, lineno)])
+    for message in catalogue_texts():
+        catalog.add(message, None, [("indicator catalogue", 0)])
     return catalog
+
+
+def catalogue_texts() -> list[str]:
+    """The names and units of the bundled indicators and of those the bundled plans declare,
+    which reports show beside every target."""
+    entries = list(yaml.safe_load(INDICATORS.read_text("utf-8")))
+    for plan in sorted((PACKAGE / "plans").glob("*.yaml")):
+        entries += yaml.safe_load(plan.read_text("utf-8")).get("indicators", [])
+    return sorted({e[k] for e in entries for k in ("name", "unit") if e.get(k)})
 
 
 def _po_text(catalog: Catalog) -> str:
