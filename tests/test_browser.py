@@ -1,29 +1,16 @@
-"""The report in a real headless Chromium: every chart renders, the page is not blank."""
+"""The report in a real headless Chromium (Debian's, driven by Playwright): every chart
+renders, the page is not blank, and the follow-up report prints to PDF."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from rightsmonitor.cli import app
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--virtual-time-budget=10000",
-]
+from rightsmonitor.errors import RightsMonitorError
+from rightsmonitor.publish.pdf import chromium_path, rendered_html, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +18,10 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module", autouse=True)
 def browser() -> None:
     """A missing browser fails these tests (never a skip): install Debian's chromium."""
-    if CHROMIUM is None:
-        pytest.fail("the browser tests need Chromium: apt-get install chromium")
+    try:
+        chromium_path()
+    except RightsMonitorError as exc:
+        pytest.fail(f"the browser tests need Chromium: {exc}")
 
 
 @pytest.fixture(scope="module")
@@ -45,29 +34,15 @@ def report(tmp_path_factory: pytest.TempPathFactory, bundled_db: str) -> Path:
     return out / "r" / "index.html"
 
 
-def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-def test_every_chart_renders_in_chromium(report: Path, tmp_path: Path) -> None:
-    done = chromium("--dump-dom", report.as_uri(), profile=tmp_path / "profile")
-    dom = done.stdout
+def test_every_chart_renders_in_chromium(report: Path) -> None:
+    dom = rendered_html(report)  # waits until each chart div holds its SVG, or fails
     charts = dom.count('class="plotly-graph-div')
     assert charts == 10  # 13 targets, 3 without any stored observation
     assert dom.count('class="main-svg"') >= charts, "Plotly drew an SVG for each chart"
 
 
 def test_screenshot_is_not_blank(report: Path, tmp_path: Path) -> None:
-    shot = tmp_path / "report.png"
-    chromium(
-        f"--screenshot={shot}", "--window-size=1280,1600", report.as_uri(), profile=tmp_path / "p"
-    )
+    shot = screenshot(report, tmp_path / "report.png", width=1280, height=1600, full_page=False)
     assert shot.stat().st_size > 50_000  # a blank page compresses to a few kB
 
 

@@ -6,11 +6,12 @@ assessment date and "page X of Y" (CSS page-margin boxes, so it uses the page's 
 fonts), tagged, with an outline (bookmarks) built from the headings.
 
 What a page must do to be printed: load everything it needs from files (no network), and draw
-its charts when it loads. The printer waits for the network to be idle and for the page's web
-fonts, then, if the page defines ``window.rightsMonitorReady``, until it is ``true`` (a page
-whose charts are drawn by its own script sets it false first and true when done); otherwise
-until every Plotly chart (``div.plotly-graph-div``) holds its ``svg.main-svg``. A page that is
-not ready within the timeout is an error naming the charts still pending and any script error.
+its charts when it loads. The printer waits for the load event, for the network to be idle and
+for the page's web fonts; then, if the page defines ``window.rightsMonitorReady``, until it is
+``true`` (a page whose charts are drawn by its own script sets it false first and true when
+done); otherwise until every Plotly chart (``div.plotly-graph-div``) holds its
+``svg.main-svg``. A page not ready within the timeout is an error naming the charts still
+pending and any script error.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ A4_MARGIN_MM = {"top": 14, "bottom": 18, "left": 14, "right": 14}
 # The layout width of the printable area, so responsive charts are drawn at the width they print.
 _PRINT_VIEWPORT = {"width": round((210 - 28) / 25.4 * 96), "height": round(297 / 25.4 * 96)}
 _READY = """() => {
+  if (document.readyState !== 'complete') return false;
   if ('rightsMonitorReady' in window) return window.rightsMonitorReady === true;
   return [...document.querySelectorAll('div.plotly-graph-div')]
     .every((chart) => chart.querySelector('svg.main-svg') !== null);
@@ -122,7 +124,7 @@ def _ready_page(
             raise RightsMonitorError(f"{executable} did not start: {exc.message}") from exc
         try:
             page = browser.new_page(viewport=dict(viewport))
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.on("pageerror", lambda exc: errors.append(_script_error(exc)))
             page.emulate_media(media=media)
             _load(page, html, deadline, timeout, errors)
             yield page
@@ -130,12 +132,21 @@ def _ready_page(
             browser.close()
 
 
+def _script_error(exc: Any) -> str:
+    """A script error as the browser console names it ("ReferenceError: Plotly is not defined")."""
+    name = getattr(exc, "name", None)
+    message = getattr(exc, "message", None) or str(exc)
+    return f"{name}: {message}" if name else message
+
+
 def _load(page: Any, html: Path, deadline: float, timeout: float, errors: list[str]) -> None:
     """Open the page and wait until it is ready, or fail saying what was still pending."""
     from playwright.sync_api import Error
 
     try:
-        page.goto(html.resolve().as_uri(), wait_until="networkidle", timeout=_remaining(deadline))
+        # "networkidle" alone can come before the parser reaches the end of a long page.
+        page.goto(html.resolve().as_uri(), wait_until="load", timeout=_remaining(deadline))
+        page.wait_for_load_state("networkidle", timeout=_remaining(deadline))
         page.wait_for_function(_READY, timeout=_remaining(deadline))
         page.evaluate(_LOAD_FONTS)
     except Error as exc:
