@@ -25,7 +25,9 @@ class RecommendationSummary(Result):
     """Counts by response, cycle, theme, recommending state, action category, agency and
     status, and the communications whose reply is overdue. Treaty-body and special-procedure
     recommendations have no recommending state and usually no response: they count under
-    "no response recorded" (as those without a status under "no status recorded")."""
+    "no response recorded" (as those without a status under "no status recorded"); a UPR
+    recommendation whose recommending state is unknown counts under "not recorded". Statuses
+    come in the order of the implementation workflow; responses supported, noted, pledged."""
 
     total: int
     by_response: dict[str, int]
@@ -38,8 +40,36 @@ class RecommendationSummary(Result):
     overdue_replies: tuple[OverdueReply, ...]
 
 
+NO_STATUS = "no status recorded"
+NO_RESPONSE = "no response recorded"
+NOT_RECORDED = "not recorded"  # a recommending state UPR Info gives as "(Unknown)", or none
+# Responses in the order of the UPR outcome (supported, noted), then a state's own pledges.
+RESPONSE_ORDER = ("supported", "noted", "voluntary pledge")
+
+
 def _counts(series: pd.Series) -> dict[str, int]:
     return {str(k): int(v) for k, v in series.value_counts().sort_index().items()}
+
+
+def _ordered(counts: dict[str, int], order: tuple[str, ...], last: str) -> dict[str, int]:
+    """``counts`` in the order of ``order`` (a workflow), anything else alphabetically after
+    it, and ``last`` (nothing recorded) at the end."""
+    rank = {name: i for i, name in enumerate(order)}
+    key = lambda name: (name == last, rank.get(name, len(order)), name)  # noqa: E731
+    return {name: counts[name] for name in sorted(counts, key=key)}
+
+
+def _recommending_states(frame: pd.DataFrame) -> pd.Series:
+    """One entry per recommending state of each UPR recommendation ("not recorded" where UPR
+    Info gives none or "(Unknown)"); treaty bodies and special procedures have none, and a
+    voluntary pledge is the state's own (it is not counted as recommended by it)."""
+    recommending = frame["recommending"].fillna("")
+    upr = frame[
+        ((recommending != "") | (frame["mechanism"].str.upper() == "UPR"))
+        & (frame["response"].fillna("") != "voluntary pledge")
+    ]
+    states = upr["recommending"].fillna("").str.split(", ").explode().str.strip()
+    return states.replace({"": NOT_RECORDED, "unknown": NOT_RECORDED})
 
 
 def _by_count(series: pd.Series) -> dict[str, int]:
@@ -50,20 +80,22 @@ def summarise_recommendations(
     frame: pd.DataFrame, *, today: dt.date | None = None
 ) -> RecommendationSummary:
     """The counts of a frame from :meth:`Store.recommendations`."""
+    from rightsmonitor.sources.recommendations import STATUSES
+
     themes = frame["themes"].str.split("; ").explode()
     themes = themes[themes.fillna("") != ""]
-    recommending = frame["recommending"].fillna("").str.split(", ").explode()
-    recommending = recommending[recommending != ""]  # treaty bodies, special procedures
     agencies = frame["responsible"].fillna("").str.split(";").explode().str.strip()
+    responses = frame["response"].fillna("").str.strip().replace("", NO_RESPONSE)
+    statuses = frame["status"].fillna("").replace("", NO_STATUS)
     return RecommendationSummary(
         total=len(frame),
-        by_response=_counts(frame["response"].fillna("").replace("", "no response recorded")),
+        by_response=_ordered(_counts(responses), RESPONSE_ORDER, NO_RESPONSE),
         by_cycle=_counts(frame["cycle"].dropna().astype(int)),
         by_theme=_by_count(themes),
-        by_recommending_state=_by_count(recommending),
+        by_recommending_state=_by_count(_recommending_states(frame)),
         by_action_category=_counts(frame["action_category"].dropna().astype(int)),
         by_agency=_counts(agencies[agencies.fillna("") != ""]),
-        by_status=_counts(frame["status"].fillna("no status recorded")),
+        by_status=_ordered(_counts(statuses), STATUSES, NO_STATUS),
         overdue_replies=overdue_replies(frame, today or dt.date.today()),
     )
 
@@ -151,6 +183,122 @@ class OverdueReport(Result):
 
 
 @dataclass(frozen=True)
+class FollowUpCard(Result):
+    """One recommendation as the follow-up report shows it: every label resolved (an empty one
+    is "" and the template says what is missing), dates as ISO text."""
+
+    id: str
+    mechanism: str
+    kind: str  # recommendation | communication
+    symbol: str
+    date: str  # the treaty body's or the communication's date
+    session: int | None
+    cycle: int | None
+    recommending: tuple[str, ...]  # ISO3 codes, "not recorded" for UPR Info's "(Unknown)"
+    response: str
+    text: str
+    themes: tuple[str, ...]
+    sdg_targets: tuple[str, ...]
+    status: str  # "" when none is recorded
+    status_date: str
+    status_author: str
+    status_note: str
+    responsible: str
+    reply_due: str
+    reply_status: str  # communications: replied | partly replied | not replied | ""
+    reply_overdue: bool = False
+
+
+@dataclass(frozen=True)
+class CardGroup(Result):
+    """The recommendations filed under one theme (each under its first recorded theme)."""
+
+    theme: str
+    cards: tuple[FollowUpCard, ...]
+
+
+THEME_NOT_RECORDED = "Theme not recorded"
+
+
+def _text(value: object) -> str:
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _iso(value: object) -> str:
+    return "" if _text(value) == "" else pd.Timestamp(value).date().isoformat()
+
+
+def _whole(value: object) -> int | None:
+    return None if _text(value) == "" else int(value)  # type: ignore[call-overload]
+
+
+def _card(row: dict, today: dt.date) -> FollowUpCard:
+    reply_due, reply = _iso(row.get("reply_due")), _text(row.get("reply_status"))
+    return FollowUpCard(
+        id=row["id"],
+        mechanism=row["mechanism"],
+        kind=_text(row.get("kind")) or "recommendation",
+        symbol=_text(row["symbol"]),
+        date=_iso(row["date"]),
+        session=_whole(row["session"]),
+        cycle=_whole(row["cycle"]),
+        recommending=tuple(
+            NOT_RECORDED if s in ("unknown", "") else s
+            for s in _text(row["recommending"]).split(", ")
+            if s or row["mechanism"] == "UPR"
+        ),
+        response=_text(row["response"]),
+        text=row["text"],
+        themes=tuple(t for t in _text(row["themes"]).split("; ") if t),
+        sdg_targets=tuple(t for t in _text(row["sdg_targets"]).split("; ") if t),
+        status=_text(row["status"]),
+        status_date=_iso(row["status_date"]),
+        status_author=_text(row["status_author"]),
+        status_note=_text(row["status_note"]),
+        responsible=_text(row["responsible"]),
+        reply_due=reply_due,
+        reply_status=reply,
+        reply_overdue=bool(reply_due) and reply != "replied" and reply_due < today.isoformat(),
+    )
+
+
+def _natural(text: str) -> tuple:
+    """Text with its numbers compared as numbers: CRC/C/CHN/CO/10 after CRC/C/CHN/CO/9."""
+    import re
+
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", text))
+
+
+def _reading_order(card: FollowUpCard) -> tuple:
+    """Document order: UPR cycle and session, then the document (symbol) and its date, then
+    the recommending state; the id (a hash) only breaks ties. The UPR Info export has no
+    paragraph numbers, so the state's name stands in for the order within a session."""
+    return (
+        card.cycle is None,
+        card.cycle or 0,
+        card.session is None,
+        card.session or 0,
+        card.date or "9999",
+        _natural(card.symbol),
+        card.recommending,
+        _natural(card.id),
+    )
+
+
+def follow_up_cards(frame: pd.DataFrame, today: dt.date) -> tuple[CardGroup, ...]:
+    """The recommendations of a frame from :meth:`Store.recommendations`, grouped by their first
+    recorded theme (alphabetically; those without one last), each group in document order."""
+    groups: dict[str, list[FollowUpCard]] = {}
+    for row in frame.to_dict("records"):
+        card = _card(row, today)
+        groups.setdefault(card.themes[0] if card.themes else THEME_NOT_RECORDED, []).append(card)
+    return tuple(
+        CardGroup(theme, tuple(sorted(groups[theme], key=_reading_order)))
+        for theme in sorted(groups, key=lambda t: (t == THEME_NOT_RECORDED, t.lower()))
+    )
+
+
+@dataclass(frozen=True)
 class FollowUp(Result):
     """Everything the mid-term follow-up report of a state shows."""
 
@@ -159,7 +307,7 @@ class FollowUp(Result):
     today: str
     counts: RecommendationSummary
     overdue_reports: tuple[OverdueReport, ...]
-    records: tuple[dict, ...]  # the recommendations, each as its stored row
+    groups: tuple[CardGroup, ...]  # the recommendations, by theme, in document order
     evidence: dict[str, list[LinkedEvidence]] = field(default_factory=dict)
 
 

@@ -280,6 +280,7 @@ def gather_follow_up(ctx: Context, request: FollowUpReportRequest) -> FollowUp:
     from rightsmonitor.assess.followup import (
         FollowUp,
         OverdueReport,
+        follow_up_cards,
         linked_evidence,
         summarise_recommendations,
     )
@@ -296,17 +297,17 @@ def gather_follow_up(ctx: Context, request: FollowUpReportRequest) -> FollowUp:
         released = {s.id: s.released for s in store.sources()}
         names = {i.code: (i.name, i.unit) for i in store.indicators()}
         obligations = obligations_for(store.treaty_status(area), store.treaty_reports(area))
-    frame = frame.assign(status_date=pd.to_datetime(frame["status_date"]).dt.strftime("%Y-%m-%d"))
+    today = dt.date.today()
     return FollowUp(
         area=area,
         cycle=request.cycle,
-        today=dt.date.today().isoformat(),
-        counts=summarise_recommendations(frame),
+        today=today.isoformat(),
+        counts=summarise_recommendations(frame, today=today),
         overdue_reports=tuple(
             OverdueReport(o.treaty.code, o.next_due, overdue_text(o.overdue_days))
             for o in obligations
             if o.state == "overdue"
         ),
-        records=tuple(frame.sort_values(["session", "id"]).to_dict("records")),
+        groups=follow_up_cards(frame, today),
         evidence=linked_evidence(links, observations, released=released, names=names),
     )

@@ -14,6 +14,31 @@ from rightsmonitor.errors import RightsMonitorError
 from rightsmonitor.model import area_name
 from rightsmonitor.publish.report import _environment
 
+# The implementation workflow, in order, each status with its own colour (background, text):
+# red to green as work advances, grey for what no longer applies, white for nothing recorded.
+STATUS_STYLES = {
+    "not started": ("#c0392b", "#ffffff"),
+    "in progress": ("#e67e22", "#1d2733"),
+    "partially implemented": ("#f4d03f", "#1d2733"),
+    "fully implemented": ("#1e8449", "#ffffff"),
+    "no longer relevant": ("#7f8c8d", "#ffffff"),
+    "no status recorded": ("#ffffff", "#5b6775"),
+}
+
+
+def state_name(code: str) -> str:
+    """A recommending state's name with its code ("Australia (AUS)"); labels that are not
+    codes ("not recorded") as they are."""
+    name = area_name(code)
+    return f"{name} ({code})" if name != code else code
+
+
+def status_class(status: str) -> str:
+    """The CSS class of a status's colour (``s1`` ... in workflow order)."""
+    names = list(STATUS_STYLES)
+    status = status or "no status recorded"
+    return f"s{names.index(status) + 1}" if status in names else ""
+
 
 def write_followup(report: FollowUp, out: str | Path, *, pdf: bool = False) -> dict[str, Path]:
     """Write the report as ``index.html`` (and ``followup.pdf`` with ``pdf``)."""
@@ -28,8 +53,11 @@ def write_followup(report: FollowUp, out: str | Path, *, pdf: bool = False) -> d
             today=report.today,
             counts=report.counts,
             overdue_reports=report.overdue_reports,
-            records=report.records,
+            groups=report.groups,
             evidence=report.evidence,
+            statuses=STATUS_STYLES,
+            status_class=status_class,
+            state_name=state_name,
             version=__version__,
         )
     )
