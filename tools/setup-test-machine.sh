@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # What the test suite needs beyond Python, installed from Debian's packages when missing:
-#   chromium (+ a font)  the browser tests and the PDF reports print in a real headless Chromium
+#   chromium             the browser tests and the PDF reports print in Debian's headless Chromium,
+#                        driven by Playwright (the pip package; it downloads no browser of its own)
+#   fonts-dejavu-core    the Latin font; the font tests render with DejaVu as the only system font,
+#                        so Chinese glyphs can come only from the font the reports embed
 #   postgresql           the store and operations suite runs on PostgreSQL as well as DuckDB;
 #                        the tests start a private server (initdb, pg_ctl) and stop it after
 # Needs root or sudo when something is missing; does nothing when all is there.
 set -euo pipefail
 
 need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   need+=(postgresql)
 fi

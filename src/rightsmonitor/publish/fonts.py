@@ -233,7 +233,7 @@ def embed_fonts(html: str) -> str:
     if not css:
         return html
     style = f'<style id="rights-monitor-fonts">\n{css}\n</style>\n'
-    head = html.lower().rfind("</head>")
+    head = html.lower().find("</head>")  # the first: body text may quote the tag
     if head < 0:
         return style + html
     return html[:head] + style + html[head:]
