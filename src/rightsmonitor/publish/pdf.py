@@ -214,6 +214,10 @@ def print_pdf(
     RightsMonitorError
         Chromium is missing or fails, the page is not ready within ``timeout`` (the message
         names the charts still pending), or printing fails.
+    Warns
+    -----
+    UncoveredCharactersWarning
+        When the footer's title or wording has characters the embedded font lacks.
     """
     html, pdf = Path(html), Path(pdf)
     pdf.unlink(missing_ok=True)
