@@ -23,6 +23,7 @@ from rightsmonitor.methods.perception import (
 from rightsmonitor.methods.survey import Difference, domain_differences, mean_of
 from rightsmonitor.model import Indicator, Source, disaggregation_key
 from rightsmonitor.model.survey import SurveyMap, label_of
+from rightsmonitor.model.text import N_
 
 
 def indicator_for(survey: SurveyMap, kind: str, target: str) -> Indicator:
@@ -31,7 +32,9 @@ def indicator_for(survey: SurveyMap, kind: str, target: str) -> Indicator:
         construct = survey.construct(target)
         name = construct.label or construct.name
         unit = (
-            "score (0-100)" if construct.rule == "mean_rescaled" else "share of respondents (0-1)"
+            N_("score (0-100)")
+            if construct.rule == "mean_rescaled"
+            else N_("share of respondents (0-1)")
         )
         better = "higher"
         label = construct.name
@@ -42,7 +45,7 @@ def indicator_for(survey: SurveyMap, kind: str, target: str) -> Indicator:
         name = (item.question or item.name) if item else column
         if code:
             name += f" (share answering {code})"
-        unit = "share of respondents (0-1)" if code else "mean answer code"
+        unit = N_("share of respondents (0-1)") if code else N_("mean answer code")
         better = item.better if item and not code else "higher"
     code_text = f"SURVEY.{survey.id}.{label}".upper()[:64]
     return Indicator(
@@ -171,7 +174,7 @@ class ConstructSection:
 
     @property
     def unit(self) -> str:
-        return "0-100" if self.rule == "mean_rescaled" else "share"
+        return N_("0-100") if self.rule == "mean_rescaled" else N_("share")
 
 
 @dataclass(frozen=True)

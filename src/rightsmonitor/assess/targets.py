@@ -171,6 +171,10 @@ class PlanAssessment:
                 "title": self.plan.title,
                 "issuer": self.plan.issuer,
                 "document": self.plan.document,
+                "translations": {
+                    lang: wording.model_dump(exclude_none=True)
+                    for lang, wording in self.plan.translations.items()
+                },
             },
             "area": self.area,
             "area_name": area_name(self.area),

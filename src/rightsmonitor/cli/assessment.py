@@ -9,6 +9,8 @@ import typer
 
 from rightsmonitor.cli.common import (
     DbOption,
+    LangOption,
+    PdfOption,
     RichProgress,
     console,
     context,
@@ -46,15 +48,27 @@ def assess_command(
     country: Annotated[
         str | None, typer.Option(help="ISO3 area for plans that name no country.")
     ] = None,
+    lang: LangOption = "en",
+    pdf: PdfOption = False,
+    single_file: Annotated[
+        bool,
+        typer.Option(
+            "--single-file", help="Put the chart library in the page (one file, 4.8 MB larger)."
+        ),
+    ] = False,
 ) -> None:
-    """Assess every target of a plan and write index.html, assessment.json and assessment.csv."""
+    """Assess every target of a plan and write index.html, assessment.json and assessment.csv
+    (and report.pdf with --pdf)."""
     from rightsmonitor.model.assessment import AssessRequest
     from rightsmonitor.ops.assessment import assess
 
+    request = AssessRequest(plan, out, as_of, country, lang, pdf, single_file)
     with RichProgress() as progress:
-        report = assess(context(db, progress), AssessRequest(plan, out, as_of, country))
+        report = assess(context(db, progress), request)
     print_summary(report.assessment)
     console.print(f"Report: {report.paths['html']}")
+    if "pdf" in report.paths:
+        console.print(f"PDF: {report.paths['pdf']}")
 
 
 def print_summary(assessment: Any) -> None:
@@ -84,6 +98,8 @@ def print_summary(assessment: Any) -> None:
 def demo_command(
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("demo-report"),
     country: Annotated[str, typer.Option(help="ISO3 country for the generic SDG plan.")] = "CHN",
+    lang: LangOption = "en",
+    pdf: PdfOption = False,
     db: DbOption = None,
 ) -> None:
     """Run the whole loop on the bundled data: load, assess both bundled plans, write reports."""
@@ -91,7 +107,7 @@ def demo_command(
     from rightsmonitor.ops.assessment import demo
 
     with RichProgress() as progress:
-        report = demo(context(db, progress), DemoRequest(out, country.upper()))
+        report = demo(context(db, progress), DemoRequest(out, country.upper(), lang, pdf))
     for assessed in report.reports.values():
         print_summary(assessed.assessment)
     console.print(f"Store: {report.store}")

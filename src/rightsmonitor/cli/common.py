@@ -56,6 +56,12 @@ DbOption = Annotated[
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="JSON instead of a table.")]
+PdfOption = Annotated[
+    bool, typer.Option("--pdf", help="Also print the report as an A4 PDF (headless Chromium).")
+]
+LangOption = Annotated[
+    str, typer.Option("--lang", help="The report's language: en (English) or zh (Chinese, 中文).")
+]
 AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
 YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
 

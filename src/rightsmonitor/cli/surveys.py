@@ -11,6 +11,7 @@ from rightsmonitor.cli.common import (
     AreaOption,
     DbOption,
     JsonOption,
+    LangOption,
     RichProgress,
     YearOption,
     console,
@@ -78,6 +79,7 @@ def survey_report_command(
     map_path: MapOption = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("survey-report"),
     pool_waves: PoolWaves = False,
+    lang: LangOption = "en",
     db: DbOption = None,
 ) -> None:
     """Write the survey section: trends, group breakdowns and gaps, all with 95% intervals,
@@ -87,7 +89,7 @@ def survey_report_command(
 
     if map_path is None and Path(data).is_file():
         raise typer.BadParameter("a responses file needs --map")
-    request = SurveyReportRequest(data, out, map_path, pool_waves)
+    request = SurveyReportRequest(data, out, map_path, pool_waves, lang)
     with RichProgress() as progress:
         path = report(context(db, progress), request)
     console.print(f"Report: {path}" + (" (waves pooled)" if pool_waves else ""))

@@ -16,6 +16,9 @@ class AssessRequest:
     out: Path | None = None  # write index.html, assessment.json, assessment.csv here
     as_of: int | None = None  # use only observations up to this year
     country: str | None = None  # ISO3 for plans that name no country
+    lang: str = "en"  # the report's language: en, zh
+    pdf: bool = False  # also print report.pdf (A4) in headless Chromium
+    single_file: bool = False  # put the chart library in the page instead of assets/
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,8 @@ class AssessReport(Result):
 class DemoRequest:
     out: Path = Path("demo-report")
     country: str = "CHN"  # for the generic SDG plan
+    lang: str = "en"  # the reports' language: en, zh
+    pdf: bool = False  # also print each report as PDF
 
 
 @dataclass(frozen=True)

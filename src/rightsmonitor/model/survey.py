@@ -288,3 +288,4 @@ class SurveyReportRequest:
     out: Path
     map: Path | None = None
     pool_waves: bool = False  # overall and group estimates over every wave (else per wave)
+    lang: str = "en"  # the report's language: en, zh

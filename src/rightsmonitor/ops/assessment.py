@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rightsmonitor.errors import InvalidRequest
 from rightsmonitor.model.assessment import AssessReport, AssessRequest, DemoReport, DemoRequest
 from rightsmonitor.ops.context import Context
 
@@ -30,12 +31,26 @@ def evidence_of(store: Store) -> Evidence:
 
 
 def assess(ctx: Context, request: AssessRequest) -> AssessReport:
-    """Assess every target of a plan; with ``out``, write the HTML, JSON and CSV report."""
+    """Assess every target of a plan; with ``out``, write the HTML, JSON and CSV report (and,
+    with ``pdf``, the PDF)."""
     from rightsmonitor.plans import load_plan
 
+    check_request(request.country, request.lang)
     plan = load_plan(request.plan)  # a bad plan is refused before the store is opened
     with ctx.reader() as store:
         return assess_in(store, ctx, plan, request)
+
+
+def check_request(country: str | None, lang: str) -> None:
+    """Refuse an unknown country or language once, before anything is assessed."""
+    from rightsmonitor.model import lookup_area
+    from rightsmonitor.publish.i18n import check_language
+
+    check_language(lang)
+    if country is not None and lookup_area(country.upper()) is None:
+        raise InvalidRequest(
+            f"'{country}' is not an ISO 3166 code or a registered aggregate", fields=["country"]
+        )
 
 
 def assess_in(
@@ -45,15 +60,24 @@ def assess_in(
     (default: ``assets/`` inside the report folder)."""
     from rightsmonitor.assess.plan import assess_plan
 
-    ctx.progress.start(f"Assessing {plan.id}", total=2)
+    ctx.progress.start(f"Assessing {plan.id}", total=3 if request.pdf else 2)
     country = request.country.upper() if request.country else None
     assessment = assess_plan(evidence_of(store), plan, country=country, as_of=request.as_of)
     ctx.progress.advance(f"Writing report for {plan.id}")
     paths = {}
     if request.out is not None:
-        from rightsmonitor.publish import write_outputs
+        from rightsmonitor.publish.report import write_outputs, write_pdf
 
-        paths = write_outputs(assessment, request.out, assets=assets)
+        paths = write_outputs(
+            assessment,
+            request.out,
+            assets=assets,
+            inline_charts=request.single_file,
+            lang=request.lang,
+        )
+        if request.pdf:
+            ctx.progress.advance(f"Printing {plan.id} to PDF")
+            paths["pdf"] = write_pdf(assessment, paths["html"], request.lang)
     ctx.progress.advance("Done")
     return AssessReport(assessment, paths)
 
@@ -64,15 +88,24 @@ def demo(ctx: Context, request: DemoRequest) -> DemoReport:
     from rightsmonitor.plans import bundled_plans, load_plan
     from rightsmonitor.publish.report import write_landing
 
+    check_request(request.country, request.lang)
     with ctx.writer() as store:
         loaded = load_bundled_into(store, ctx)
         reports = {}
         for name in bundled_plans():
-            wanted = AssessRequest(name, out=request.out / name, country=request.country)
+            wanted = AssessRequest(
+                name,
+                out=request.out / name,
+                country=request.country,
+                lang=request.lang,
+                pdf=request.pdf,
+            )
             # One copy of the chart library for every report of the demo, beside the landing page.
             shared = request.out / "assets"
             reports[name] = assess_in(store, ctx, load_plan(name), wanted, assets=shared)
-        landing = write_landing(request.out, {n: r.paths for n, r in reports.items()})
+        landing = write_landing(
+            request.out, {n: r.paths for n, r in reports.items()}, lang=request.lang
+        )
         return DemoReport(loaded, reports, landing, store.location)
 
 

@@ -343,8 +343,10 @@ def report(ctx: Context, request: SurveyReportRequest) -> Path:
     """Write the survey section: trends, group breakdowns and gaps, all with 95 % intervals,
     per wave unless pooling is asked for (and then said)."""
     from rightsmonitor.assess.perception import survey_sections
+    from rightsmonitor.publish.i18n import check_language
     from rightsmonitor.publish.survey_report import write_survey_report
 
+    check_language(request.lang)
     if request.map is None and Path(request.data).is_file():
         raise InvalidRequest(
             f"{request.data}: a responses file needs its questionnaire map", fields=["map"]
@@ -364,4 +366,4 @@ def report(ctx: Context, request: SurveyReportRequest) -> Path:
                 pool_waves=request.pool_waves,
                 kept_labels=source.labels,
             )
-    return write_survey_report(sections, request.out)
+    return write_survey_report(sections, request.out, request.lang)

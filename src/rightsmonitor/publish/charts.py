@@ -9,11 +9,16 @@ the indicator must move (otherwise the target is a level line).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import plotly.graph_objects as go
 
 from rightsmonitor.assess.plan import SeriesPoint, TargetAssessment
 from rightsmonitor.model import Source
+from rightsmonitor.model.text import N_
+from rightsmonitor.publish.fonts import FONT_STACK
+
+Translate = Callable[[str], str]  # gettext of the report's language
 
 SERIES_COLOUR = "#1f4e79"
 TARGET_COLOUR = "#b03a2e"
@@ -70,7 +75,9 @@ def _hover(points: list[SeriesPoint], unit: str, suffix: str = "") -> list[str]:
     ]
 
 
-def _series_traces(result: TargetAssessment, as_of: int | None, unit: str) -> list[go.Scatter]:
+def _series_traces(
+    result: TargetAssessment, as_of: int | None, unit: str, tr: Translate
+) -> list[go.Scatter]:
     """The observations used, and apart from them (grey, hollow) those after the as-of year."""
     # Show the decade before the base year for context; older values would flatten the trend.
     shown = [p for p in result.series if p.year >= result.target.baseline.year - CONTEXT_YEARS]
@@ -97,10 +104,14 @@ def _series_traces(result: TargetAssessment, as_of: int | None, unit: str) -> li
                 x=[p.year for p in later],
                 y=[p.value for p in later],
                 mode="markers",
-                name=f"published after {as_of}, not used",
+                name=tr(N_("published after {year}, not used")).format(year=as_of),
                 # an open symbol is drawn in the marker colour, hollow
                 marker={"size": 7, "color": UNUSED_COLOUR, "symbol": "circle-open"},
-                hovertext=_hover(later, unit, f"<br>after the as-of year {as_of}: not used"),
+                hovertext=_hover(
+                    later,
+                    unit,
+                    "<br>" + tr(N_("after the as-of year {year}: not used")).format(year=as_of),
+                ),
                 hoverinfo="text",
                 error_y=_intervals(later, UNUSED_COLOUR),
             )
@@ -108,7 +119,7 @@ def _series_traces(result: TargetAssessment, as_of: int | None, unit: str) -> li
     return traces
 
 
-def _base_traces(result: TargetAssessment) -> list[go.Scatter]:
+def _base_traces(result: TargetAssessment, tr: Translate) -> list[go.Scatter]:
     """The series' base value and, when the plan gives one, the official baseline."""
     f, traces = result.figures, []
     if f.get("base_year") is not None:
@@ -117,9 +128,13 @@ def _base_traces(result: TargetAssessment) -> list[go.Scatter]:
                 x=[f["base_year"]],
                 y=[f["base_value"]],
                 mode="markers",
-                name="base",
+                name=tr(N_("base")),
                 marker={"size": 11, "color": SERIES_COLOUR, "symbol": "diamond"},
-                hovertext=[f"Base {f['base_year']}: {_fmt(f['base_value'])}"],
+                hovertext=[
+                    tr(N_("Base {year}: {value}")).format(
+                        year=f["base_year"], value=_fmt(f["base_value"])
+                    )
+                ],
                 hoverinfo="text",
             )
         )
@@ -130,14 +145,18 @@ def _base_traces(result: TargetAssessment) -> list[go.Scatter]:
                 x=[baseline.year],
                 y=[baseline.value],
                 mode="markers",
-                name="official baseline",
+                name=tr(N_("official baseline")),
                 marker={
                     "size": 10,
                     "color": OFFICIAL_COLOUR,
                     "symbol": "circle-open",
                     "line": {"width": 2},
                 },
-                hovertext=[f"Official baseline {baseline.year}: {_fmt(baseline.value)}"],
+                hovertext=[
+                    tr(N_("Official baseline {year}: {value}")).format(
+                        year=baseline.year, value=_fmt(baseline.value)
+                    )
+                ],
                 hoverinfo="text",
             )
         )
@@ -164,20 +183,20 @@ def path_points_the_right_way(base: float, target: float, direction: str) -> boo
     return (target - base) * sign > 0
 
 
-def _target_trace(result: TargetAssessment) -> go.Scatter | None:
+def _target_trace(result: TargetAssessment, tr: Translate) -> go.Scatter | None:
     """The required path from the base, or a level line when the base already meets it."""
     f = result.figures
     level, year = f.get("target_level"), result.target.target.year
     if level is None or f.get("base_year") is None:
         return None
     star = {"symbol": "star", "color": TARGET_COLOUR}
-    hover = f"Target {year}: {_fmt(level)}"
+    hover = tr(N_("Target {year}: {value}")).format(year=year, value=_fmt(level))
     if path_points_the_right_way(f["base_value"], level, result.direction):
         return go.Scatter(
             x=[f["base_year"], year],
             y=[f["base_value"], level],
             mode="lines+markers",
-            name="required path",
+            name=tr(N_("required path")),
             line={"color": TARGET_COLOUR, "dash": "dash", "width": 1.5},
             marker={"size": [0, 12], **star},
             hovertext=["", hover],
@@ -187,7 +206,7 @@ def _target_trace(result: TargetAssessment) -> go.Scatter | None:
         x=[f["base_year"], year],
         y=[level, level],
         mode="lines+markers",
-        name="target level",
+        name=tr(N_("target level")),
         line={"color": TARGET_COLOUR, "dash": "dot", "width": 1.5},
         marker={"size": [0, 12], **star},
         hovertext=[hover, hover],
@@ -253,7 +272,7 @@ def projection(
     return years, values
 
 
-def _projection_trace(result: TargetAssessment) -> go.Scatter | None:
+def _projection_trace(result: TargetAssessment, tr: Translate) -> go.Scatter | None:
     f = result.figures
     growth, latest_year = f.get("observed_growth"), f.get("latest_year")
     if growth is None or latest_year is None:
@@ -272,13 +291,15 @@ def _projection_trace(result: TargetAssessment) -> go.Scatter | None:
         x=years,
         y=values,
         mode="lines",
-        name="at observed pace",
+        name=tr(N_("at observed pace")),
         line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 1.5},
         hoverinfo="skip",
     )
 
 
-def target_chart(result: TargetAssessment, *, as_of: int | None = None) -> go.Figure:
+def target_chart(
+    result: TargetAssessment, *, as_of: int | None = None, tr: Translate = str
+) -> go.Figure:
     """Series, base year, target, official baseline and the projection at the observed pace.
 
     Parameters
@@ -287,16 +308,18 @@ def target_chart(result: TargetAssessment, *, as_of: int | None = None) -> go.Fi
         One target's assessment.
     as_of : int, optional
         The assessment's as-of year: later observations are drawn apart, as not used.
+    tr : callable
+        Translates a message of the chart (gettext); English by default.
 
     Returns
     -------
     plotly.graph_objects.Figure
     """
-    unit = result.indicator.unit if result.indicator else ""
+    unit = tr(result.indicator.unit) if result.indicator else ""
     fig = go.Figure()
-    for trace in [*_series_traces(result, as_of, unit), *_base_traces(result)]:
+    for trace in [*_series_traces(result, as_of, unit, tr), *_base_traces(result, tr)]:
         fig.add_trace(trace)
-    for trace in (_target_trace(result), _projection_trace(result)):
+    for trace in (_target_trace(result, tr), _projection_trace(result, tr)):
         if trace is not None:
             fig.add_trace(trace)
     target_year = result.target.target.year
@@ -314,14 +337,16 @@ def target_chart(result: TargetAssessment, *, as_of: int | None = None) -> go.Fi
             "zeroline": False,
         },
         xaxis={"gridcolor": "#f0f2f5", "dtick": 2 if target_year - first <= 12 else 5},
-        font={"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 11},
+        font={"family": FONT_STACK, "size": 11},
     )
     return fig
 
 
-def chart_html(result: TargetAssessment, div_id: str, *, as_of: int | None = None) -> str:
+def chart_html(
+    result: TargetAssessment, div_id: str, *, as_of: int | None = None, tr: Translate = str
+) -> str:
     """The chart as an HTML fragment; the page loads plotly.js itself (once)."""
-    return target_chart(result, as_of=as_of).to_html(
+    return target_chart(result, as_of=as_of, tr=tr).to_html(
         full_html=False,
         include_plotlyjs=False,
         div_id=div_id,

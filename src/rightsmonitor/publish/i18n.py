@@ -28,8 +28,8 @@ from importlib import resources
 
 import jinja2
 
-from rightsmonitor.errors import InvalidRequest, Problem
-from rightsmonitor.model.text import Text
+from rightsmonitor.errors import InvalidRequest
+from rightsmonitor.model.text import N_, Text
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 LOCALES = {"en": "en_GB", "zh": "zh_Hans_CN"}
@@ -42,12 +42,8 @@ def check_language(lang: str) -> str:
     """The language code, or an error naming the ones there are."""
     if lang not in LANGUAGES:
         raise InvalidRequest(
-            [
-                Problem(
-                    "lang",
-                    f"'{lang}' is not a report language; choose one of {', '.join(LANGUAGES)}",
-                )
-            ]
+            f"'{lang}' is not a report language; choose one of {', '.join(LANGUAGES)}",
+            fields=["lang"],
         )
     return lang
 
@@ -81,23 +77,28 @@ class Formats:
         self.locale = LOCALES[lang]
         self._ = translations(lang).gettext
 
-    def number(self, value: float | None, digits: int = 4) -> str:
-        """Significant digits for small values, whole numbers with grouping from 1,000 on."""
+    def number(self, value: float | None, digits: int = 4, sign: bool = False) -> str:
+        """A figure as a reader reads it: ``digits`` significant digits, whole numbers with
+        grouping from 1,000 on, a dash when there is none; ``sign`` puts + before a positive."""
         from babel.numbers import format_decimal
 
         if value is None:
             return MISSING
         if abs(value) >= 1000:
-            return format_decimal(round(value), format="#,##0", locale=self.locale)
-        return format_decimal(
-            float(f"{value:.{digits}g}"), format="#,##0.##########", locale=self.locale
-        )
+            text = format_decimal(round(value), format="#,##0", locale=self.locale)
+        else:
+            rounded = float(f"{value:.{digits}g}")
+            text = format_decimal(rounded, format="#,##0.##########", locale=self.locale)
+        return ("+" + text) if sign and value >= 0 else text
 
-    def percent(self, value: float | None) -> str:
-        """An annual rate of change: ``+1.2 % a year``."""
+    def percent(self, value: float | None, per_year: bool = True) -> str:
+        """A rate (a fraction) as a signed percentage: ``+1.2 % a year``, or ``-10 %``."""
         if value is None:
             return MISSING
-        return self._("{rate} % a year").format(rate=f"{value * 100:+.3g}")
+        rate = f"{value * 100:+.3g}"
+        if per_year:
+            return self._(N_("{rate} % a year")).format(rate=rate)
+        return self._(N_("{rate} %")).format(rate=rate)
 
     def date(self, value: str | dt.date | dt.datetime) -> str:
         """A date in the locale's long form (``2 December 2026``, ``2026年12月2日``)."""

@@ -20,7 +20,10 @@ from rightsmonitor import __version__
 from rightsmonitor.assess.plan import PlanAssessment, TargetAssessment
 from rightsmonitor.methods.progress import Status
 from rightsmonitor.model import Dimension, area_name
+from rightsmonitor.model.text import N_
 from rightsmonitor.publish.charts import chart_html, source_label
+from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
+from rightsmonitor.publish.i18n import Formats, environment, translations
 
 STATUS_ORDER = [
     Status.TARGET_ACHIEVED,
@@ -38,21 +41,9 @@ CHART_LIBRARY = f"plotly-{get_plotlyjs_version()}.min.js"
 _SPELLINGS = {"metre": "meter", "litre": "liter", "labour": "labor"}
 
 
-def number(value: float | None, digits: int = 4, sign: bool = False) -> str:
-    """A figure as a reader reads it: 4 significant digits, thousands separated, a dash if none."""
-    if value is None:
-        return "–"
-    plus = "+" if sign else ""
-    if abs(value) >= 1000:
-        return f"{value:{plus},.0f}"
-    return f"{value:{plus}.{digits}g}"
-
-
-def percent(value: float | None, per_year: bool = True) -> str:
-    """A growth rate (a fraction) as a signed percentage, '% a year' unless ``per_year=False``."""
-    if value is None:
-        return "–"
-    return f"{value * 100:+.3g} %" + (" a year" if per_year else "")
+_ENGLISH = Formats("en")
+number = _ENGLISH.number  # the English formats, for callers outside a template
+percent = _ENGLISH.percent
 
 
 def _normalised(text: str) -> str:
@@ -83,16 +74,9 @@ def names_unit(name: str, unit: str) -> bool:
     return _normalised(unit) in {_normalised(part) for part in parts}
 
 
-def _environment() -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("rightsmonitor.publish", "templates"),
-        autoescape=jinja2.select_autoescape(["html", "j2"]),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["number"] = number
-    env.filters["percent"] = percent
+def _environment(lang: str = "en") -> jinja2.Environment:
+    """The language's template environment, with the report's own filter and test."""
+    env = environment(lang)
     env.filters["source_label"] = source_label
     env.tests["naming_unit"] = names_unit
     return env
@@ -118,8 +102,10 @@ def dimension_overview(assessment: PlanAssessment) -> list[dict]:
     return rows
 
 
-def render_html(assessment: PlanAssessment, *, chart_library: str | None = None) -> str:
-    """The report page.
+def render_html(
+    assessment: PlanAssessment, *, chart_library: str | None = None, lang: str = "en"
+) -> str:
+    """The report page, with the glyphs of its Chinese text embedded.
 
     Parameters
     ----------
@@ -127,6 +113,8 @@ def render_html(assessment: PlanAssessment, *, chart_library: str | None = None)
         What to publish; nothing is recomputed here.
     chart_library : str, optional
         Relative URL of plotly.js for the page to load; None puts the library in the page.
+    lang : str
+        The report's language (``en``, ``zh``).
 
     Returns
     -------
@@ -138,14 +126,15 @@ def render_html(assessment: PlanAssessment, *, chart_library: str | None = None)
         if not goals or goals[-1][0] is not result.goal:
             goals.append((result.goal, []))
         goals[-1][1].append(result)
+    tr = translations(lang).gettext
     charts = {
-        r.target.id: chart_html(r, f"chart-{r.target.id}", as_of=assessment.as_of)
+        r.target.id: chart_html(r, f"chart-{r.target.id}", as_of=assessment.as_of, tr=tr)
         for r in assessment.results
         if r.series
     }
     gaps: list[TargetAssessment] = [r for r in assessment.results if r.is_gap]
-    template = _environment().get_template("report.html.j2")
-    return template.render(
+    template = _environment(lang).get_template("report.html.j2")
+    page = template.render(
         a=assessment,
         plan=assessment.plan,
         area_name=area_name(assessment.area),
@@ -158,8 +147,10 @@ def render_html(assessment: PlanAssessment, *, chart_library: str | None = None)
         gaps=gaps,
         chart_library=chart_library,
         plotly_js=get_plotlyjs() if chart_library is None else "",
+        font_stack=FONT_STACK,
         version=__version__,
     )
+    return embed_fonts(page)
 
 
 def write_chart_library(folder: str | Path) -> Path:
@@ -192,6 +183,7 @@ def write_outputs(
     *,
     assets: str | Path | None = None,
     inline_charts: bool = False,
+    lang: str = "en",
 ) -> dict[str, Path]:
     """Write ``index.html``, ``assessment.json`` and ``assessment.csv`` into ``out``.
 
@@ -206,6 +198,8 @@ def write_outputs(
         several reports so that they share one copy.
     inline_charts : bool
         Put the chart library in the page (a single-file report, 4.8 MB larger).
+    lang : str
+        The page's language (``en``, ``zh``); JSON and CSV are the same in every language.
 
     Returns
     -------
@@ -228,11 +222,38 @@ def write_outputs(
     if not inline_charts:
         paths["chart_library"] = write_chart_library(assets if assets is not None else out / ASSETS)
         library = Path(os.path.relpath(paths["chart_library"], out)).as_posix()
-    paths["html"].write_text(render_html(assessment, chart_library=library), encoding="utf-8")
+    page = render_html(assessment, chart_library=library, lang=lang)
+    paths["html"].write_text(page, encoding="utf-8")
     return paths
 
 
-def write_landing(out: str | Path, reports: dict[str, dict[str, Path]]) -> Path:
+def write_pdf(assessment: PlanAssessment, html: Path, lang: str = "en") -> Path:
+    """Print the written report page to ``report.pdf`` beside it: A4, page numbers, the
+    assessment date and the plan's title in every footer, bookmarks from the headings.
+
+    Parameters
+    ----------
+    assessment : PlanAssessment
+        The assessment the page shows (its title and date go in the footer).
+    html : Path
+        The written ``index.html`` (its chart library must sit where the page says).
+    lang : str
+        The language of the footer.
+    """
+    from rightsmonitor.publish.pdf import print_pdf
+
+    formats = Formats(lang)
+    return print_pdf(
+        html,
+        html.parent / "report.pdf",
+        title=formats.localized(assessment.plan, "title"),
+        date=formats.date(assessment.assessed_at),
+        date_label=formats.tr(N_("Assessment date: {date}")),
+        page_label=formats.tr(N_("Page {page} of {pages}")),
+    )
+
+
+def write_landing(out: str | Path, reports: dict[str, dict[str, Path]], lang: str = "en") -> Path:
     """A small index page linking each plan's report, with its status counts."""
     out = Path(out)
     entries = []
@@ -241,7 +262,8 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]]) -> Path:
         entries.append(
             {
                 "href": f"{paths['html'].parent.relative_to(out).as_posix()}/index.html",
-                "title": data["plan"]["title"],
+                "title": data["plan"].get("translations", {}).get(lang, {}).get("title")
+                or data["plan"]["title"],
                 "area": data["area_name"],
                 "counts": data["status_counts"],
                 "flags": data["flag_counts"],
@@ -249,10 +271,13 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]]) -> Path:
             }
         )
     page = (
-        _environment()
+        _environment(lang)
         .get_template("landing.html.j2")
-        .render(entries=entries, status_order=STATUS_ORDER, version=__version__)
+        .render(
+            entries=entries, status_order=STATUS_ORDER, font_stack=FONT_STACK, version=__version__
+        )
     )
+    page = embed_fonts(page)
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

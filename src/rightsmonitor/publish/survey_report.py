@@ -14,7 +14,8 @@ from plotly.offline import get_plotlyjs
 from rightsmonitor import __version__
 from rightsmonitor.assess.perception import Breakdown, ConstructSection, SurveySections
 from rightsmonitor.methods.perception import DomainEstimate
-from rightsmonitor.publish.report import _environment
+from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
+from rightsmonitor.publish.i18n import Formats, environment
 
 BAR_COLOURS = ("#1f4e79", "#7aa6d6", "#c0504d", "#9bbb59", "#8064a2", "#f79646")
 
@@ -36,17 +37,18 @@ def _figure_html(traces: list, *, unit: str, legend: bool) -> str:
         showlegend=legend,
         barmode="group",
         legend={"orientation": "h", "y": -0.2},
+        font={"family": FONT_STACK},
     )
     return fig.to_html(full_html=False, include_plotlyjs=False, config={"displayModeBar": False})
 
 
-def _trend_chart(report: SurveySections, section: ConstructSection) -> str:
+def _trend_chart(report: SurveySections, section: ConstructSection, unit: str) -> str:
     """The estimate of each wave, a line with its 95 % intervals, waves by their labels."""
     shown = [e for e in section.trend if e.estimate is not None]
     labels = [report.wave_label(e.group[0]) for e in shown]
     values = [e.estimate.estimate for e in shown]
     trace = go.Scatter(x=labels, y=values, mode="lines+markers", error_y=_error_bars(shown))
-    return _figure_html([trace], unit=section.unit, legend=False)
+    return _figure_html([trace], unit=unit, legend=False)
 
 
 def _groups_chart(report: SurveySections, breakdown: Breakdown, unit: str) -> str:
@@ -68,8 +70,9 @@ def _groups_chart(report: SurveySections, breakdown: Breakdown, unit: str) -> st
     return _figure_html(traces, unit=unit, legend=report.per_wave)
 
 
-def write_survey_report(report: SurveySections, out: str | Path) -> Path:
-    """Write ``out/index.html``, self-contained (Plotly inlined), and return its path.
+def write_survey_report(report: SurveySections, out: str | Path, lang: str = "en") -> Path:
+    """Write ``out/index.html``, self-contained (Plotly and the fonts it needs inlined), and
+    return its path.
 
     Parameters
     ----------
@@ -77,28 +80,34 @@ def write_survey_report(report: SurveySections, out: str | Path) -> Path:
         The estimated sections, with how waves were treated and the value labels.
     out
         The output directory (created if needed).
+    lang
+        The report's language (``en``, ``zh``).
     """
     out = Path(out)
+    tr = Formats(lang).tr
     # Group charts apart from the trend: a group column may be called "trend".
     charts = {
         s.name: {
-            "trend": _trend_chart(report, s) if len(s.trend) >= 2 else "",
-            "groups": {b.column: _groups_chart(report, b, s.unit) for b in s.breakdowns},
+            "trend": _trend_chart(report, s, tr(s.unit)) if len(s.trend) >= 2 else "",
+            "groups": {b.column: _groups_chart(report, b, tr(s.unit)) for b in s.breakdowns},
         }
         for s in report.sections
     }
     page = (
-        _environment()
+        environment(lang)
         .get_template("survey.html.j2")
         .render(
             report=report,
             survey=report.survey,
             sections=report.sections,
             charts=charts,
-            plotly_js=get_plotlyjs(),
+            pooled_labels=[report.wave_label(w) for w in report.pooled_waves or ()],
+            plotly_tag=f"<script>{get_plotlyjs()}</script>",
+            font_stack=FONT_STACK,
             version=__version__,
         )
     )
+    page = embed_fonts(page)
     out.mkdir(parents=True, exist_ok=True)
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
