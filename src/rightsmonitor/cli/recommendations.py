@@ -11,6 +11,8 @@ import typer
 from rightsmonitor.cli.common import (
     DbOption,
     JsonOption,
+    LangOption,
+    PdfOption,
     console,
     context,
     handle_errors,
@@ -187,13 +189,14 @@ def recommendations_report_command(
     country: Annotated[str, typer.Option(help="ISO3 of the state.")],
     cycle: Annotated[int | None, typer.Option(help="Only this UPR cycle.")] = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("followup-report"),
-    pdf: Annotated[bool, typer.Option("--pdf", help="Also print a PDF (needs Chromium).")] = False,
+    pdf: PdfOption = False,
+    lang: LangOption = "en",
     db: DbOption = None,
 ) -> None:
     """Mid-term follow-up report: counts, what is overdue, each recommendation with its evidence."""
     from rightsmonitor.model.followup import FollowUpReportRequest
     from rightsmonitor.ops.recommendations import follow_up_report
 
-    written = follow_up_report(context(db), FollowUpReportRequest(country, out, cycle, pdf))
+    written = follow_up_report(context(db), FollowUpReportRequest(country, out, cycle, pdf, lang))
     for kind, path in written.items():
         console.print(f"{kind.upper()}: {path}")

@@ -116,3 +116,4 @@ class FollowUpReportRequest:
     out: Path
     cycle: int | None = None
     pdf: bool = False
+    lang: str = "en"  # the report's language: en, zh

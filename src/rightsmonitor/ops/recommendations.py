@@ -270,8 +270,11 @@ def follow_up_report(ctx: Context, request: FollowUpReportRequest) -> dict[str, 
     """The mid-term follow-up report of a state: counts, what is overdue, each recommendation
     with its latest status and the trend of each linked indicator."""
     from rightsmonitor.publish.followup import write_followup
+    from rightsmonitor.publish.i18n import check_language
 
-    return write_followup(gather_follow_up(ctx, request), request.out, pdf=request.pdf)
+    check_language(request.lang)
+    follow_up = gather_follow_up(ctx, request)
+    return write_followup(follow_up, request.out, pdf=request.pdf, lang=request.lang)
 
 
 def gather_follow_up(ctx: Context, request: FollowUpReportRequest) -> FollowUp:

@@ -29,6 +29,7 @@ from importlib import resources
 import jinja2
 
 from rightsmonitor.errors import InvalidRequest
+from rightsmonitor.model.area import area_name
 from rightsmonitor.model.text import N_, Text
 
 LANGUAGES = {"en": "English", "zh": "中文"}
@@ -118,11 +119,27 @@ class Formats:
             return self._(value.label)
         return self._(str(value))
 
+    def area(self, code: str) -> str:
+        """An area's name in this language: ISO 3166 names through pycountry's own translations
+        (the iso-codes project), publishers' aggregates as registered."""
+        name = area_name(code)
+        return _area_names(self.lang).gettext(name) if self.lang != "en" else name
+
     def localized(self, item: object, field: str) -> str:
         """A plan's own wording in this language when the plan gives it, else its English."""
         own = getattr(item, field)
         given: Mapping[str, Mapping[str, str]] = getattr(item, "translations", {}) or {}
         return given.get(self.lang, {}).get(field) or own
+
+
+@functools.cache
+def _area_names(lang: str) -> gettext.NullTranslations:
+    import pycountry
+
+    locale = {"zh": "zh_CN"}.get(lang, lang)
+    return gettext.translation(
+        "iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True
+    )
 
 
 @functools.cache
@@ -144,6 +161,7 @@ def environment(lang: str = "en") -> jinja2.Environment:
         date=formats.date,
         tr=formats.tr,
         localized=formats.localized,
+        area=formats.area,
     )
     env.globals.update(lang=lang, html_lang=HTML_LANG[lang], languages=LANGUAGES)
     return env
