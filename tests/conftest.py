@@ -105,3 +105,23 @@ def table_dump(store: Store) -> dict[str, list[tuple]]:
         t: sorted(map(tuple, store.backend.query(f'SELECT * FROM "{t}"')), key=repr)
         for t in sorted(store.backend.table_names())
     }
+
+
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+@pytest.fixture
+def dejavu_only(tmp_path: Path) -> dict[str, str]:
+    """A fontconfig that exposes only DejaVu, whatever fonts this machine has installed."""
+    if not DEJAVU.is_dir():
+        pytest.fail(
+            f"the browser tests need DejaVu fonts in {DEJAVU}: apt-get install fonts-dejavu-core"
+        )
+    config = tmp_path / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        f"  <dir>{DEJAVU}</dir>\n  <cachedir>{tmp_path / 'fc-cache'}</cachedir>\n"
+        "</fontconfig>\n",
+        encoding="utf-8",
+    )
+    return {"FONTCONFIG_FILE": str(config)}

@@ -27,7 +27,6 @@ from rightsmonitor.publish.fonts import (
 from rightsmonitor.publish.pdf import chromium_path, screenshot
 
 FONT_DIR = Path(fonts.__file__).parent / "fonts"
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def cmap(woff2: bytes) -> set[str]:
@@ -149,23 +148,6 @@ def test_embed_fonts_declares_the_face_in_the_head() -> None:
 
 
 # -- in Chromium, with DejaVu as the only system font ------------------------------------------
-
-
-@pytest.fixture
-def dejavu_only(tmp_path: Path) -> dict[str, str]:
-    """A fontconfig that exposes only DejaVu, whatever fonts this machine has installed."""
-    if not DEJAVU.is_dir():
-        pytest.fail(
-            f"the browser tests need DejaVu fonts in {DEJAVU}: apt-get install fonts-dejavu-core"
-        )
-    config = tmp_path / "fonts.conf"
-    config.write_text(
-        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
-        f"  <dir>{DEJAVU}</dir>\n  <cachedir>{tmp_path / 'fc-cache'}</cachedir>\n"
-        "</fontconfig>\n",
-        encoding="utf-8",
-    )
-    return {"FONTCONFIG_FILE": str(config)}
 
 
 def shot(tmp_path: Path, name: str, text: str, *, embed: bool, env: dict[str, str]) -> bytes:

@@ -54,7 +54,9 @@ def write_followup(
     def state_name(code: str) -> str:
         """A recommending state's name with its code ("Australia (AUS)")."""
         name = formats.area(code)
-        return f"{name} ({code})" if name != code else code
+        if name == code:
+            return code
+        return formats.tr(N_("{name} ({code})")).format(name=name, code=code)
 
     page = (
         environment(lang)

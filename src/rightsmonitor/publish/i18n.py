@@ -128,8 +128,9 @@ class Formats:
     def localized(self, item: object, field: str) -> str:
         """A plan's own wording in this language when the plan gives it, else its English."""
         own = getattr(item, field)
-        given: Mapping[str, Mapping[str, str]] = getattr(item, "translations", {}) or {}
-        return given.get(self.lang, {}).get(field) or own
+        given: Mapping[str, object] = getattr(item, "translations", {}) or {}
+        wording = given.get(self.lang)
+        return (getattr(wording, field, None) if wording is not None else None) or own
 
 
 @functools.cache

@@ -19,7 +19,7 @@ from plotly.offline import get_plotlyjs, get_plotlyjs_version
 from rightsmonitor import __version__
 from rightsmonitor.assess.plan import PlanAssessment, TargetAssessment
 from rightsmonitor.methods.progress import Status
-from rightsmonitor.model import Dimension, area_name
+from rightsmonitor.model import Dimension
 from rightsmonitor.model.text import N_
 from rightsmonitor.publish.charts import chart_html, source_label
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
@@ -137,7 +137,7 @@ def render_html(
     page = template.render(
         a=assessment,
         plan=assessment.plan,
-        area_name=area_name(assessment.area),
+        area_name=Formats(lang).area(assessment.area),
         counts=assessment.status_counts(),
         flags=assessment.flag_counts(),
         status_order=STATUS_ORDER,
@@ -264,7 +264,7 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]], lang: st
                 "href": f"{paths['html'].parent.relative_to(out).as_posix()}/index.html",
                 "title": data["plan"].get("translations", {}).get(lang, {}).get("title")
                 or data["plan"]["title"],
-                "area": data["area_name"],
+                "area": Formats(lang).area(data["area"]),
                 "counts": data["status_counts"],
                 "flags": data["flag_counts"],
                 "name": name,
