@@ -20,13 +20,15 @@ COMMANDS = {
     "obligations": (["obligations", "--country", "ZZZ"], "--country"),
     "hdi": (["hdi", "--country", "ZZZ"], "--country"),
     "gaps": (["gaps", "HDR.LE", "--area", "ZZZ"], "--area"),
+    "assess": (["assess", "sdg-rights-baseline", "--country", "ZZZ"], "--country"),
+    "demo": (["demo", "--country", "ZZZ"], "--country"),
 }
 
 
 @pytest.mark.parametrize("name", COMMANDS)
 def test_one_clear_error_for_an_unknown_country(db: str, tmp_path, name: str) -> None:
     arguments, option = COMMANDS[name]
-    out = ["--out", str(tmp_path / "report")] if name == "report" else []
+    out = ["--out", str(tmp_path / "report")] if name in ("report", "assess", "demo") else []
     result = CliRunner().invoke(app, [*arguments, *out, "--db", db])
     assert result.exit_code == 2, result.output
     text = " ".join(result.output.split())

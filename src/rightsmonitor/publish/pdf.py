@@ -309,3 +309,42 @@ def rendered_html(
         Path(html), viewport=viewport, media="screen", timeout=timeout, env=env
     ) as page:
         return page.content()
+
+
+def evaluate(
+    html: str | Path,
+    script: str,
+    *,
+    width: int = 1280,
+    height: int = 900,
+    timeout: float = 120.0,
+    env: Mapping[str, str] | None = None,
+) -> Any:
+    """Run a JavaScript function in the page once it is ready, and return its result.
+
+    For checking what a reader's browser laid out and drew (widths, chart traces, legends).
+
+    Parameters
+    ----------
+    html : str or Path
+        The page.
+    script : str
+        A JavaScript function expression, e.g. ``"() => document.title"``; its value must be
+        serialisable (JSON-like).
+    width, height : int
+        The viewport in CSS pixels (a phone is 375 wide).
+    timeout : float
+        Seconds for loading and drawing.
+    env : Mapping[str, str], optional
+        Extra environment for the browser.
+
+    Returns
+    -------
+    object
+        What the function returned.
+    """
+    viewport = {"width": width, "height": height}
+    with _ready_page(
+        Path(html), viewport=viewport, media="screen", timeout=timeout, env=env
+    ) as page:
+        return page.evaluate(script)
