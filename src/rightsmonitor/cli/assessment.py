@@ -71,6 +71,16 @@ def assess_command(
         console.print(f"PDF: {report.paths['pdf']}")
 
 
+def flags(result: Any) -> str:
+    """What the status alone does not say: moved the wrong way, or rests on old data."""
+    said = []
+    if result.worsening:
+        said.append(f"[red]worsening since {result.figures['base_year']}[/]")
+    if result.stale:
+        said.append(f"[yellow]old data ({result.figures['latest_year']})[/]")
+    return ", ".join(said)
+
+
 def print_summary(assessment: Any) -> None:
     """Each target's base, latest, target and status, coloured by status."""
     from rich.table import Table
@@ -78,7 +88,16 @@ def print_summary(assessment: Any) -> None:
     from rightsmonitor.publish.report import number
 
     table = Table(title=f"{assessment.plan.title} — {assessment.area}", title_justify="left")
-    for column in ("target", "indicator", "base", "latest", "target value", "ratio", "status"):
+    for column in (
+        "target",
+        "indicator",
+        "base",
+        "latest",
+        "target value",
+        "ratio",
+        "status",
+        "flags",
+    ):
         table.add_column(column, justify="right" if column == "ratio" else "left")
     for r in assessment.results:
         f = r.figures
@@ -90,6 +109,7 @@ def print_summary(assessment: Any) -> None:
             number(f.get("target_level")) if f.get("target_level") is not None else "–",
             number(f.get("ratio"), 3),
             f"[{STATUS_COLOURS[r.status.value]}]{r.status.value}[/]",
+            flags(r),
         )
     console.print(table)
 
