@@ -18,7 +18,15 @@ from rightsmonitor.assess.targets import (
 )
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.progress import Caveat, Status
-from rightsmonitor.model import Indicator, Plan, Source, Target, disaggregation_key, lookup_area
+from rightsmonitor.model import (
+    Goal,
+    Indicator,
+    Plan,
+    Source,
+    Target,
+    disaggregation_key,
+    lookup_area,
+)
 from rightsmonitor.model.text import Text, text
 
 if TYPE_CHECKING:
@@ -69,24 +77,96 @@ def assess_plan(
     country: str | None = None,
     as_of: int | None = None,
 ) -> PlanAssessment:
-    """Assess every target of ``plan`` against the stored evidence."""
+    """Assess every target of ``plan`` against the stored evidence.
+
+    Parameters
+    ----------
+    evidence : Evidence
+        The store's catalogue and observations, and the runner of the progress engine.
+    plan : Plan
+        The plan; its targets without an area are assessed for ``country``.
+    country : str, optional
+        ISO 3166-1 alpha-3 code for a plan that names no country.
+    as_of : int, optional
+        Use only observations up to this year (and judge old data against it).
+
+    Notes
+    -----
+    Each target's series and every group series of the same indicator, area and source (its
+    breakdowns) are assessed in one run of the engine on the store's own backend.
+    """
     catalogue = evidence.indicators | {i.code: i for i in plan.indicators}
-    sources = evidence.sources
-    missing = [t.indicator for _, t in plan.targets() if t.indicator not in catalogue]
+    _check(plan, evidence, catalogue, country)
+    rows = [
+        {
+            "series_id": target.id,
+            "indicator": target.indicator,
+            "area": _area_for(plan, target, country),
+            "disaggregation": disaggregation_key(target.disaggregation),
+            "wanted_source": target.source,
+        }
+        for _, target in plan.targets()
+    ]
+    wanted = pd.DataFrame(rows)
+    available = _available(evidence.observations, wanted)
+    chosen, alternatives = _choose_sources(wanted, available, evidence.sources)
+    groups = group_series(
+        chosen, available, keys_of((t.id, t.disaggregation) for _, t in plan.targets())
+    )
+    specs = _specs(plan, catalogue, as_of)
+    group_specs = specs.set_index("series_id").loc[groups["target_id"]].reset_index(drop=True)
+    group_specs.insert(0, "series_id", groups["series_id"].to_numpy())
+    keys = ["indicator", "area", "disaggregation", "source"]
+    run = _Run(
+        results=run_stored(
+            evidence.runner,
+            pd.concat([chosen, groups[[*chosen.columns]]], ignore_index=True),
+            pd.concat([specs, group_specs], ignore_index=True),
+        ).set_index("series_id"),
+        series=available.merge(chosen, on=keys),
+        groups=groups,
+        group_series=available.merge(groups[[*chosen.columns]], on=keys),
+        source_of=dict(zip(chosen["series_id"], chosen["source"], strict=True)),
+        alternatives=alternatives,
+        as_of=as_of,
+        reference_year=as_of if as_of is not None else dt.datetime.now(dt.UTC).year,
+        stale_after_years=plan.stale_after_years,
+    )
+    assessments = [
+        _assess_target(run, goal, target, catalogue, evidence.sources, row)
+        for (goal, target), row in zip(plan.targets(), rows, strict=True)
+    ]
+    used = {a.source.id: a.source for a in assessments if a.source}
+    return PlanAssessment(
+        plan=plan,
+        area=(country or plan.country or rows[0]["area"]).upper(),
+        as_of=as_of,
+        assessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        results=tuple(assessments),
+        sources=tuple(used[k] for k in sorted(used)),
+        reference_year=run.reference_year,
+        stale_after_years=plan.stale_after_years,
+    )
+
+
+def _check(
+    plan: Plan, evidence: Evidence, catalogue: dict[str, Indicator], country: str | None
+) -> None:
+    """Refuse, with every problem named, a plan whose indicators, areas or sources are unknown."""
+    missing = sorted({t.indicator for _, t in plan.targets() if t.indicator not in catalogue})
     if missing:
         raise InvalidInput(
             [
                 Problem(
                     plan.id, f"indicator '{code}' is neither in the store nor declared in the plan"
                 )
-                for code in sorted(set(missing))
+                for code in missing
             ]
         )
     problems = []
-    known_areas = evidence.areas
     for _, target in plan.targets():
         area = _area_for(plan, target, country)
-        if area not in known_areas and lookup_area(area) is None:
+        if area not in evidence.areas and lookup_area(area) is None:
             problems.append(
                 Problem(
                     plan.id,
@@ -94,30 +174,22 @@ def assess_plan(
                     "or a registered aggregate",
                 )
             )
-        if target.source is not None and target.source not in sources:
+        if target.source is not None and target.source not in evidence.sources:
             problems.append(
                 Problem(
                     plan.id,
                     f"target '{target.id}': source '{target.source}' is not in the "
-                    f"store; known: {', '.join(sorted(sources))}",
+                    f"store; known: {', '.join(sorted(evidence.sources))}",
                 )
             )
     if problems:
         raise InvalidInput(problems)
-    rows = []
-    for _, target in plan.targets():
-        rows.append(
-            {
-                "series_id": target.id,
-                "indicator": target.indicator,
-                "area": _area_for(plan, target, country),
-                "disaggregation": disaggregation_key(target.disaggregation),
-                "wanted_source": target.source,
-            }
-        )
-    wanted = pd.DataFrame(rows)
-    observations = evidence.observations
-    available = (
+
+
+def _available(observations: ir.Table, wanted: pd.DataFrame) -> pd.DataFrame:
+    """Every stored observation of the plan's indicators and areas, in every breakdown and
+    source (the choice of source and the groups are made from these)."""
+    return (
         observations.filter(
             observations.indicator.isin(list(wanted["indicator"].unique())),
             observations.area.isin(list(wanted["area"].unique())),
@@ -136,91 +208,81 @@ def assess_plan(
         )
         .execute()
     )
-    chosen, alternatives = _choose_sources(wanted, available, sources)
-    groups = group_series(
-        chosen, available, keys_of((t.id, t.disaggregation) for _, t in plan.targets())
-    )
-    keys = ["indicator", "area", "disaggregation", "source"]
-    series_rows = available.merge(chosen, on=keys)
-    group_rows = available.merge(groups[[*chosen.columns]], on=keys)
-    specs = _specs(plan, catalogue, as_of)
-    group_specs = specs.set_index("series_id").loc[groups["target_id"]].reset_index(drop=True)
-    group_specs.insert(0, "series_id", groups["series_id"].to_numpy())
-    result = run_stored(
-        evidence.runner,
-        pd.concat([chosen, groups[[*chosen.columns]]], ignore_index=True),
-        pd.concat([specs, group_specs], ignore_index=True),
-    ).set_index("series_id")
 
-    reference_year = as_of if as_of is not None else dt.datetime.now(dt.UTC).year
-    source_of = dict(zip(chosen["series_id"], chosen["source"], strict=True))
-    assessments = []
-    for (goal, target), wanted_row, spec in zip(
-        plan.targets(), rows, specs.itertuples(index=False), strict=True
-    ):
-        figures = _figures(result.loc[target.id])
-        source_id = source_of.get(target.id)
-        breakdowns = breakdowns_for(
+
+@dataclass(frozen=True)
+class _Run:
+    """The engine's results for a plan and what each target's assessment is assembled from."""
+
+    results: pd.DataFrame
+    series: pd.DataFrame
+    groups: pd.DataFrame
+    group_series: pd.DataFrame
+    source_of: dict[str, str]
+    alternatives: dict[str, list[str]]
+    as_of: int | None
+    reference_year: int
+    stale_after_years: int
+
+
+def _assess_target(
+    run: _Run,
+    goal: Goal,
+    target: Target,
+    catalogue: dict[str, Indicator],
+    sources: dict[str, Source],
+    wanted: dict,
+) -> TargetAssessment:
+    figures = _figures(run.results.loc[target.id])
+    indicator = catalogue[target.indicator]
+    direction = target.direction or indicator.direction
+    source_id = run.source_of.get(target.id)
+    stale = _is_stale(figures, run.reference_year, run.stale_after_years)
+    others = run.alternatives.get(target.id, ())
+    notes = _notes(target, wanted, figures, source_id, run.as_of)
+    if stale:
+        notes.append(
+            text(
+                "Old data: the latest observation is from {latest}, more than {years} years "
+                "before {reference}; the status may no longer hold.",
+                latest=figures["latest_year"],
+                years=run.stale_after_years,
+                reference=run.reference_year,
+            )
+        )
+    if others:
+        notes.append(
+            text(
+                "Also published in {others}; editions are not mixed, this assessment uses "
+                "{source} only.",
+                others=", ".join(others),
+                source=source_id,
+            )
+        )
+    return TargetAssessment(
+        goal=goal,
+        target=target,
+        indicator=indicator,
+        area=wanted["area"],
+        direction=direction.value,
+        status=Status(figures["status"]),
+        source=sources.get(source_id) if source_id else None,
+        series=_points(run.series[run.series["series_id"] == target.id]),
+        figures=figures,
+        caveats=tuple(c for c in Caveat if figures.get(c.value)),
+        notes=tuple(notes),
+        other_sources=tuple(others),
+        worsening=bool(figures.get("worsening")),
+        stale=stale,
+        breakdowns=breakdowns_for(
             target.id,
-            groups[groups["target_id"] == target.id],
-            result,
-            group_rows,
-            direction=int(spec.direction),
+            run.groups[run.groups["target_id"] == target.id],
+            run.results,
+            run.group_series,
+            direction=direction.sign,
             base_year=target.baseline.year,
-            as_of=as_of,
-        )
-        notes = _notes(target, wanted_row, figures, source_id, as_of)
-        stale = _is_stale(figures, reference_year, plan.stale_after_years)
-        if stale:
-            notes.append(
-                text(
-                    "Old data: the latest observation is from {latest}, more than {years} years "
-                    "before {reference}; the status may no longer hold.",
-                    latest=figures["latest_year"],
-                    years=plan.stale_after_years,
-                    reference=reference_year,
-                )
-            )
-        others = alternatives.get(target.id, ())
-        if others:
-            notes.append(
-                text(
-                    "Also published in {others}; editions are not mixed, this assessment uses "
-                    "{source} only.",
-                    others=", ".join(others),
-                    source=source_id,
-                )
-            )
-        indicator = catalogue[target.indicator]
-        assessments.append(
-            TargetAssessment(
-                goal=goal,
-                target=target,
-                indicator=indicator,
-                area=wanted_row["area"],
-                direction=(target.direction or indicator.direction).value,
-                status=Status(figures["status"]),
-                source=sources.get(source_id) if source_id else None,
-                series=_points(series_rows[series_rows["series_id"] == target.id]),
-                figures=figures,
-                caveats=tuple(c for c in Caveat if figures.get(c.value)),
-                notes=tuple(notes),
-                other_sources=tuple(others),
-                worsening=bool(figures.get("worsening")),
-                stale=stale,
-                breakdowns=breakdowns,
-            )
-        )
-    used = {a.source.id: a.source for a in assessments if a.source}
-    return PlanAssessment(
-        plan=plan,
-        area=(country or plan.country or rows[0]["area"]).upper(),
-        as_of=as_of,
-        assessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        results=tuple(assessments),
-        sources=tuple(used[k] for k in sorted(used)),
-        reference_year=reference_year,
-        stale_after_years=plan.stale_after_years,
+            as_of=run.as_of,
+        ),
     )
 
 

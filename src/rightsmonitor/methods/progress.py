@@ -317,10 +317,44 @@ def _single_observation_met(
     )
 
 
+@dataclass
+class _Window:
+    """The base and latest observations with what has been said about them so far."""
+
+    y0: int
+    v0: float
+    yi: int
+    vi: float
+    d: int
+    notes: list[tuple[Caveat, str]]
+    common: dict
+    base: float = 0.0  # v0, or the 0.001 substitute for a zero base
+    observed: float = 0.0
+    achieved: bool = False
+    zero_series: bool = False
+
+    def result(self, status: Status, **figures: object) -> ProgressResult:
+        return ProgressResult(
+            status=status,
+            caveats=tuple(c for c, _ in self.notes),
+            notes=tuple(n for _, n in self.notes),
+            **self.common,
+            **figures,
+        )
+
+    @property
+    def sign(self) -> int:
+        return -1 if self.base < 0 else 1
+
+    @property
+    def unchanged(self) -> Status | None:
+        return Status.NO_CHANGE if self.zero_series else None
+
+
 def _assess_window(
     y0: int,
     v0: float,
-    yi: float,
+    yi: int,
     vi: float,
     d: int,
     target: float | None,
@@ -330,10 +364,12 @@ def _assess_window(
     common: dict,
 ) -> ProgressResult:
     """Growth, ratio and status from the base and latest observations (two or more)."""
-    achieved = target is not None and (vi >= target if d > 0 else vi <= target)
-    zero_series = v0 == 0 and vi == 0
-    base = v0
-    if zero_series:
+    w = _Window(y0, v0, yi, vi, d, notes, common)
+    w.achieved = target is not None and (vi >= target if d > 0 else vi <= target)
+    w.zero_series = v0 == 0 and vi == 0
+    # A zero base is replaced for growth rates; for a zero series only in the required growth.
+    w.base = ZERO_SUBSTITUTE if v0 == 0 else v0
+    if w.zero_series:
         notes.append(
             (
                 Caveat.ZERO_SERIES,
@@ -341,8 +377,7 @@ def _assess_window(
                 "from a zero base is undefined, and is not computed from a substitute).",
             )
         )
-    elif base == 0:
-        base = ZERO_SUBSTITUTE
+    elif v0 == 0:
         notes.append(
             (
                 Caveat.ZERO_BASE_VALUE,
@@ -358,79 +393,81 @@ def _assess_window(
                 "Target value is 0; 0.001 is used for growth rates (result depends on the unit).",
             )
         )
-    if zero_series:
-        base = ZERO_SUBSTITUTE  # only for the required growth; the observed growth is 0
-    s = -1 if base < 0 else 1
-
-    def result(status: Status, **figures: object) -> ProgressResult:
-        caveats = tuple(c for c, _ in notes)
-        return ProgressResult(
-            status=status, caveats=caveats, notes=tuple(n for _, n in notes), **common, **figures
-        )
-
-    if vi / base < 0 or (growth_target is not None and growth_target / base < 0):
+    if vi / w.base < 0 or (growth_target is not None and growth_target / w.base < 0):
         notes.append(
             (
                 Caveat.SIGN_CHANGE,
                 "Values change sign between base, latest and target; growth rates are undefined.",
             )
         )
-        return result(
-            Status.TARGET_ACHIEVED if achieved else Status.NOT_COMPUTABLE,
+        return w.result(
+            Status.TARGET_ACHIEVED if w.achieved else Status.NOT_COMPUTABLE,
             reason="values of opposite signs",
         )
-    observed = 0.0 if zero_series else cagr(vi, base, yi - y0)
-    unchanged = Status.NO_CHANGE if zero_series else None
-
+    w.observed = 0.0 if w.zero_series else cagr(vi, w.base, yi - y0)
     if growth_target is None or target_year is None:
-        progress = s * d * observed
-        coefficient = threshold_coefficient(v0, limit) if limit is not None else None
-        thresholds = tuple(t * (coefficient or 1.0) for t in STATUS_THRESHOLDS_GROWTH)
-        return result(
-            unchanged or _growth_status(progress, thresholds, coefficient),
-            observed_growth=observed,
-            progress_value=progress,
-            threshold_coefficient=coefficient,
-        )
+        return _growth_only(w, limit)
+    return _against_target(w, growth_target, target_year)
 
-    anticipated = None if achieved else anticipated_year(int(yi), vi, growth_target, observed)
+
+def _growth_only(w: _Window, limit: float | None) -> ProgressResult:
+    """No numeric target: the observed growth in the better direction against thresholds
+    scaled near a natural limit."""
+    progress = w.sign * w.d * w.observed
+    coefficient = threshold_coefficient(w.v0, limit) if limit is not None else None
+    thresholds = tuple(t * (coefficient or 1.0) for t in STATUS_THRESHOLDS_GROWTH)
+    return w.result(
+        w.unchanged or _growth_status(progress, thresholds, coefficient),
+        observed_growth=w.observed,
+        progress_value=progress,
+        threshold_coefficient=coefficient,
+    )
+
+
+def _against_target(w: _Window, growth_target: float, target_year: int) -> ProgressResult:
+    """A numeric target: the ratio of the observed to the required growth, and the reader's
+    figures (the year the target is met at this pace, the growth still needed)."""
+    anticipated = None
     still_needed = None
-    if not achieved:
-        if target_year > yi and vi != 0 and growth_target / vi > 0:
-            still_needed = cagr(growth_target, vi, target_year - yi)
-        elif target_year <= yi:
-            notes.append(
+    if not w.achieved:
+        anticipated = anticipated_year(int(w.yi), w.vi, growth_target, w.observed)
+        if target_year > w.yi and w.vi != 0 and growth_target / w.vi > 0:
+            still_needed = cagr(growth_target, w.vi, target_year - w.yi)
+        elif target_year <= w.yi:
+            w.notes.append(
                 (
                     Caveat.DEADLINE_PASSED,
                     f"The target year {target_year} has passed without the target being met.",
                 )
             )
-    done = Status.TARGET_ACHIEVED if achieved else None
+    done = Status.TARGET_ACHIEVED if w.achieved else None
     figures = dict(
-        observed_growth=observed, anticipated_year=anticipated, required_annual_change=still_needed
+        observed_growth=w.observed,
+        anticipated_year=anticipated,
+        required_annual_change=still_needed,
     )
-    if target_year <= y0:
-        notes.append(
+    if target_year <= w.y0:
+        w.notes.append(
             (
                 Caveat.BASE_AFTER_TARGET_YEAR,
-                f"The first observation from the base year on ({y0}) is not before the target "
+                f"The first observation from the base year on ({w.y0}) is not before the target "
                 f"year {target_year}: no path to the target can be measured.",
             )
         )
-        return result(
+        return w.result(
             done or Status.NOT_COMPUTABLE, reason="base year at or after the target year", **figures
         )
-    required = cagr(growth_target, base, target_year - y0)
+    required = cagr(growth_target, w.base, target_year - w.y0)
     if required == 0:
-        notes.append(
+        w.notes.append(
             (Caveat.TARGET_EQUALS_BASE, "The target equals the base value: no growth was required.")
         )
-        return result(
-            done or unchanged or Status.DETERIORATION, required_growth=required, **figures
+        return w.result(
+            done or w.unchanged or Status.DETERIORATION, required_growth=required, **figures
         )
-    ratio = s * d * observed / abs(required)
-    return result(
-        done or unchanged or classify(ratio, STATUS_THRESHOLDS_RATIO),
+    ratio = w.sign * w.d * w.observed / abs(required)
+    return w.result(
+        done or w.unchanged or classify(ratio, STATUS_THRESHOLDS_RATIO),
         required_growth=required,
         ratio=ratio,
         progress_value=ratio,

@@ -16,6 +16,7 @@ from rightsmonitor.assess.perception import Breakdown, ConstructSection, SurveyS
 from rightsmonitor.methods.perception import DomainEstimate
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
 from rightsmonitor.publish.i18n import Formats, environment
+from rightsmonitor.publish.report import ASSETS, write_chart_library
 
 BAR_COLOURS = ("#1f4e79", "#7aa6d6", "#c0504d", "#9bbb59", "#8064a2", "#f79646")
 
@@ -70,9 +71,11 @@ def _groups_chart(report: SurveySections, breakdown: Breakdown, unit: str) -> st
     return _figure_html(traces, unit=unit, legend=report.per_wave)
 
 
-def write_survey_report(report: SurveySections, out: str | Path, lang: str = "en") -> Path:
-    """Write ``out/index.html``, self-contained (Plotly and the fonts it needs inlined), and
-    return its path.
+def write_survey_report(
+    report: SurveySections, out: str | Path, lang: str = "en", *, inline_charts: bool = False
+) -> Path:
+    """Write ``out/index.html`` (with the fonts it needs embedded and the chart library in
+    ``out/assets/``, as for plan reports) and return its path.
 
     Parameters
     ----------
@@ -82,8 +85,11 @@ def write_survey_report(report: SurveySections, out: str | Path, lang: str = "en
         The output directory (created if needed).
     lang
         The report's language (``en``, ``zh``).
+    inline_charts
+        Put the chart library in the page instead (one file, 4.8 MB larger).
     """
     out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
     tr = Formats(lang).tr
     # Group charts apart from the trend: a group column may be called "trend".
     charts = {
@@ -102,13 +108,19 @@ def write_survey_report(report: SurveySections, out: str | Path, lang: str = "en
             sections=report.sections,
             charts=charts,
             pooled_labels=[report.wave_label(w) for w in report.pooled_waves or ()],
-            plotly_tag=f"<script>{get_plotlyjs()}</script>",
+            plotly_tag=_chart_library_tag(out, inline_charts),
             font_stack=FONT_STACK,
             version=__version__,
         )
     )
     page = embed_fonts(page)
-    out.mkdir(parents=True, exist_ok=True)
     path = out / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
+
+
+def _chart_library_tag(out: Path, inline: bool) -> str:
+    if inline:
+        return f"<script>{get_plotlyjs()}</script>"
+    library = write_chart_library(out / ASSETS)
+    return f'<script src="{library.relative_to(out).as_posix()}"></script>'
