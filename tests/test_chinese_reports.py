@@ -89,7 +89,7 @@ def test_chinese_glyphs_of_the_report_are_drawn_without_a_system_cjk_font(
     chromium_path()
     page = reports["zh"] / "index.html"
     html = page.read_text("utf-8")
-    assert '<style id="rights-monitor-fonts">' in html and "font/woff2" in html
+    assert '<style id="rights-monitor-fonts">' in html and "font/woff;base64" in html
     stripped = page.with_name("no-font.html")
     stripped.write_text(
         re.sub(r'<style id="rights-monitor-fonts">.*?</style>', "", html, flags=re.S), "utf-8"

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from rightsmonitor.errors import RightsMonitorError
-from rightsmonitor.publish.fonts import FONT_FAMILY, FONT_STACK, font_face_css
+from rightsmonitor.publish.fonts import FONT_FAMILY, FONT_STACK, font_face_css, has_cjk
 
 CHROMIUM = Path("/usr/bin/chromium")
 A4_MARGIN_MM = {"top": 14, "bottom": 18, "left": 14, "right": 14}
@@ -80,7 +80,8 @@ def footer_css(title: str, date: str, page_label: str) -> str:
     counter = {"{page}": "counter(page)", "{pages}": "counter(pages)"}
     number = " ".join(counter.get(piece) or _css_string(piece) for piece in pieces if piece)
     family = f"{FONT_FAMILY} Footer"
-    fonts = font_face_css(title + date + page_label + "0123456789", family=family)
+    footer = title + date + page_label + "0123456789"
+    fonts = font_face_css(footer, family=family) if has_cjk(footer) else ""
     box = f'font-family: "{family}", {FONT_STACK}; font-size: 8pt; color: #444;'
     margin = " ".join(f"{A4_MARGIN_MM[side]}mm" for side in ("top", "right", "bottom", "left"))
     return f"""{fonts}
