@@ -429,3 +429,18 @@ def test_rights_assess_prints_and_publishes_no_change(bundled_db: str, tmp_path:
     assert result.exit_code == 0, result.output
     assert "no_change" in result.output
     assert json.loads((out / "assessment.json").read_text())["status_counts"]["no_change"] == 1
+
+
+def test_a_worsening_too_small_for_four_digits_is_shown_with_more(bundled_db: str) -> None:
+    # China, life expectancy (WDI): 78.019 in 2020, 78.017 in 2024, a fall of 0.002 years.
+    assessment = assess(bundled_db, "china-nhrap-2021-2025")
+    life = by_id(assessment)["life-expectancy"]
+    assert life.worsening and (life.figures["base_value"], life.figures["latest_value"]) == (
+        78.019,
+        78.017,
+    )
+    html = render_html(assessment)
+    figures = card(html, "life-expectancy")
+    assert "78.019 in 2020" in figures and "78.017 in 2024" in figures
+    row = summary_row(html, "life-expectancy")
+    assert "78.019 (2020)" in row and "78.017 (2024)" in row

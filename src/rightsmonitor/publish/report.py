@@ -79,7 +79,22 @@ def _environment(lang: str = "en") -> jinja2.Environment:
     env = environment(lang)
     env.filters["source_label"] = source_label
     env.tests["naming_unit"] = names_unit
+    env.globals["distinct_digits"] = distinct_digits
     return env
+
+
+def distinct_digits(base: float | None, latest: float | None, digits: int = 4) -> int:
+    """Significant digits that show two different values differently (up to 8), so a reader
+    never sees "78.02 -> 78.02" beside "worsening" (78.019 -> 78.017).
+
+    >>> distinct_digits(78.019, 78.017), distinct_digits(63.0, 67.0), distinct_digits(1.0, 1.0)
+    (5, 4, 4)
+    """
+    if base is None or latest is None or base == latest:
+        return digits
+    while digits < 8 and f"{base:.{digits}g}" == f"{latest:.{digits}g}":
+        digits += 1
+    return digits
 
 
 def dimension_overview(assessment: PlanAssessment) -> list[dict]:
