@@ -699,3 +699,50 @@ def test_sdg_targets_in_imports_are_checked_against_the_169(
     with pytest.raises(InvalidInput, match=r"row 2.*'8.11' is not an SDG target"):
         import_recommendations(ctx, bad, format="generic")
     assert table_dump(store) == before and len(store.recommendations()) == 1
+
+
+FORMULAS = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://example.org/x","click")',
+    "+1 strengthen the national mechanism",
+    "-5 % of budget to legal aid",
+    "@SUM(A1:A2)",
+]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_exports_neutralise_formulas_and_still_round_trip(
+    store: Store, ctx: Context, more_stores, tmp_path: Path, suffix: str
+) -> None:
+    """No exported cell runs as a formula in a spreadsheet (OWASP CSV injection), and the
+    exported file imports back to the same texts."""
+    import csv
+
+    import openpyxl
+
+    from rightsmonitor.sources.recommendations import export_generic
+
+    rows = ["mechanism,symbol,recipient,text,agencies"]
+    for i, text in enumerate(FORMULAS):
+        quoted = text.replace('"', '""')
+        rows.append(f'CEDAW,CEDAW/C/CHN/CO/{i + 1},CHN,"{quoted}","{quoted}"')
+    generic = tmp_path / "generic.csv"
+    generic.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    import_recommendations(ctx, generic, format="generic")
+    original = store.recommendations()
+    assert sorted(original["text"]) == sorted(FORMULAS)
+    exported = export_generic(original, tmp_path / f"export{suffix}")
+    if suffix == ".xlsx":
+        sheet = openpyxl.load_workbook(exported).active
+        cells = [c for row in sheet.iter_rows() for c in row]
+        assert not [c.coordinate for c in cells if c.data_type == "f"]
+        values = [str(c.value) for c in cells if c.value is not None]
+    else:
+        with exported.open(encoding="utf-8", newline="") as handle:
+            values = [v for row in csv.reader(handle) for v in row]
+    assert not [v for v in values if v.startswith(("=", "+", "-", "@"))]
+    fresh = more_stores("fresh")
+    import_recommendations(fresh, exported, format="generic")
+    again = fresh.store.recommendations()
+    assert sorted(again["text"]) == sorted(FORMULAS)
+    assert sorted(again["agencies"]) == sorted(original["agencies"])

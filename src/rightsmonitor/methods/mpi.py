@@ -48,11 +48,11 @@ from typing import Literal
 import ibis
 import ibis.expr.types as ir
 import pandas as pd
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.survey import Design, Estimate, estimate_ratios
+from rightsmonitor.yamltext import read_yaml
 
 METHOD_VERSION = "alkire-foster/1"
 VULNERABLE_FROM = Fraction(1, 5)
@@ -199,11 +199,10 @@ def load_spec(name_or_path: str | Path) -> MPISpec:
         path = Path(name_or_path)
         if not path.is_file():
             raise InvalidInput([Problem(str(path), "no such specification file (or use 'global')")])
-        text, label = path.read_text("utf-8"), str(path)
+        text, label = path.read_bytes(), str(path)
+    document = read_yaml(text, label).data
     try:
-        return MPISpec.model_validate(yaml.safe_load(text))
-    except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(label, f"is not valid YAML: {exc}")]) from exc
+        return MPISpec.model_validate(document)
     except ValidationError as exc:
         raise InvalidInput(
             [

@@ -23,7 +23,7 @@ class Indicator(BaseModel):
     dimension: Dimension
     type: IndicatorType
     sdg_targets: tuple[str, ...] = ()
-    limit: float | None = None
+    limit: float | None = Field(default=None, allow_inf_nan=False)
     definition: str = ""
     publisher: str = ""
 

@@ -63,7 +63,7 @@ class Period(_Strict):
 
 class Baseline(_Strict):
     year: Year = Field(ge=MIN_YEAR, le=MAX_YEAR)
-    value: float | None = None
+    value: float | None = Field(default=None, allow_inf_nan=False)
     source: str = ""
 
 
@@ -71,9 +71,9 @@ class TargetValue(_Strict):
     """The commitment: a level, a change from the baseline, or a direction only."""
 
     year: Year = Field(ge=MIN_YEAR, le=MAX_YEAR)
-    value: float | None = None
-    change: float | None = None
-    relative_change: float | None = None
+    value: float | None = Field(default=None, allow_inf_nan=False)
+    change: float | None = Field(default=None, allow_inf_nan=False)
+    relative_change: float | None = Field(default=None, allow_inf_nan=False)
     official: str = ""
     source: str = ""
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem
+from rightsmonitor.yamltext import read_yaml
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Plan
@@ -108,18 +109,8 @@ def load_plan(path: str | Path) -> Plan:
     from rightsmonitor.model import Plan
 
     label = str(path)
-    try:
-        text = path.read_text("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidInput([Problem(label, f"is not UTF-8 text: {exc}")]) from exc
-    try:
-        node = yaml.compose(text)
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        reason = getattr(exc, "problem", None) or str(exc)
-        raise InvalidInput([Problem(label + where, f"is not valid YAML: {reason}")]) from exc
+    parsed = read_yaml(path, label)  # encoding, size, depth and alias expansion checked
+    document, node = parsed.data, parsed.node
     if not isinstance(document, dict):
         raise InvalidInput([Problem(label, "a plan must be a YAML mapping (key: value)")])
     lines = _line_index(node) if node is not None else {}

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.followup import FollowUp
+from rightsmonitor.files import write_text
 from rightsmonitor.model.text import N_
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
 from rightsmonitor.publish.i18n import Formats, environment
@@ -79,7 +80,7 @@ def write_followup(
     )
     out.mkdir(parents=True, exist_ok=True)
     paths = {"html": out / "index.html"}
-    paths["html"].write_text(embed_fonts(page), encoding="utf-8")
+    write_text(paths["html"], embed_fonts(page))
     if pdf:
         title = formats.tr(N_("{area}: follow-up of recommendations")).format(
             area=formats.area(report.area)

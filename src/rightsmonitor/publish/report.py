@@ -18,6 +18,7 @@ from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.plan import PlanAssessment, TargetAssessment
+from rightsmonitor.files import write_text
 from rightsmonitor.methods.progress import Status
 from rightsmonitor.model import Dimension
 from rightsmonitor.model.text import N_
@@ -222,23 +223,23 @@ def write_outputs(
         Paths by kind: ``html``, ``json``, ``csv`` and, unless inline, ``chart_library``.
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     paths = {
         "html": out / "index.html",
         "json": out / "assessment.json",
         "csv": out / "assessment.csv",
     }
-    paths["json"].write_text(
-        json.dumps(assessment.to_json(), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
-        encoding="utf-8",
-    )
-    assessment.to_frame().to_csv(paths["csv"], index=False)
+    # Everything is rendered before anything is written; each file is then replaced whole.
+    record = json.dumps(assessment.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
+    table = assessment.to_frame().to_csv(index=False)
+    out.mkdir(parents=True, exist_ok=True)
     library = None
     if not inline_charts:
         paths["chart_library"] = write_chart_library(assets if assets is not None else out / ASSETS)
         library = Path(os.path.relpath(paths["chart_library"], out)).as_posix()
     page = render_html(assessment, chart_library=library, lang=lang)
-    paths["html"].write_text(page, encoding="utf-8")
+    write_text(paths["json"], record + "\n")
+    write_text(paths["csv"], table)
+    write_text(paths["html"], page)
     return paths
 
 
@@ -294,5 +295,5 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]], lang: st
     )
     page = embed_fonts(page)
     path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)
     return path

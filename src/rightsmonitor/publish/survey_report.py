@@ -13,6 +13,7 @@ from plotly.offline import get_plotlyjs
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.perception import Breakdown, ConstructSection, SurveySections
+from rightsmonitor.files import write_text
 from rightsmonitor.methods.perception import DomainEstimate
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
 from rightsmonitor.publish.i18n import Formats, environment
@@ -115,7 +116,7 @@ def write_survey_report(
     )
     page = embed_fonts(page)
     path = out / "index.html"
-    path.write_text(page, encoding="utf-8")
+    write_text(path, page)
     return path
 
 

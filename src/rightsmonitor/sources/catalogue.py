@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.yamltext import read_yaml
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Indicator, Source
@@ -39,10 +40,7 @@ def bundled_sources() -> list[Source]:
 def parse_catalogue_yaml(path: Path) -> tuple[list[Source], list[Indicator]]:
     from rightsmonitor.model import Indicator, Source
 
-    try:
-        document = yaml.safe_load(path.read_text("utf-8"))
-    except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(str(path), f"is not valid YAML: {exc}")]) from exc
+    document = read_yaml(path).data
     if not isinstance(document, dict) or not ({"indicators", "sources"} & set(document)):
         raise InvalidInput(
             [Problem(str(path), "expected a mapping with an 'indicators' and/or 'sources' list")]

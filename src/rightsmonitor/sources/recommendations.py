@@ -23,6 +23,7 @@ import pandas as pd
 import pycountry
 
 from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.sources.cells import neutralise_frame
 
 # Which of these recommendation ids are stored (Store.recommendation_ids): follow-up files
 # naming an unknown recommendation are refused whole.
@@ -552,7 +553,7 @@ def export_follow_up(
 def _write_layout(out: pd.DataFrame, path: Path, *, dates: tuple[str, ...]) -> Path:
     for column in dates:
         out[column] = pd.to_datetime(out[column], errors="coerce").dt.strftime("%Y-%m-%d")
-    out = out.astype(object).where(out.notna(), "")
+    out = neutralise_frame(out.astype(object).where(out.notna(), ""))
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         out.to_excel(path, index=False)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.survey import SurveyMap, value_labels
+from rightsmonitor.yamltext import read_yaml
 
 MAX_PER_CHECK = 50
 
@@ -28,11 +28,9 @@ def load_survey_map(path: str | Path) -> tuple[SurveyMap, str]:
     path = Path(path)
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such questionnaire map")])
-    text = path.read_text("utf-8")
+    parsed = read_yaml(path)
     try:
-        return SurveyMap.model_validate(yaml.safe_load(text)), text
-    except yaml.YAMLError as exc:
-        raise InvalidInput([Problem(str(path), f"is not valid YAML: {exc}")]) from exc
+        return SurveyMap.model_validate(parsed.data), parsed.text
     except ValidationError as exc:
         raise InvalidInput(
             [

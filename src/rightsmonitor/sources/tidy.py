@@ -30,6 +30,7 @@ import pandas as pd
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import disaggregation_key
 from rightsmonitor.sources.batch import Batch, normalise
+from rightsmonitor.sources.cells import restored
 
 REQUIRED = ("indicator", "area", "year", "value")
 OPTIONAL = ("source", "flag", "footnote", "se", "ci_low", "ci_high")
@@ -146,7 +147,9 @@ def read_layout(path: Path, *, required: tuple[str, ...], allowed: tuple[str, ..
     """A documented layout: every allowed column (missing optional ones empty), as text.
 
     Header names are case-insensitive; a missing required column, an unknown column or a file
-    without data rows is an error naming the file, before any row is looked at.
+    without data rows is an error naming the file, before any row is looked at. A cell that an
+    export neutralised against formula injection ('=...) is read back as it was
+    (:mod:`rightsmonitor.sources.cells`).
     """
     if not path.is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
@@ -168,4 +171,5 @@ def read_layout(path: Path, *, required: tuple[str, ...], allowed: tuple[str, ..
     if raw.empty:
         raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
     frame = pd.DataFrame({c: raw.get(c) for c in allowed}).fillna("").astype(str)
-    return frame.apply(lambda column: column.str.strip())
+    # Exports neutralise cells a spreadsheet would run as formulas ('=...); undo exactly that.
+    return frame.apply(lambda column: column.str.strip().map(restored))
