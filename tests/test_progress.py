@@ -413,6 +413,22 @@ CASES = [
         expect=dict(status=Status.NO_CHANGE, ratio=0.0, caveats=(Caveat.ZERO_SERIES,)),
     ),
     Case(
+        "zero series against a target of the other sign",
+        (2015, 2020),
+        (0, 0),
+        "higher",
+        target_value=-10,
+        expect=dict(status=Status.TARGET_ACHIEVED, observed_growth=None),
+    ),
+    Case(
+        "zero series short of a target of the other sign",
+        (2015, 2020),
+        (0, 0),
+        "lower",
+        target_value=-10,
+        expect=dict(status=Status.NOT_COMPUTABLE, observed_growth=None, ratio=None),
+    ),
+    Case(
         "zero series that meets its target",
         (2015, 2020),
         (0, 0),

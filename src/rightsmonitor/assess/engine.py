@@ -143,7 +143,7 @@ def assess_series(observations: ir.Table, specs: ir.Table) -> ir.Table:
     ok = ~t.sign_change.fill_null(False)
     t = t.mutate(
         observed_growth=ibis.cases(
-            (t.zero_series, 0.0),  # 0 -> 0 is no change, not a fall from the 0.001 substitute
+            (ok & t.zero_series, 0.0),  # 0 -> 0 is no change, not a fall from the 0.001 substitute
             (ok & (t.years_observed > 0), (t.vi / t.base) ** _ratio(1.0, t.years_observed) - 1.0),
             else_=None,
         ),
