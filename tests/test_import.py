@@ -309,3 +309,20 @@ def test_sex_and_location_values_are_one_vocabulary(catalogued: Store, tmp_path:
     bad = text.replace("Female", "women")
     with pytest.raises(InvalidInput, match="sex 'women' is not one of female, male"):
         import_file(catalogued, write(tmp_path, "bad-sex.csv", bad))
+
+
+@pytest.mark.parametrize("cell", ["inf", "-inf", "nan", "NaN", "Infinity"])
+@pytest.mark.parametrize("column", ["se", "ci_low", "ci_high"])
+def test_a_non_finite_error_measure_is_refused(
+    catalogued: Store, tmp_path: Path, column: str, cell: str
+) -> None:
+    """'nan' would be stored as a missing SE and 'inf' as an infinite one: both refused (#10)."""
+    header, *rows = GOOD.splitlines()
+    names = header.split(",")
+    fields = rows[3].split(",")  # the row that has se, ci_low and ci_high
+    fields[names.index(column)] = cell
+    path = write(tmp_path, "obs.csv", "\n".join([header, ",".join(fields)]) + "\n")
+    before = table_dump(catalogued)
+    with pytest.raises(InvalidInput, match=rf"row 2, column '{column}': {column} is not a finite"):
+        import_file(catalogued, path)
+    assert table_dump(catalogued) == before

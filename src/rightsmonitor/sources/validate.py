@@ -88,9 +88,11 @@ def validate_batch(
     for column in ("se", "ci_low", "ci_high"):
         raw = frame[column]
         present = raw.notna() & (raw.astype(str).str.strip() != "")
-        parsed = pd.to_numeric(raw.where(present), errors="coerce")
-        report(present & parsed.isna(), column, f"{column} is not a number")
-        frame[column] = parsed.astype(float)
+        parsed = pd.to_numeric(raw.where(present), errors="coerce").astype(float)
+        # 'nan' parses as a missing number and 'inf' as infinity: neither is a measured value.
+        not_finite = present & ~np.isfinite(parsed.fillna(np.inf))
+        report(not_finite, column, f"{column} is not a finite number")
+        frame[column] = parsed
     report(frame["se"] < 0, "se", "standard error is negative")
     report(
         frame["ci_low"].notna() != frame["ci_high"].notna(),
