@@ -96,9 +96,10 @@ def placeholders(message: str) -> set[str]:
 
 def problems() -> list[str]:
     found = []
-    if not TEMPLATE.exists() or TEMPLATE.read_text("utf-8") != _po_text(extract()):
+    extracted = extract()
+    if not TEMPLATE.exists() or TEMPLATE.read_text("utf-8") != _po_text(extracted):
         found.append(f"{TEMPLATE} is not what the sources say: run tools/i18n.py extract")
-    wanted = {m.id for m in extract() if m.id}
+    wanted = {m.id for m in extracted if m.id}
     for lang, locale in LANGUAGES.items():
         path = po_path(lang)
         with path.open("rb") as handle:

@@ -141,7 +141,6 @@ def group_series(
 
 
 def breakdowns_for(
-    target_id: str,
     groups: pd.DataFrame,
     results: pd.DataFrame,
     points: pd.DataFrame,

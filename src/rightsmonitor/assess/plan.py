@@ -275,7 +275,6 @@ def _assess_target(
         worsening=bool(figures.get("worsening")),
         stale=stale,
         breakdowns=breakdowns_for(
-            target.id,
             run.groups[run.groups["target_id"] == target.id],
             run.results,
             run.group_series,

@@ -160,9 +160,7 @@ def font_face_css(text: str, *, family: str = FONT_FAMILY) -> str:
     UncoveredCharactersWarning
         When ``text`` has characters the font lacks, naming each of them.
     """
-    missing = uncovered_characters(text)
-    if missing:
-        warnings.warn(UncoveredCharactersWarning(missing), stacklevel=2)
+    _warn_uncovered(text, stacklevel=3)
     if not set(text) & covered_characters():
         return ""
     return "\n".join(_face(family, weight, subset_font(text, weight)) for weight in WEIGHTS)
@@ -230,6 +228,13 @@ def page_characters(html: str) -> str:
     return "".join(sorted(set("".join(parser.parts)) | set(_ASCII)))
 
 
+def _warn_uncovered(text: str, *, stacklevel: int) -> None:
+    """Name, in one warning, the characters of ``text`` the shipped font cannot draw."""
+    missing = uncovered_characters(text)
+    if missing:
+        warnings.warn(UncoveredCharactersWarning(missing), stacklevel=stacklevel)
+
+
 def has_cjk(text: str) -> bool:
     """Whether ``text`` holds a character of the CJK scripts (U+2E80 on), which only the
     embedded font is sure to draw."""
@@ -246,9 +251,7 @@ def embed_fonts(html: str) -> str:
     """
     characters = page_characters(html)
     if not has_cjk(characters):
-        missing = uncovered_characters(characters)
-        if missing:
-            warnings.warn(UncoveredCharactersWarning(missing), stacklevel=2)
+        _warn_uncovered(characters, stacklevel=3)
         return html
     css = font_face_css(characters)
     if not css:
