@@ -1,4 +1,22 @@
-"""Spreadsheet cells that cannot become formulas (CSV/formula injection), and back.
+"""Cells of imported tables read as numbers, whole numbers and dates, and exported cells that
+cannot become formulas.
+
+Reading: every tabular reader turns text cells (:mod:`rightsmonitor.sources.table`) into values
+with the functions below, which share one rule. An empty cell is missing; anything else must be
+what the column holds, or it is refused: ``nan``, ``inf`` and ``1e309`` are not numbers,
+``4.5`` and ``2**63`` are not a session number, and a date is ``YYYY-MM-DD`` (a time may follow)
+and nothing else, never ``15/06/2025`` read one way in one row and another in the next.
+
+>>> values, bad = numbers(pd.Series(["1.5", "", "nan", "inf", " 2 ", "abc"]))
+>>> values.tolist(), bad.tolist()
+([1.5, nan, nan, nan, 2.0, nan], [False, False, True, True, False, True])
+>>> whole_numbers(pd.Series(["4", "4.0", "4.5", "1e30"]), low=1, high=100)[1].tolist()
+[False, False, True, True]
+>>> days, bad = dates(pd.Series(["2025-06-15", "2025-06-15 10:30:00", "20250615", "2025-06-15x"]))
+>>> [str(d) for d in days], bad.tolist()
+(['2025-06-15', '2025-06-15', 'None', 'None'], [False, False, True, True])
+
+Writing: spreadsheet cells that cannot become formulas (CSV/formula injection), and back.
 
 A text beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is taken as a
 formula by Excel and LibreOffice when a CSV or XLSX file is opened; a recommendation's text or an
@@ -15,7 +33,59 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
+import numpy as np
 import pandas as pd
+
+DATE_FORMAT = "YYYY-MM-DD"
+_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
+
+
+def present(cells: pd.Series) -> pd.Series:
+    """Cells that hold something other than spaces."""
+    return cells.notna() & (cells.astype(str).str.strip() != "")
+
+
+def numbers(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The cells as finite floats (NaN where empty or refused) and the mask of refused cells:
+    those that hold something that is not a finite number."""
+    given = present(cells)
+    values = pd.to_numeric(cells.where(given).astype(str).str.strip().where(given), errors="coerce")
+    values = values.astype(float)
+    bad = given & ~np.isfinite(values.fillna(np.inf))
+    return values.where(~bad), bad
+
+
+def whole_numbers(cells: pd.Series, *, low: int, high: int) -> tuple[pd.Series, pd.Series]:
+    """The cells as whole numbers from ``low`` to ``high`` (``4.0`` is 4; ``4.5`` is refused)
+    and the mask of refused cells."""
+    values, bad = numbers(cells)
+    whole = values.notna() & (values == values.round()) & (values >= low) & (values <= high)
+    bad = bad | (values.notna() & ~whole)
+    return values.where(whole).round().astype("Int64"), bad
+
+
+def dates(cells: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The cells as :class:`datetime.date` (None where empty or refused) and the mask of
+    refused cells: anything but a real calendar date written ``YYYY-MM-DD``, optionally
+    followed by a time (as Excel date cells are read)."""
+    given = present(cells)
+    parsed = cells.where(given).map(_date, na_action="ignore")
+    bad = given & parsed.isna()
+    return parsed.astype(object).where(parsed.notna(), None), bad
+
+
+def _date(text: str) -> dt.date | None:
+    match = _DATE.match(str(text).strip())
+    if match is None:
+        return None
+    try:
+        return dt.date.fromisoformat(match[1])
+    except ValueError:
+        return None
+
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

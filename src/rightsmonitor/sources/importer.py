@@ -29,7 +29,7 @@ def detect_format(path: Path) -> Format:
             [Problem(str(path), f"unsupported file type '{suffix}'; expected {known}")]
         )
     if suffix in TABLE_SUFFIXES:
-        from rightsmonitor.sources.tidy import header_columns
+        from rightsmonitor.sources.table import header_columns
 
         columns = header_columns(path)
     else:

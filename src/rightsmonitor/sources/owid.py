@@ -12,7 +12,7 @@ import pandas as pd
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.sources.batch import Batch, normalise
-from rightsmonitor.sources.tidy import read_table
+from rightsmonitor.sources.table import read_table
 
 
 def looks_owid(columns: list[str]) -> bool:

@@ -21,8 +21,6 @@ ci_low, ci_high no        confidence interval bounds (both or neither)
 
 from __future__ import annotations
 
-import csv
-import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -31,6 +29,7 @@ from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import disaggregation_key
 from rightsmonitor.sources.batch import Batch, normalise
 from rightsmonitor.sources.cells import restored
+from rightsmonitor.sources.table import read_table
 
 REQUIRED = ("indicator", "area", "year", "value")
 OPTIONAL = ("source", "flag", "footnote", "se", "ci_low", "ci_high")
@@ -44,45 +43,6 @@ DISAGGREGATIONS = (
     "ethnicity",
     "migratory_status",
 )
-
-
-def read_table(path: Path, *, header_row: int = 1) -> pd.DataFrame:
-    """Read CSV or the first sheet of an .xlsx as text, so no value is silently coerced."""
-    try:
-        if path.suffix.lower() in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, dtype=str, header=header_row - 1, engine="openpyxl")
-        return pd.read_csv(
-            path,
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            encoding="utf-8-sig",
-            skiprows=header_row - 1,
-        )
-    except (
-        pd.errors.ParserError,
-        UnicodeDecodeError,
-        ValueError,
-        OSError,
-        zipfile.BadZipFile,
-    ) as exc:
-        raise InvalidInput(
-            [Problem(str(path), f"cannot be read as {path.suffix or 'CSV'}: {exc}")]
-        ) from exc
-
-
-def header_columns(path: Path) -> list[str]:
-    """The first line's column names, read without parsing the rest (layout detection)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        try:
-            return [str(c) for c in pd.read_excel(path, nrows=0, engine="openpyxl").columns]
-        except (ValueError, OSError, zipfile.BadZipFile) as exc:
-            raise InvalidInput([Problem(str(path), f"cannot be read as Excel: {exc}")]) from exc
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            return next(csv.reader(handle), [])
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInput([Problem(str(path), f"cannot be read as UTF-8 CSV: {exc}")]) from exc
 
 
 def looks_tidy(columns: list[str]) -> bool:
@@ -121,7 +81,7 @@ def parse_tidy(path: Path, *, source: str | None = None) -> Batch:
         raise InvalidInput(problems)
 
     frame = raw[[c for c in raw.columns if c in known]].copy()
-    frame["_row"] = range(2, len(frame) + 2)  # line 1 is the header
+    frame["_row"] = frame.index + 2  # line 1 is the header
     frame["_column"] = ""
     if "source" not in frame:
         frame["source"] = source

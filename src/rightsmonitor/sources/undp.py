@@ -15,7 +15,7 @@ import pandas as pd
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.sources.batch import Batch, normalise
-from rightsmonitor.sources.tidy import read_table
+from rightsmonitor.sources.table import read_table
 from rightsmonitor.sources.worldbank import aggregate_areas
 
 ID_COLUMNS = ["iso3", "country", "hdicode", "region"]
@@ -58,7 +58,7 @@ def parse_undp(path: Path, *, source: str | None) -> Batch:
         match = _COLUMN.match(column)
         if match and match.group(1) not in SKIPPED:
             value_columns[column] = (match.group(1), int(match.group(2)))
-    raw["_row"] = range(2, len(raw) + 2)
+    raw["_row"] = raw.index + 2
     long = raw.melt(
         id_vars=["iso3", "country", "_row"],
         value_vars=list(value_columns),
@@ -82,4 +82,5 @@ def parse_undp(path: Path, *, source: str | None) -> Batch:
             "_column": long["_column"],
         }
     )
-    return Batch(frame=normalise(frame), format="undp-hdr", areas=aggregate_areas(frame))
+    areas, problems = aggregate_areas(frame, str(path), column="iso3")
+    return Batch(normalise(frame), "undp-hdr", areas=areas, problems=problems)

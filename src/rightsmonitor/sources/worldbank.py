@@ -17,7 +17,7 @@ import pandas as pd
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import Area, AreaKind, lookup_area
 from rightsmonitor.sources.batch import Batch, normalise
-from rightsmonitor.sources.tidy import read_table
+from rightsmonitor.sources.table import read_table
 
 WIDE_ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
 LONG_COLUMNS = ["Country Name", "Country Code", "Year", "Value"]
@@ -39,14 +39,42 @@ def wide_header_row(path: Path) -> int | None:
     return None
 
 
-def aggregate_areas(frame: pd.DataFrame) -> list[Area]:
-    """Areas that are not ISO countries but named by the publisher (regions, income groups)."""
-    pairs = frame[["area", "_name"]].drop_duplicates("area")
-    return [
-        Area(code, str(name), AreaKind.AGGREGATE)
-        for code, name in pairs.itertuples(index=False)
-        if isinstance(code, str) and lookup_area(code) is None and isinstance(name, str)
-    ]
+def aggregate_areas(
+    frame: pd.DataFrame, label: str, column: str = "Country Code"
+) -> tuple[list[Area], list[Problem]]:
+    """Areas that are not ISO countries but named by the publisher (regions, income groups),
+    and a problem for each such code whose name is an ISO country's: a mistyped country code
+    ('ZZZ', 'Nigeria') must not become a new aggregate carrying a country's figures."""
+    pairs = frame[["area", "_name", "_row"]].drop_duplicates("area")
+    areas, problems = [], []
+    for code, name, row in pairs.itertuples(index=False):
+        if not isinstance(code, str) or lookup_area(code.strip().upper()) is not None:
+            continue
+        if not isinstance(name, str) or not name.strip():
+            continue  # no name: validation refuses the unknown code
+        country = _country_named(name)
+        if country is not None:
+            problems.append(
+                Problem(
+                    label,
+                    f"code '{code}' is not an ISO 3166 code, but its name '{name}' is the "
+                    f"country {country}: correct the code",
+                    row=int(row),
+                    column=column,
+                )
+            )
+            continue
+        areas.append(Area(code.strip().upper(), name.strip(), AreaKind.AGGREGATE))
+    return areas, problems
+
+
+def _country_named(name: str) -> str | None:
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(name.strip()).alpha_3
+    except LookupError:
+        return None
 
 
 def parse_wide(path: Path, *, source: str | None) -> Batch:
@@ -60,7 +88,7 @@ def parse_wide(path: Path, *, source: str | None) -> Batch:
         raise InvalidInput(
             [Problem(str(path), "no year columns (expected headers like 1990 or '1990 [YR1990]')")]
         )
-    raw["_row"] = range(header + 1, header + 1 + len(raw))
+    raw["_row"] = raw.index + header + 1
     long = raw.melt(
         id_vars=[*WIDE_ID_COLUMNS, "_row"],
         value_vars=list(years),
@@ -80,7 +108,8 @@ def parse_wide(path: Path, *, source: str | None) -> Batch:
             "_column": long["_column"],
         }
     )
-    return Batch(frame=normalise(frame), format="worldbank-wide", areas=aggregate_areas(frame))
+    areas, problems = aggregate_areas(frame, str(path))
+    return Batch(normalise(frame), "worldbank-wide", areas=areas, problems=problems)
 
 
 def parse_long(path: Path, *, indicator: str, source: str | None) -> Batch:
@@ -101,7 +130,8 @@ def parse_long(path: Path, *, indicator: str, source: str | None) -> Batch:
             "_column": "Value",
         }
     )
-    return Batch(frame=normalise(frame), format="worldbank-long", areas=aggregate_areas(frame))
+    areas, problems = aggregate_areas(frame, str(path))
+    return Batch(normalise(frame), "worldbank-long", areas=areas, problems=problems)
 
 
 def looks_long(columns: list[str]) -> bool:
