@@ -168,7 +168,12 @@ def _rows(path: Path, label: str) -> Iterator[list[str]]:
         yield from reader
     except csv.Error as exc:
         raise InvalidInput(
-            [Problem(f"{label}, line {reader.line_num}", f"cannot be read as CSV: {exc} (a quote left open?)")]
+            [
+                Problem(
+                    f"{label}, line {reader.line_num}",
+                    f"cannot be read as CSV: {exc} (a quote left open?)",
+                )
+            ]
         ) from exc
 
 
