@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rightsmonitor.errors import InvalidRequest, NotFound
+from rightsmonitor.errors import InvalidInput, InvalidRequest, NotFound, Problem
 from rightsmonitor.model.followup import (
     ExportRequest,
     ExportResult,
@@ -48,9 +48,40 @@ def import_recommendations(ctx: Context, path: Path, *, format: str = "upr-info"
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), format, already_imported=True)
         frame = read_recommendations(path, format=format)
+        _refuse_reused_ids(store, frame, str(path))
         terms = term_frequencies(frame["id"].tolist(), frame["text"].tolist())
         written = store.write_recommendations(frame, record, terms)
     return FollowUpImport(str(path), format, written.added, written.unchanged)
+
+
+# What makes a stored recommendation the same one: an id given again for other content would
+# otherwise be skipped as "unchanged" and the new row lost.
+IDENTITY = ("mechanism", "recipient", "symbol", "text", "response")
+
+
+def _refuse_reused_ids(store: Store, frame: pd.DataFrame, label: str, chunk: int = 1000) -> None:
+    """Refuse rows whose id is stored for a different recommendation, naming the row."""
+    ids = frame["id"].tolist()
+    stored: dict[str, tuple] = {}
+    for start in range(0, len(ids), chunk):
+        stored |= store.recommendation_rows(ids[start : start + chunk], IDENTITY)
+    problems = []
+    for index, row in frame[frame["id"].isin(stored.keys())].iterrows():
+        given = tuple(str(row[c] or "") for c in IDENTITY)
+        kept = tuple(str(v or "") for v in stored[row["id"]])
+        if given != kept:
+            differs = ", ".join(c for c, a, b in zip(IDENTITY, given, kept, strict=True) if a != b)
+            problems.append(
+                Problem(
+                    label,
+                    f"id '{row['id']}' is stored for another recommendation (different {differs}): "
+                    "give this one its own id, or leave the id empty",
+                    row=int(index) + 2,
+                    column="id",
+                )
+            )
+    if problems:
+        raise InvalidInput(problems[:50])
 
 
 def import_updates(ctx: Context, path: Path) -> FollowUpImport:

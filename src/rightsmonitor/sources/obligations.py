@@ -15,7 +15,6 @@ with a warning, so a newer ratification can be recorded without being refused.
 
 from __future__ import annotations
 
-import datetime as dt
 from importlib import resources
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import yaml
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import lookup_area
 from rightsmonitor.model.obligations import Treaty
+from rightsmonitor.sources.cells import DATE_FORMAT, dates
 from rightsmonitor.sources.tidy import read_layout
 
 STATUS_SOURCE = "un-treaty-collection-2022"
@@ -78,16 +78,18 @@ def read_reports(path: str | Path) -> pd.DataFrame:
             )
         if not str(row["report"] or "").strip() or pd.isna(row["report"]):
             problems.append(Problem(label, "report label is empty", row=line, column="report"))
-        for column in DATES:
-            value = row[column]
-            if value is None or pd.isna(value) or str(value).strip() == "":
-                continue
-            try:
-                dt.date.fromisoformat(str(value).strip()[:10])
-            except ValueError:
-                problems.append(
-                    Problem(label, f"'{value}' is not a date (YYYY-MM-DD)", row=line, column=column)
-                )
+    days = {}
+    for column in DATES:
+        days[column], bad = dates(frame[column])
+        problems += [
+            Problem(
+                label,
+                f"'{frame.at[i, column]}' is not a date ({DATE_FORMAT})",
+                row=int(i) + 2,
+                column=column,
+            )
+            for i in frame.index[bad]
+        ]
     duplicated = frame.assign(
         treaty=frame["treaty"].astype(str).str.upper(), area=frame["area"].astype(str).str.upper()
     ).duplicated(["treaty", "area", "report"], keep="first")
@@ -107,7 +109,7 @@ def read_reports(path: str | Path) -> pd.DataFrame:
     frame["report"] = frame["report"].astype(str).str.strip()
     frame["symbol"] = frame["symbol"].fillna("").astype(str)
     for column in DATES:
-        frame[column] = pd.to_datetime(frame[column], errors="coerce").dt.date
+        frame[column] = days[column]
     return frame
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -105,11 +106,10 @@ def state_code(name: str) -> str | None:
 
 def parse_upr_info(path: Path) -> pd.DataFrame:
     """A UPR Info export (recommendations or voluntary pledges), every row checked."""
+    from rightsmonitor.sources.table import read_table
+
     label = str(path)
-    try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InvalidInput([Problem(label, f"cannot be read as UTF-8 CSV: {exc}")]) from exc
+    raw = read_table(path).fillna("")
     missing = [c for c in UPR_INFO_COLUMNS if c not in raw.columns]
     if missing:
         raise InvalidInput(
@@ -122,12 +122,12 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
         n.strip(): state_code(n) for v in raw["From"] for n in v.split(",") if n.strip()
     }
     response = raw["Response"].str.strip().str.lower().map(UPR_INFO_RESPONSES)
-    session = pd.to_numeric(raw["Session"], errors="coerce")
-    cycle = _upr_info_cycles(raw, session)
+    cells = _upr_info_numbers(raw)
     problems = _unmatched_states(label, raw, names, recommending_names)
-    problems += _upr_info_cell_problems(label, raw, response, session, cycle)
+    problems += _upr_info_cell_problems(label, raw, response, cells)
     if problems:
         raise InvalidInput(problems)
+    session = cells["Session"][0]
     recommending = raw["From"].map(
         lambda v: ", ".join(
             recommending_names[n.strip()] or "unknown" for n in v.split(",") if n.strip()
@@ -136,7 +136,7 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
     digest = (raw["To"] + "|" + raw["From"] + "|" + raw["Session"] + "|" + raw["Text"]).map(
         lambda s: hashlib.sha1(s.encode()).hexdigest()[:12]
     )
-    base = "upr-s" + session.astype(int).astype(str) + "-" + digest
+    base = "upr-s" + session.astype(str) + "-" + digest
     occurrence = base.groupby(base).cumcount() + 1
     return pd.DataFrame(
         {
@@ -145,12 +145,12 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
             "symbol": "",
             "recipient": raw["To"].map(names),
             "recommending": recommending,
-            "session": session.astype(int),
-            "cycle": cycle,
+            "session": session,
+            "cycle": _upr_info_cycles(cells["Cycle"][0], session),
             "date": pd.NaT,
             "text": raw["Text"].str.strip(),
             "response": response,
-            "action_category": pd.to_numeric(raw["Action"], errors="coerce").astype("Int64"),
+            "action_category": cells["Action"][0],
             "themes": raw["Issue"].map(
                 lambda v: "; ".join(t.strip() for t in v.split(",") if t.strip())
             ),
@@ -160,10 +160,25 @@ def parse_upr_info(path: Path) -> pd.DataFrame:
     )
 
 
-def _upr_info_cycles(raw: pd.DataFrame, session: pd.Series) -> pd.Series:
+# What UPR Info's number columns may hold: sessions and cycles count from 1; the action
+# category is UPR Info's scale of 1 (minimal action) to 5 (specific action).
+UPR_INFO_NUMBERS = {"Session": (1, 999), "Cycle": (1, 99), "Action": (1, 5)}
+
+
+def _upr_info_numbers(raw: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Each number column as whole numbers and the mask of cells that are not one in range."""
+    from rightsmonitor.sources.cells import whole_numbers
+
+    empty = pd.Series("", index=raw.index)
+    return {
+        column: whole_numbers(raw.get(column, empty), low=low, high=high)
+        for column, (low, high) in UPR_INFO_NUMBERS.items()
+    }
+
+
+def _upr_info_cycles(given: pd.Series, session: pd.Series) -> pd.Series:
     """The ``Cycle`` column where given, else the cycle of the row's session."""
-    given = pd.to_numeric(raw.get("Cycle", pd.Series("", index=raw.index)), errors="coerce")
-    derived = session.map(lambda v: upr_cycle(int(v)) if pd.notna(v) and v == int(v) else None)
+    derived = session.map(lambda v: upr_cycle(int(v)) if pd.notna(v) else None)
     return given.where(given.notna(), pd.to_numeric(derived)).astype("Int64")
 
 
@@ -184,9 +199,12 @@ def _unmatched_states(
 
 
 def _upr_info_cell_problems(
-    label: str, raw: pd.DataFrame, response: pd.Series, session: pd.Series, cycle: pd.Series
+    label: str,
+    raw: pd.DataFrame,
+    response: pd.Series,
+    cells: dict[str, tuple[pd.Series, pd.Series]],
 ) -> list[Problem]:
-    """Responses, sessions and (missing) cycles that cannot be read; at most 50 of each."""
+    """Responses, numbers and (missing) cycles that cannot be read; at most 50 of each."""
     problems = [
         Problem(
             label,
@@ -196,10 +214,23 @@ def _upr_info_cell_problems(
         )
         for i in raw.index[response.isna()][:50]
     ]
+    for column, (low, high) in UPR_INFO_NUMBERS.items():
+        bad = cells[column][1]
+        problems += [
+            Problem(
+                label,
+                f"'{raw.at[i, column]}' is not a whole number from {low} to {high}",
+                row=int(i) + 2,
+                column=column,
+            )
+            for i in raw.index[bad][:50]
+        ]
+    session, session_bad = cells["Session"]
     problems += [
-        Problem(label, "session is not a number", row=int(i) + 2, column="Session")
-        for i in raw.index[session.isna()][:50]
+        Problem(label, "session is empty", row=int(i) + 2, column="Session")
+        for i in raw.index[session.isna() & ~session_bad][:50]
     ]
+    cycle = _upr_info_cycles(cells["Cycle"][0], session)
     last = max(UPR_CYCLES[max(UPR_CYCLES)])
     problems += [
         Problem(
@@ -209,7 +240,7 @@ def _upr_info_cell_problems(
             row=int(i) + 2,
             column="Cycle" if "Cycle" in raw.columns else "Session",
         )
-        for i in raw.index[cycle.isna() & session.notna()][:50]
+        for i in raw.index[cycle.isna() & session.notna() & ~cells["Cycle"][1]][:50]
     ]
     return problems
 
@@ -268,23 +299,19 @@ def parse_generic(path: Path) -> pd.DataFrame:
                 "a communication needs its date (or a reply_due date)",
             ),
         ]
-        for column in ("date", "reply_due"):
-            if row[column]:
-                try:
-                    dt.date.fromisoformat(row[column][:10])
-                except ValueError:
-                    checks.append((column, True, f"'{row[column]}' is not a date (YYYY-MM-DD)"))
         problems += [Problem(label, m, row=line, column=c) for c, failed, m in checks if failed]
         problems += _target_problems(
             label, row["sdg_targets"].split(";"), row=line, column="sdg_targets"
         )
+    values, cell_problems = _generic_cells(label, frame)
+    problems += cell_problems
     problems += _numeric_target_cells(path, "sdg_targets")
     problems += _duplicate_rows(path, frame[frame["id"] != ""], ["id"])
     if problems:
         raise InvalidInput(problems)
     frame["recipient"] = frame["recipient"].str.upper()
-    date = pd.to_datetime(frame["date"].str[:10].replace("", None), errors="coerce")
-    reply_due = pd.to_datetime(frame["reply_due"].str[:10].replace("", None), errors="coerce")
+    date = pd.to_datetime(values["date"])
+    reply_due = pd.to_datetime(values["reply_due"])
     communication = frame["kind"] == "communication"
     reply_due = reply_due.where(
         reply_due.notna(), (date + pd.Timedelta(days=REPLY_DAYS)).where(communication)
@@ -298,10 +325,6 @@ def parse_generic(path: Path) -> pd.DataFrame:
         + key.map(lambda v: hashlib.sha1(v.encode()).hexdigest()[:12])
     )
     generated = generated + "-" + (generated.groupby(generated).cumcount() + 1).astype(str)
-
-    def whole_numbers(column: str) -> pd.Series:
-        return pd.to_numeric(frame[column].replace("", None), errors="coerce").astype("Int64")
-
     return pd.DataFrame(
         {
             "id": frame["id"].where(frame["id"] != "", generated),
@@ -309,12 +332,12 @@ def parse_generic(path: Path) -> pd.DataFrame:
             "symbol": frame["symbol"],
             "recipient": frame["recipient"],
             "recommending": frame["recommending"],
-            "session": whole_numbers("session"),
-            "cycle": whole_numbers("cycle"),
+            "session": values["session"],
+            "cycle": values["cycle"],
             "date": date.dt.date,
             "text": frame["text"],
             "response": frame["response"],
-            "action_category": whole_numbers("action_category"),
+            "action_category": values["action_category"],
             "themes": frame["themes"],
             "sdg_targets": frame["sdg_targets"].map(_normalised_list),
             "agencies": frame["agencies"],
@@ -325,37 +348,89 @@ def parse_generic(path: Path) -> pd.DataFrame:
     )
 
 
+# The generic layout's number columns and what they may hold (the UPR Info ranges).
+GENERIC_NUMBERS = {"session": (1, 999), "cycle": (1, 99), "action_category": (1, 5)}
+
+
+def _generic_cells(label: str, frame: pd.DataFrame) -> tuple[dict[str, pd.Series], list[Problem]]:
+    """The dates and whole numbers of the generic layout, and every cell that is not one."""
+    from rightsmonitor.sources.cells import DATE_FORMAT, dates, whole_numbers
+
+    values: dict[str, pd.Series] = {}
+    problems: list[Problem] = []
+    for column in ("date", "reply_due"):
+        values[column], bad = dates(frame[column])
+        problems += [
+            Problem(
+                label,
+                f"'{frame.at[i, column]}' is not a date ({DATE_FORMAT})",
+                row=int(i) + 2,
+                column=column,
+            )
+            for i in frame.index[bad]
+        ]
+    for column, (low, high) in GENERIC_NUMBERS.items():
+        values[column], bad = whole_numbers(frame[column], low=low, high=high)
+        problems += [
+            Problem(
+                label,
+                f"'{frame.at[i, column]}' is not a whole number from {low} to {high}",
+                row=int(i) + 2,
+                column=column,
+            )
+            for i in frame.index[bad]
+        ]
+    return values, problems
+
+
 UHRI_REQUIRED = ("Text", "Countries Concerned", "Reccomending Body", "Document Symbol")
 
 
 def _lines(value: object) -> list[str]:
     """UHRI puts several values in one cell, one per line, each prefixed by '- '."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return []
-    items = [line.strip() for line in str(value).splitlines()]
+    items = [line.strip() for line in str(value or "").splitlines()]
     return [item[2:].strip() if item.startswith("- ") else item for item in items if item]
 
 
-def _uhri_date(value: object) -> dt.date | None:
-    """Excel serial numbers (days since 1899-12-30) or ISO text."""
-    if value is None or (isinstance(value, float) and pd.isna(value)) or str(value).strip() == "":
+_SERIAL = re.compile(r"^\d{1,6}(\.0+)?$")
+
+
+def _uhri_date(text: str) -> dt.date | None:
+    """An Excel serial number (days since 1899-12-30), a ``YYYY-MM-DD`` date, or empty;
+    anything else raises ValueError."""
+    from rightsmonitor.sources.cells import dates
+
+    text = text.strip()
+    if not text:
         return None
-    if isinstance(value, int | float):
-        return (pd.Timestamp("1899-12-30") + pd.Timedelta(days=float(value))).date()
-    return pd.Timestamp(str(value)).date()
+    if _SERIAL.match(text):
+        return (pd.Timestamp("1899-12-30") + pd.Timedelta(days=int(float(text)))).date()
+    parsed, bad = dates(pd.Series([text]))
+    if bad.iloc[0]:
+        raise ValueError(text)
+    return parsed.iloc[0]
+
+
+def _read_uhri(path: Path) -> pd.DataFrame:
+    """The export's cells as text (empty where empty), from XLSX or JSON."""
+    from rightsmonitor.sources.table import read_table
+
+    if path.suffix.lower() != ".json":
+        return read_table(path).fillna("")
+    try:
+        raw = pd.read_json(path, dtype=False)
+    except ValueError as exc:
+        raise InvalidInput([Problem(str(path), f"cannot be read as a UHRI export: {exc}")]) from exc
+    return raw.map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
 
 
 def parse_uhri(path: Path) -> pd.DataFrame:
     """The Universal Human Rights Index export (XLSX or JSON), described in the project's format
     notes: one recommendation per state concerned."""
+    from rightsmonitor.sources.cells import whole_numbers
+
     label = str(path)
-    try:
-        if path.suffix.lower() == ".json":
-            raw = pd.read_json(path)
-        else:
-            raw = pd.read_excel(path, engine="openpyxl")
-    except Exception as exc:  # the readers raise many kinds; all mean "cannot read this file"
-        raise InvalidInput([Problem(label, f"cannot be read as a UHRI export: {exc}")]) from exc
+    raw = _read_uhri(path)
     missing = [c for c in UHRI_REQUIRED if c not in raw.columns]
     if missing:
         raise InvalidInput(
@@ -363,6 +438,9 @@ def parse_uhri(path: Path) -> pd.DataFrame:
         )
     if raw.empty:
         raise InvalidInput([Problem(label, "has no data rows; nothing to import")])
+    sessions, bad_sessions = whole_numbers(
+        raw.get("UPR Session", pd.Series("", index=raw.index)), low=1, high=999
+    )
     rows, problems = [], []
     first_row: dict[str, int] = {}  # id -> the row that gave it
     for index, record in raw.iterrows():
@@ -373,12 +451,13 @@ def parse_uhri(path: Path) -> pd.DataFrame:
                 Problem(label, "no state concerned", row=line, column="Countries Concerned")
             )
         try:
-            date = _uhri_date(record.get("Document Publication Date"))
+            date = _uhri_date(record.get("Document Publication Date", ""))
         except (ValueError, TypeError):
             problems.append(
                 Problem(
                     label,
-                    "publication date is not a date",
+                    f"publication date '{record['Document Publication Date']}' is not a date "
+                    "(YYYY-MM-DD or an Excel date)",
                     row=line,
                     column="Document Publication Date",
                 )
@@ -396,10 +475,22 @@ def parse_uhri(path: Path) -> pd.DataFrame:
             )
         sdgs = [s.split(" ")[0] for s in _lines(record.get("Sdgs"))]
         problems += _target_problems(label, sdgs, row=line, column="Sdgs")
-        session = pd.to_numeric(pd.Series([record.get("UPR Session")]), errors="coerce").iloc[0]
+        session = sessions.at[index]
+        if bad_sessions.at[index]:
+            problems.append(
+                Problem(
+                    label,
+                    f"UPR session '{record['UPR Session']}' is not a whole number from 1 to 999",
+                    row=line,
+                    column="UPR Session",
+                )
+            )
+        text = str(record["Text"]).strip()
+        if not text:
+            problems.append(Problem(label, "text is empty", row=line, column="Text"))
         annotation = (
             str(record.get("OHCHR Annotation Id") or "").strip()
-            or hashlib.sha1(str(record["Text"]).encode()).hexdigest()[:12]
+            or hashlib.sha1(text.encode()).hexdigest()[:12]
         )
         for country in countries:
             code = state_code(country)
@@ -435,9 +526,10 @@ def parse_uhri(path: Path) -> pd.DataFrame:
                         state_code(s) or s for s in _lines(record.get("UPR Reccomending States"))
                     ),
                     "session": None if pd.isna(session) else int(session),
+                    "_line": line,
                     "cycle": None,
                     "date": date,
-                    "text": str(record["Text"]).strip(),
+                    "text": text,
                     "response": RESPONSES.get(position, ""),
                     "action_category": None,
                     "themes": "; ".join(_lines(record.get("Themes"))),
@@ -448,6 +540,7 @@ def parse_uhri(path: Path) -> pd.DataFrame:
     if problems:
         raise InvalidInput(problems)
     frame = pd.DataFrame(rows)
+    frame.index = frame.pop("_line") - 2  # the row each recommendation came from, as elsewhere
     for column in ("session", "cycle", "action_category"):
         frame[column] = frame[column].astype("Int64")
     return frame
@@ -490,10 +583,22 @@ def read_updates(path: str | Path, known: KnownIds) -> pd.DataFrame:
     frame = read_layout(
         path, required=("recommendation", "date", "status", "author"), allowed=UPDATE_COLUMNS
     )
+    from rightsmonitor.sources.cells import DATE_FORMAT, dates
+
     problems = _unknown_recommendations(known, path, frame)
+    days, bad_days = dates(frame["date"])
+    problems += [
+        Problem(
+            label,
+            f"'{frame.at[i, 'date']}' is not a date ({DATE_FORMAT})",
+            row=int(i) + 2,
+            column="date",
+        )
+        for i in frame.index[bad_days]
+    ]
     # The stored key: one status per recommendation, date and author (as the dates and statuses
     # are stored, so 'In progress' repeats 'in progress').
-    key = frame.assign(status=frame["status"].str.lower(), date=frame["date"].str[:10])
+    key = frame.assign(status=frame["status"].str.lower(), date=days.astype(str))
     problems += _duplicate_rows(path, key, ["recommendation", "date", "status", "author"])
     for index, row in frame.iterrows():
         line = int(index) + 2
@@ -506,20 +611,14 @@ def read_updates(path: str | Path, known: KnownIds) -> pd.DataFrame:
                     column="status",
                 )
             )
-        try:
-            dt.date.fromisoformat(row["date"][:10])
-        except ValueError:
-            problems.append(
-                Problem(
-                    label, f"'{row['date']}' is not a date (YYYY-MM-DD)", row=line, column="date"
-                )
-            )
+        if not row["date"]:
+            problems.append(Problem(label, "an update needs its date", row=line, column="date"))
         if not row["author"]:
             problems.append(Problem(label, "an update needs its author", row=line, column="author"))
     if problems:
         raise InvalidInput(problems)
     frame["status"] = frame["status"].str.lower()
-    frame["date"] = pd.to_datetime(frame["date"].str[:10]).dt.date
+    frame["date"] = days
     return frame
 
 
