@@ -176,3 +176,24 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     if isinstance(node, yaml.MappingNode):
         return [part for pair in node.value for part in pair]
     return []
+
+
+def line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict:
+    """Map each field path (keys and list positions) to the 1-based line where it starts."""
+    index = {} if index is None else index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            line_index(value, (*path, key.value), index)
+            index.setdefault((*path, key.value), key.start_mark.line + 1)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            line_index(item, (*path, i), index)
+    return index
+
+
+def locate(lines: dict, path: tuple) -> int | None:
+    """The line of ``path``, or of the nearest enclosing field that has one."""
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)

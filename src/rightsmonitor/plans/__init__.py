@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem
-from rightsmonitor.yamltext import read_yaml
+from rightsmonitor.yamltext import line_index, locate, read_yaml
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Plan
@@ -56,26 +56,6 @@ def resolve_plan(name_or_path: str | Path) -> Path:
     )
 
 
-def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict:
-    """Map each field path to the 1-based line where it starts in the YAML text."""
-    index = {} if index is None else index
-    index[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _line_index(value, (*path, key.value), index)
-            index.setdefault((*path, key.value), key.start_mark.line + 1)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _line_index(item, (*path, i), index)
-    return index
-
-
-def _locate(lines: dict, path: tuple) -> int | None:
-    while path and path not in lines:
-        path = path[:-1]
-    return lines.get(path)
-
-
 @dataclass(frozen=True)
 class PlanSummary:
     """A bundled plan's name, title and number of targets, read without validating it (the
@@ -113,7 +93,7 @@ def load_plan(path: str | Path) -> Plan:
     document, node = parsed.data, parsed.node
     if not isinstance(document, dict):
         raise InvalidInput([Problem(label, "a plan must be a YAML mapping (key: value)")])
-    lines = _line_index(node) if node is not None else {}
+    lines = line_index(node) if node is not None else {}
     # YAML reads unquoted dates as dates; the schema expects ISO text.
     if "adopted" in document and hasattr(document["adopted"], "isoformat"):
         document["adopted"] = document["adopted"].isoformat()
@@ -123,7 +103,7 @@ def load_plan(path: str | Path) -> Plan:
         Problem(
             label,
             f"field '{'.'.join(map(str, e.absolute_path)) or '(top)'}': {e.message}",
-            row=_locate(lines, tuple(e.absolute_path)),
+            row=locate(lines, tuple(e.absolute_path)),
         )
         for e in sorted(validator.iter_errors(document), key=lambda e: list(map(str, e.path)))
     ]
@@ -152,7 +132,7 @@ def load_plan(path: str | Path) -> Plan:
                     Problem(
                         label,
                         f"field '{'.'.join(map(str, e['loc'])) or '(top)'}': {e['msg']}",
-                        row=_locate(lines, tuple(e["loc"])),
+                        row=locate(lines, tuple(e["loc"])),
                     )
                     for e in errors
                 ]

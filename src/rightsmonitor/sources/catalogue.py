@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.yamltext import read_yaml
+from rightsmonitor.yamltext import line_index, locate, read_yaml
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Indicator, Source
@@ -38,9 +38,12 @@ def bundled_sources() -> list[Source]:
 
 
 def parse_catalogue_yaml(path: Path) -> tuple[list[Source], list[Indicator]]:
+    """A user's catalogue file: every field checked, with the line it is on; an indicator code
+    or source id given twice is refused rather than one definition silently winning."""
     from rightsmonitor.model import Indicator, Source
 
-    document = read_yaml(path).data
+    parsed = read_yaml(path)
+    document = parsed.data
     if not isinstance(document, dict) or not ({"indicators", "sources"} & set(document)):
         raise InvalidInput(
             [Problem(str(path), "expected a mapping with an 'indicators' and/or 'sources' list")]
@@ -48,24 +51,49 @@ def parse_catalogue_yaml(path: Path) -> tuple[list[Source], list[Indicator]]:
     unknown = set(document) - {"indicators", "sources"}
     if unknown:
         raise InvalidInput([Problem(str(path), f"unexpected key(s) {sorted(unknown)}")])
-    sources = _parse_list(document.get("sources") or [], Source, str(path), "sources")
-    indicators = _parse_list(document.get("indicators") or [], Indicator, str(path), "indicators")
+    lines = line_index(parsed.node) if parsed.node is not None else {}
+    sources = _parse_list(document.get("sources") or [], Source, str(path), "sources", lines)
+    indicators = _parse_list(
+        document.get("indicators") or [], Indicator, str(path), "indicators", lines
+    )
     return sources, indicators
 
 
-def _parse_list(items: Any, model: type, label: str, key: str = "") -> list[Any]:
+def _parse_list(
+    items: Any, model: type, label: str, key: str = "", lines: dict | None = None
+) -> list[Any]:
     from pydantic import ValidationError
 
+    lines = lines or {}
+
+    def where(*path: object) -> str:
+        line = locate(lines, (key, *path) if key else path)
+        return f"{label}, line {line}" if line else label
+
     if not isinstance(items, list):
-        raise InvalidInput([Problem(label, f"'{key or 'top level'}' must be a list")])
+        raise InvalidInput([Problem(where(), f"'{key or 'top level'}' must be a list")])
     parsed, problems = [], []
+    first: dict[str, int] = {}  # identifier -> the item that defined it
     for index, item in enumerate(items):
         try:
             parsed.append(model.model_validate(item))
         except ValidationError as exc:
             for error in exc.errors():
                 path = ".".join(str(p) for p in (key, index, *error["loc"]) if p != "")
-                problems.append(Problem(label, f"field '{path}': {error['msg']}"))
+                problems.append(
+                    Problem(where(index, *error["loc"]), f"field '{path}': {error['msg']}")
+                )
+            continue
+        identifier = getattr(parsed[-1], "code", None) or getattr(parsed[-1], "id", "")
+        if identifier in first:
+            problems.append(
+                Problem(
+                    where(index),
+                    f"'{identifier}' is defined twice in '{key}' (items {first[identifier] + 1} "
+                    f"and {index + 1}): keep one definition",
+                )
+            )
+        first.setdefault(identifier, index)
     if problems:
         raise InvalidInput(problems)
     return parsed
