@@ -13,6 +13,8 @@ Reference: IATI Activity Standard 2.03 (iatistandard.org), and 1.05 for the olde
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
 
@@ -60,6 +62,18 @@ def _percentage(element: Element, where: str, label: str, problems: list[Problem
         )
         return 100.0
     return value
+
+
+# xsd:date as IATI writes it: YYYY-MM-DD, optionally with a time zone (or a time, in old files).
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2}|T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$")
+
+
+def _iso_date(text: str) -> dt.date:
+    """The calendar date of an IATI date attribute; ValueError for anything else."""
+    match = _ISO_DATE.match(text.strip())
+    if match is None:
+        raise ValueError(text)
+    return dt.date.fromisoformat(match[1])
 
 
 def parse_activities(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
@@ -143,6 +157,8 @@ def parse_activities(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Probl
             try:
                 amount = float((value.text or "").strip())
             except ValueError:
+                amount = math.nan
+            if not math.isfinite(amount):  # nan, inf and 1e309 are not an amount of money
                 problems.append(
                     Problem(label, f"{where}: transaction value '{value.text}' is not a number")
                 )
@@ -157,7 +173,7 @@ def parse_activities(path: Path) -> tuple[pd.DataFrame, pd.DataFrame, list[Probl
                 or ""
             )
             try:
-                date = dt.date.fromisoformat(day[:10]) if day else None
+                date = _iso_date(day) if day else None
             except ValueError:
                 problems.append(Problem(label, f"{where}: transaction date '{day}' is not a date"))
                 continue
