@@ -206,7 +206,7 @@ def test_import_pseudonymises_and_keeps_labels(
     [
         (
             lambda f: f.assign(q_safe_night=f["q_safe_night"].where(f.index != 3, 6)),
-            ["row 5", "column 'q_safe_night'", "answer 6.0 is outside the scale 1-4"],
+            ["row 5", "column 'q_safe_night'", "answer 6 is outside the scale 1-4"],
         ),
         (
             lambda f: f.assign(weight=f["weight"].where(f.index != 0, 0)),

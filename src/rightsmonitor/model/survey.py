@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -28,8 +28,8 @@ class _Strict(BaseModel):
 class Scale(_Strict):
     """Valid answer codes: a numeric range (min..max) and, optionally, labels per code."""
 
-    min: float
-    max: float
+    min: float = Field(allow_inf_nan=False)
+    max: float = Field(allow_inf_nan=False)  # an infinite scale would accept every answer
     labels: dict[int, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -45,7 +45,8 @@ class Item(_Strict):
     question: str = ""
     scale: Scale
     better: Literal["high", "low"] = "high"
-    missing: tuple[float, ...] = ()  # codes such as "don't know" (8) or "refused" (9)
+    # codes such as "don't know" (8) or "refused" (9)
+    missing: tuple[Annotated[float, Field(allow_inf_nan=False)], ...] = ()
     integer: bool = True  # answers must be whole codes
 
     def rescale(self, value: float) -> float:
@@ -155,6 +156,14 @@ class SurveyMap(_Strict):
         names = [i.name for i in items]
         if len(names) != len(set(names)):
             raise ValueError("item names must be unique")
+        first: dict[str, str] = {}
+        for item in items:
+            if item.column in first:  # one answer cannot be checked against two scales
+                raise ValueError(
+                    f"items '{first[item.column]}' and '{item.name}' both read column "
+                    f"'{item.column}': give each item its own column"
+                )
+            first[item.column] = item.name
         return items
 
     @field_validator("constructs")

@@ -14,11 +14,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.survey import SurveyMap, value_labels
+from rightsmonitor.sources.cells import numbers
+from rightsmonitor.sources.table import read_table
 from rightsmonitor.yamltext import read_yaml
 
 MAX_PER_CHECK = 50
@@ -53,12 +56,12 @@ def read_responses(path: str | Path) -> tuple[pd.DataFrame, dict]:
             reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
             frame, meta = reader(str(path))
             return frame, value_labels(meta.variable_value_labels)
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, engine="openpyxl"), {}
-        if suffix == ".csv":
-            return pd.read_csv(path, encoding="utf-8-sig"), {}
+        if suffix in (".xlsx", ".xlsm", ".csv"):
+            return _typed_columns(read_table(path)), {}
         if suffix == ".parquet":
             return pd.read_parquet(path), {}
+    except InvalidInput:
+        raise
     except Exception as exc:  # the readers raise many kinds; all mean "cannot read this file"
         raise InvalidInput([Problem(str(path), f"cannot be read: {exc}")]) from exc
     raise InvalidInput(
@@ -70,6 +73,22 @@ def read_responses(path: str | Path) -> tuple[pd.DataFrame, dict]:
             )
         ]
     )
+
+
+def _typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells (:func:`read_table`) as a spreadsheet's columns: a column whose every cell is
+    a finite number is numeric (whole numbers as integers when none is missing), any other
+    column is text in every row, never numbers in some rows and text in others."""
+    typed = {}
+    for column in frame.columns:
+        values, bad = numbers(frame[column])
+        if bad.any():
+            typed[column] = frame[column].astype(object)
+        elif values.notna().all() and (values == values.round()).all() and len(values):
+            typed[column] = values.astype("int64")
+        else:
+            typed[column] = values
+    return pd.DataFrame(typed, index=frame.index)
 
 
 def read_value_labels(path: str | Path) -> dict[str, dict[str, str]]:
@@ -90,6 +109,8 @@ def read_value_labels(path: str | Path) -> dict[str, dict[str, str]]:
 
 def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> list[Problem]:
     problems: list[Problem] = []
+    if frame.empty:
+        return [Problem(label, "holds no responses (a header and no rows): nothing to import")]
     missing = [c for c in survey.columns() if c not in frame.columns]
     for column in missing:
         problems.append(
@@ -113,6 +134,7 @@ def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> li
     for item in survey.items:
         raw = frame[item.column]
         value = pd.to_numeric(raw, errors="coerce")
+        value = value.where(np.isfinite(value.astype(float)))  # inf is not an answer code
         text_present = raw.notna() & (raw.astype(str).str.strip() != "")
         rows(text_present & value.isna(), item.column, "answer '{value}' is not a numeric code")
         coded_missing = value.isin(item.missing)
@@ -129,7 +151,7 @@ def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> li
     if design.weight:
         weight = pd.to_numeric(frame[design.weight], errors="coerce")
         rows(
-            weight.isna() | (weight <= 0),
+            ~np.isfinite(weight.fillna(np.nan)) | (weight <= 0),
             design.weight,
             "weight '{value}' must be a positive number",
         )
