@@ -42,6 +42,15 @@ class Context:
 
     ``store`` may be given instead of a location to run operations on an open store (tests, or
     a server that keeps one connection); it is then neither opened nor closed here.
+
+    Readers during a write. On PostgreSQL readers never wait: each sees the last committed
+    state (MVCC), and writers queue for each other on an advisory lock. On DuckDB the process
+    that writes holds the file's lock for as long as its writer is open, and no other process
+    can open the file then, to read or to write; so operations parse and validate their files
+    first and open the writer only for the transactions, and a reader or a second writer that
+    meets the lock retries, with backoff, for up to ``$RIGHTSMONITOR_LOCK_TIMEOUT`` seconds
+    (default 15) before a clear error naming the store. Either way a reader sees the store as
+    it was before a transaction or after it, never half of one.
     """
 
     db: str | Path | None = None
@@ -57,6 +66,24 @@ class Context:
         from rightsmonitor.store import open_store
 
         with open_store(self.db, read_only=True) as store:
+            yield store
+
+    @contextlib.contextmanager
+    def reader_if_any(self) -> Iterator[Store | None]:
+        """The store opened read-only, or None when there is none yet (no file, an empty
+        database): what an import checks before it opens the writer."""
+        if self.store is not None:
+            yield self.store
+            return
+        from rightsmonitor.store import open_store
+        from rightsmonitor.store.backend import NoStore
+
+        try:
+            store = open_store(self.db, read_only=True)
+        except NoStore:
+            yield None
+            return
+        with store:
             yield store
 
     @contextlib.contextmanager

@@ -11,13 +11,36 @@ from __future__ import annotations
 
 import abc
 import contextlib
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from rightsmonitor.errors import StoreError
+
 if TYPE_CHECKING:
     import ibis
     import pandas as pd
+
+
+LOCK_TIMEOUT_VARIABLE = "RIGHTSMONITOR_LOCK_TIMEOUT"
+
+
+def lock_timeout() -> float:
+    """Seconds to wait for a store another process is writing: ``$RIGHTSMONITOR_LOCK_TIMEOUT``,
+    default 15, so that a second writer (or a DuckDB reader) queues for a while, not forever."""
+    text = os.environ.get(LOCK_TIMEOUT_VARIABLE, "15")
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):  # also NaN
+        raise StoreError(f"${LOCK_TIMEOUT_VARIABLE} must be a number of seconds, not {text!r}")
+    return seconds
+
+
+class NoStore(StoreError):
+    """There is no store yet where a reader looked (no file, or an empty database)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +99,28 @@ class Backend(abc.ABC):
 
     def __init__(self) -> None:
         self._depth = 0
+        self._first: tuple[BaseException, str] | None = None  # of the open transaction
+
+    @contextlib.contextmanager
+    def _statement(self, sql: str) -> Iterator[None]:
+        """Around every statement: keep the first engine error of a transaction (later ones
+        only say "transaction is aborted"); outside one, say in words what a fault of the
+        store itself (full disk, read-only or damaged file) means."""
+        from rightsmonitor.store.faults import is_engine_error, store_fault
+
+        try:
+            yield
+        except Exception as exc:
+            if not is_engine_error(exc):
+                raise
+            if self._depth:
+                if self._first is None:
+                    self._first = (exc, sql)
+                raise
+            fault = store_fault(exc, self.location)
+            if fault is not None:
+                raise fault from exc
+            raise
 
     # statements ------------------------------------------------------------------------------
     @abc.abstractmethod
@@ -115,9 +160,14 @@ class Backend(abc.ABC):
         self.run("ROLLBACK")
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self, label: str | None = None) -> Iterator[None]:
         """BEGIN ... COMMIT, or ROLLBACK on any exception. Re-entrant: an inner block joins the
-        outer transaction, so an operation can make several store calls atomic."""
+        outer transaction, so an operation can make several store calls atomic.
+
+        An engine error is reported, once rolled back, as the first engine error of the
+        transaction in words (:mod:`rightsmonitor.store.faults`); input faults name ``label``
+        (the file being written), else the store.
+        """
         if self._depth:
             self._depth += 1
             try:
@@ -125,16 +175,42 @@ class Backend(abc.ABC):
             finally:
                 self._depth -= 1
             return
+        self._first = None
         self._begin()
         self._depth = 1
         try:
             yield
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
-            self._rollback()
+            self._quiet_rollback()
+            self._raise_first(exc, label)
             raise
         self._depth = 0
-        self._commit()
+        try:
+            self._commit()
+        except Exception as exc:
+            self._quiet_rollback()
+            self._raise_first(exc, label)
+            raise
+
+    def _quiet_rollback(self) -> None:
+        from rightsmonitor.store.faults import is_engine_error
+
+        try:
+            self._rollback()
+        except Exception as exc:  # a failed commit or a lost connection has rolled back already
+            if not (is_engine_error(exc) or isinstance(exc, StoreError)):
+                raise
+
+    def _raise_first(self, exc: BaseException, label: str | None) -> None:
+        """Raise the translated first engine error if ``exc`` came from the engine."""
+        from rightsmonitor.store.faults import is_engine_error, translate
+
+        first, self._first = self._first, None
+        if not is_engine_error(exc):
+            return
+        cause, sql = first if first is not None else (exc, "")
+        raise translate(cause, self, sql, label) from cause
 
     # schema ------------------------------------------------------------------------------------
     @abc.abstractmethod

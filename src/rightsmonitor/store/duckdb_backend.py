@@ -3,14 +3,18 @@
 DuckDB lets many processes read a file at once, or one process write it. Read-only commands
 open the file read-only, and every command holds it only while it runs, so readers queue
 behind a writer for a moment instead of failing: when the file is locked, opening is retried
-for up to ``$RIGHTSMONITOR_LOCK_TIMEOUT`` seconds (default 15) before a clear error. For many
-users writing at the same time, use the PostgreSQL backend.
+with backoff for up to ``$RIGHTSMONITOR_LOCK_TIMEOUT`` seconds (default 15) before a clear
+error naming the store and the process writing it. For many users writing at the same time,
+use the PostgreSQL backend.
+
+A file that is not a DuckDB database (an SQLite file, a text file) is refused by its header
+before DuckDB sees it, and DuckDB never loads or installs an extension on its own, so naming
+the wrong file never reaches the network.
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import re
 import time
 from collections.abc import Iterator, Sequence
@@ -25,10 +29,13 @@ from rightsmonitor.store.backend import (
     DATE,
     FLOAT,
     INTEGER,
+    LOCK_TIMEOUT_VARIABLE,
     TEXT,
     Backend,
     Column,
+    NoStore,
     TableShape,
+    lock_timeout,
     normalise_frame,
 )
 
@@ -36,36 +43,79 @@ if TYPE_CHECKING:
     import ibis
     import pandas as pd
 
-LOCK_TIMEOUT_VARIABLE = "RIGHTSMONITOR_LOCK_TIMEOUT"
 _LOCKED = re.compile(r"lock", re.IGNORECASE)
+# No extension is loaded or installed behind the user's back: a SQLite file named as a store
+# would otherwise make DuckDB download its SQLite scanner.
+CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False}
+_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def not_a_store(path: str) -> str | None:
+    """Why the file at ``path`` is not a DuckDB database (None: it may be one, or is absent)."""
+    try:
+        with open(path, "rb") as file:
+            head = file.read(16)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"it cannot be read ({exc.strerror})"
+    if not head:
+        return "the file is empty"
+    if head.startswith(b"SQLite format 3\0"):
+        return "it is an SQLite database"
+    if head[8:12] != _MAGIC:
+        return "it does not begin with a DuckDB database header"
+    return None
 
 
 def _connect(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
-    deadline = time.monotonic() + float(os.environ.get(LOCK_TIMEOUT_VARIABLE, "15"))
+    if path != ":memory:" and (why := not_a_store(path)) is not None:
+        raise StoreError(
+            f"{path} is not a Rights Monitor store (a DuckDB database): {why}; choose another "
+            "store (--db) or move the file away"
+        )
+    timeout = lock_timeout()
+    deadline = time.monotonic() + timeout
     pause = 0.05
     while True:
         try:
-            return duckdb.connect(path, read_only=read_only)
+            return duckdb.connect(path, read_only=read_only, config=dict(CONFIG))
         except duckdb.IOException as exc:
-            if not _LOCKED.search(str(exc)) or time.monotonic() >= deadline:
-                holder = re.search(r"PID (\d+)", str(exc))
-                who = f" by process {holder[1]}" if holder else ""
-                if _LOCKED.search(str(exc)):
-                    raise StoreError(
-                        f"the store {path} is being written{who}; try again when it is done "
-                        "(for many users at once, use a PostgreSQL store)"
-                    ) from exc
-                raise StoreError(f"cannot open store {path}: {exc}") from exc
-            time.sleep(pause)
-            pause = min(pause * 2, 0.5)
+            if _LOCKED.search(str(exc)) and time.monotonic() < deadline:
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+                continue
+            raise _open_error(path, exc, timeout) from exc
         except duckdb.ConnectionException as exc:
             if read_only and "different configuration" in str(exc):
                 # This process already holds the file open for writing: share that instance
                 # (the store still refuses writes, being opened read-only).
-                return duckdb.connect(path)
-            raise StoreError(f"cannot open store {path}: {exc}") from exc
+                return duckdb.connect(path, config=dict(CONFIG))
+            raise _open_error(path, exc, timeout) from exc
         except duckdb.Error as exc:
-            raise StoreError(f"cannot open store {path}: {exc}") from exc
+            raise _open_error(path, exc, timeout) from exc
+
+
+def _open_error(path: str, exc: duckdb.Error, timeout: float) -> StoreError:
+    from rightsmonitor.store.faults import first_line, store_fault
+
+    if isinstance(exc, duckdb.IOException) and _LOCKED.search(str(exc)):
+        holder = re.search(r"PID (\d+)", str(exc))
+        who = f"by process {holder[1]}" if holder else "by another process"
+        return StoreError(
+            f"the store {path} is being written {who}: another process is writing, and the "
+            f"store was still locked after waiting {timeout:g} s (${LOCK_TIMEOUT_VARIABLE}); "
+            "try again when it is done (for many users at once, use a PostgreSQL store)"
+        )
+    if "Permission denied" in str(exc) or "Read-only file system" in str(exc):
+        fault = store_fault(exc, path)
+        if fault is not None:
+            return fault
+    if "not a valid DuckDB database" in str(exc) or "Could not read enough" in str(exc):
+        return StoreError(
+            f"{path} is not a Rights Monitor store (a DuckDB database): {first_line(exc)}"
+        )
+    return StoreError(f"cannot open store {path}: {first_line(exc)}")
 
 
 class DuckDBBackend(Backend):
@@ -77,31 +127,43 @@ class DuckDBBackend(Backend):
         self.read_only = read_only
         if self.location != ":memory:":
             if read_only and not Path(self.location).is_file():
-                raise StoreError(f"no store at {self.location}; import data first")
-            Path(self.location).parent.mkdir(parents=True, exist_ok=True)
+                raise NoStore(f"no store at {self.location}; import data first")
+            try:
+                Path(self.location).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"{exc.filename or self.location} cannot be written: {exc.strerror}; "
+                    "nothing was stored"
+                ) from exc
         self.con = _connect(self.location, read_only)
         self._ibis: ibis.BaseBackend | None = None
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        return self.con.execute(sql, list(params)).fetchall()
+        with self._statement(sql):
+            return self.con.execute(sql, list(params)).fetchall()
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
-        result = self.con.execute(sql, list(params)).fetchone()
+        with self._statement(sql):
+            result = self.con.execute(sql, list(params)).fetchone()
         return int(result[0]) if result and isinstance(result[0], int) else 0
 
     def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            self.con.executemany(sql, [list(r) for r in rows])
+            with self._statement(sql):
+                self.con.executemany(sql, [list(r) for r in rows])
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
-        cursor = self.con.execute(sql, list(params))
-        families = {d[0]: self.family(str(d[1])) for d in cursor.description}
-        return normalise_frame(cursor.df(), families)
+        with self._statement(sql):
+            cursor = self.con.execute(sql, list(params))
+            families = {d[0]: self.family(str(d[1])) for d in cursor.description}
+            result = cursor.df()
+        return normalise_frame(result, families)
 
     @contextlib.contextmanager
     def stage(self, name: str, frame: pd.DataFrame, types: dict[str, str]) -> Iterator[None]:
         # A registered frame is a zero-copy view; DuckDB casts on insert as the types require.
-        self.con.register(name, frame)
+        with self._statement(f"INSERT INTO {name}"):
+            self.con.register(name, frame)
         try:
             yield
         except BaseException:

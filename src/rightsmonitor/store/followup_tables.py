@@ -80,7 +80,7 @@ class FollowUpTables:
         """Add or replace report rows (key: treaty, area, report), in one transaction."""
         self._writable()
         rows = frame.assign(import_id=record.id)[list(REPORT_COLUMNS)]
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             self._replace("treaty_reports", rows, ("treaty", "area", "report"))
             self._record_import(record, len(rows), 0)
 
@@ -116,7 +116,7 @@ class FollowUpTables:
             import_id=record.id, **{k: frame.get(k, v) for k, v in defaults.items()}
         )[list(RECOMMENDATION_COLUMNS)]
         columns = ", ".join(RECOMMENDATION_COLUMNS)
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             stored_ids = self.backend.frame("SELECT id FROM recommendations")["id"]
             complete = self.search_index_counts() == (len(stored_ids), len(stored_ids))
             fresh = rows[~rows["id"].isin(set(stored_ids))]
@@ -273,7 +273,7 @@ class FollowUpTables:
     def write_recommendation_updates(self, frame: pd.DataFrame, record: ImportRecord) -> int:
         self._writable()
         rows = frame.assign(import_id=record.id)[list(UPDATE_COLUMNS)]
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             added = self._replace(
                 "recommendation_updates", rows, ("recommendation", "date", "status", "author")
             )
@@ -283,7 +283,7 @@ class FollowUpTables:
     def write_recommendation_links(self, frame: pd.DataFrame, record: ImportRecord) -> int:
         self._writable()
         rows = frame.assign(import_id=record.id)[list(LINK_COLUMNS)]
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             added = self._replace(
                 "recommendation_links", rows, ("recommendation", "indicator", "target")
             )
@@ -296,7 +296,7 @@ class FollowUpTables:
         self._writable()
         rows = frame[["recommendation", "themes", "sdg_targets"]]
         types = {"recommendation": "VARCHAR", "themes": "VARCHAR", "sdg_targets": "VARCHAR"}
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             with self.backend.stage("incoming_classification", rows, types):
                 changed = self.backend.run(
                     """UPDATE recommendations SET
@@ -347,7 +347,7 @@ class FollowUpTables:
             transactions = pd.DataFrame(columns=list(TRANSACTION_COLUMNS))
         transactions = transactions.assign(import_id=record.id)[list(TRANSACTION_COLUMNS)]
         ids = pd.DataFrame({"activity": sorted(set(activities["activity"]))})
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             with self.backend.stage("incoming_activity_ids", ids, {"activity": "VARCHAR"}):
                 for table in ("cooperation_activities", "cooperation_transactions"):
                     self.backend.run(

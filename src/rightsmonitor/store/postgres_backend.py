@@ -2,9 +2,12 @@
 
 PostgreSQL lets readers and writers work at once (each transaction sees a consistent
 snapshot), so a read-only store here is a promise of this process, kept by the store refusing
-every write, rather than a lock. Bulk rows travel by ``COPY`` (CSV written by Arrow: strings
-quoted, nulls bare, floats in their shortest exact form), so loading the bundled data takes
-seconds, not minutes.
+every write, rather than a lock. Writers queue: each write transaction first takes one advisory
+lock, waiting at most ``$RIGHTSMONITOR_LOCK_TIMEOUT`` seconds (default 15) for another writer
+to finish; a client killed mid-transaction leaves nothing behind (the server rolls back).
+
+Bulk rows travel by ``COPY`` (CSV written by Arrow: strings quoted, nulls bare, floats in their
+shortest exact form), so loading the bundled data takes seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from rightsmonitor.store.backend import (
     Backend,
     Column,
     TableShape,
+    lock_timeout,
     normalise_frame,
 )
 
@@ -34,6 +38,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 URL_SCHEMES = ("postgresql", "postgres")
+# The advisory lock every write transaction takes first ("RightMon"): writers queue for each
+# other, for at most $RIGHTSMONITOR_LOCK_TIMEOUT, while readers go on reading their snapshot.
+WRITER_LOCK = 0x52696768744D6F6E
 # Type OIDs of the catalogue (pg_type): the families the store reads back.
 _OID_FAMILY = {16: BOOLEAN, 20: INTEGER, 21: INTEGER, 23: INTEGER, 700: FLOAT, 701: FLOAT}
 _OID_FAMILY |= {1700: FLOAT, 1082: DATE}
@@ -80,25 +87,31 @@ class PostgresBackend(Backend):
             raise StoreError(f"cannot connect to the store {self.location}: {first}") from exc
         self._ibis: ibis.BaseBackend | None = None
 
+    def _begin(self) -> None:
+        self.run("BEGIN")
+        # 0 would mean "wait forever" to PostgreSQL: wait at least a millisecond.
+        self.run(f"SET LOCAL lock_timeout = {max(1, round(lock_timeout() * 1000))}")
+        self.run("SELECT pg_advisory_xact_lock(?)", [WRITER_LOCK])
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
-        with self.con.cursor() as cursor:
+        with self._statement(sql), self.con.cursor() as cursor:
             cursor.execute(to_pyformat(sql), list(params))
             return cursor.fetchall()
 
     def run(self, sql: str, params: Sequence[Any] = ()) -> int:
-        with self.con.cursor() as cursor:
+        with self._statement(sql), self.con.cursor() as cursor:
             cursor.execute(to_pyformat(sql), list(params))
             return max(cursor.rowcount, 0)
 
     def run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if rows:
-            with self.con.cursor() as cursor:
+            with self._statement(sql), self.con.cursor() as cursor:
                 cursor.executemany(to_pyformat(sql), [list(r) for r in rows])
 
     def frame(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
         import pandas as pd
 
-        with self.con.cursor() as cursor:
+        with self._statement(sql), self.con.cursor() as cursor:
             cursor.execute(to_pyformat(sql), list(params))
             names = [d.name for d in cursor.description]
             families = {d.name: _OID_FAMILY.get(d.type_code, TEXT) for d in cursor.description}
@@ -129,6 +142,7 @@ class PostgresBackend(Backend):
                 )
                 quoted = ", ".join(f'"{c}"' for c in columns)
                 with (
+                    self._statement(f"INSERT INTO {name}"),
                     self.con.cursor() as cursor,
                     cursor.copy(f'COPY "{name}" ({quoted}) FROM STDIN (FORMAT csv)') as copy,
                 ):

@@ -83,8 +83,11 @@ class StoredImport:
 
 @dataclass(frozen=True)
 class WriteSummary:
+    """What a write did; ``previous`` is the import that made it unnecessary, if one did."""
+
     added: int
     unchanged: int
+    previous: StoredImport | None = None
 
 
 @dataclass(frozen=True)

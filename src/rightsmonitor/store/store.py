@@ -8,11 +8,12 @@ opened read-only refuses every write before touching the database.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem, StoreError
-from rightsmonitor.store.backend import Backend, TableShape
+from rightsmonitor.store.backend import Backend, NoStore, TableShape
 from rightsmonitor.store.followup_tables import FollowUpTables
 from rightsmonitor.store.migrate import latest_version, migrations
 from rightsmonitor.store.records import ImportRecord, StoredImport, StoredSurvey, WriteSummary
@@ -75,7 +76,7 @@ class Store(FollowUpTables):
         latest = latest_version(self.backend.dialect)
         if not existing:
             if self.read_only:
-                raise StoreError(f"{self.location} is empty; import data first")
+                raise NoStore(f"{self.location} is empty; import data first")
             self._migrate(0, latest)
             return
         if "meta" not in existing:
@@ -138,6 +139,11 @@ class Store(FollowUpTables):
             shape = self.backend.describe(table)
             self._types[table] = {c.name: c.type for c in shape.columns}
         return self._types[table]
+
+    def transaction(self, label: str | None = None) -> contextlib.AbstractContextManager[None]:
+        """One transaction around several writes (they join it): all of them, or none."""
+        self._writable()
+        return self.backend.transaction(label)
 
     def ibis(self) -> ibis.BaseBackend:
         """The store's own Ibis backend: tabular engines run where the data are."""
@@ -296,13 +302,15 @@ class Store(FollowUpTables):
         catalogue: tuple[list[Source], list[Indicator], list[Area]] = ([], [], []),
         file_label: str = "",
         dry_run: bool = False,
+        skip_imported: bool = False,
     ) -> WriteSummary:
         """Write validated rows and their catalogue entries in one transaction, or nothing.
 
         Rows whose key is stored with the same value are left alone (re-imports change nothing);
         a key stored with a different value is a conflict, reported with the file row, and the
         whole write is rolled back. ``dry_run`` does everything, reports the counts, and rolls
-        back.
+        back. ``skip_imported`` writes nothing when the record's key is already stored, checked
+        inside the transaction (so a writer that waited for another sees what it wrote).
         """
         self._writable()
         incoming = frame.copy()
@@ -315,7 +323,10 @@ class Store(FollowUpTables):
         incoming = incoming[[*OBSERVATION_COLUMNS, "_row"]]
         sources, indicators, areas = catalogue
         try:
-            with self.backend.transaction():
+            with self.backend.transaction(label=file_label or record.path):
+                previous = self.find_import(record.key) if skip_imported else None
+                if previous is not None:
+                    return WriteSummary(added=0, unchanged=0, previous=previous)
                 self._upsert_sources(sources)
                 self._upsert_indicators(indicators)
                 self._upsert_areas(areas)
@@ -403,7 +414,7 @@ class Store(FollowUpTables):
             )
         from rightsmonitor.store.backend import sql_types_of
 
-        with self.backend.transaction():
+        with self.backend.transaction(label=record.path):
             with self.backend.stage("incoming_survey", frame, sql_types_of(frame)):
                 self.backend.run(
                     f'CREATE TABLE "{survey.data_table}" AS SELECT * FROM incoming_survey'
