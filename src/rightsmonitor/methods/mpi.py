@@ -52,7 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.survey import Design, Estimate, estimate_ratios
-from rightsmonitor.yamltext import read_yaml
+from rightsmonitor.yamltext import line_index, locate, read_yaml
 
 METHOD_VERSION = "alkire-foster/1"
 VULNERABLE_FROM = Fraction(1, 5)
@@ -76,11 +76,11 @@ class IndicatorSpec(BaseModel):
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     column: str = Field(min_length=1)
     weight: Fraction | None = None
-    cutoff: float | None = None
+    cutoff: float | None = Field(default=None, allow_inf_nan=False)
     deprived_if: Literal["below", "at_or_below", "above", "at_or_above", "equal"] = "equal"
     # With "equal": the code meaning deprived; the only other valid code is 0, and any other
     # value (8, 9, 99 "don't know") counts as missing.
-    deprived_value: float = 1.0
+    deprived_value: float = Field(default=1.0, allow_inf_nan=False)
     cardinal: bool = False
 
     @field_validator("weight", mode="before")
@@ -200,13 +200,21 @@ def load_spec(name_or_path: str | Path) -> MPISpec:
         if not path.is_file():
             raise InvalidInput([Problem(str(path), "no such specification file (or use 'global')")])
         text, label = path.read_bytes(), str(path)
-    document = read_yaml(text, label).data
+    parsed = read_yaml(text, label)
     try:
-        return MPISpec.model_validate(document)
+        return MPISpec.model_validate(parsed.data)
     except ValidationError as exc:
+        lines = line_index(parsed.node) if parsed.node is not None else {}
+
+        def where(loc: tuple) -> str:
+            line = locate(lines, loc)
+            return f"{label}, line {line}" if line else label
+
         raise InvalidInput(
             [
-                Problem(label, f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}")
+                Problem(
+                    where(tuple(e["loc"])), f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}"
+                )
                 for e in exc.errors()
             ]
         ) from exc

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING
 
-from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.errors import InvalidInput, InvalidRequest, Problem
 from rightsmonitor.model.measures import DesignColumns, MPIReport, MPIRequest
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.errors import engine_errors, numeric_columns, require_file
@@ -76,6 +76,8 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     table = open_microdata(request.data, columns=[*columns, *extra])
     numeric_columns(table, [design.weight] if design.weight else [], str(request.data))
     cutoff = request.k if request.k is not None else spec.k[0]
+    if request.save:  # what the estimates would be stored as, known before computing them
+        _check_source_name(spec, cutoff)
     caveats = tuple(c for c in [unweighted_caveat(list(table.columns), design)] if c)
     ctx.progress.start("Estimating", total=None)
     with engine_errors(str(request.data)):
@@ -133,6 +135,18 @@ def _estimates(
         changes = change_between(per_round[0], per_round[-1], years=request.years)
         rounds = (per_round[0].group[0], per_round[-1].group[0])
     return overall, groups, changes, rounds
+
+
+def _check_source_name(spec: MPISpec, cutoff: Fraction) -> None:
+    """Refuse, before any work, a k whose fraction is too long to name the estimates' source."""
+    from rightsmonitor.assess.mpi import estimates_source_id
+
+    try:
+        estimates_source_id("0" * 64, spec.id, cutoff)
+    except ValueError as exc:
+        raise InvalidRequest(
+            f"{exc}: give k as a shorter fraction (such as 1/3)", fields=("k",)
+        ) from exc
 
 
 def _save(ctx: Context, request: MPIRequest, spec: MPISpec, results: list) -> FileImport:

@@ -105,11 +105,13 @@ def _header_problems(header: list[str], label: str, header_row: int) -> list[Pro
     for position, name in enumerate(header, start=1):
         key = name.lower()
         if key and key in seen:
+            first = header[seen[key] - 1]
+            named = f"named '{name}'" if first == name else f"named '{first}' and '{name}'"
             problems.append(
                 Problem(
                     label,
-                    f"columns {seen[key]} and {position} are both named '{name}'; one value "
-                    "would be lost: rename or remove one",
+                    f"columns {seen[key]} and {position} are both {named} (case and spaces do "
+                    "not count); one value would be lost: rename or remove one",
                     row=header_row,
                     column=name,
                 )
