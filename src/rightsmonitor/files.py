@@ -60,3 +60,46 @@ def write_bytes(path: str | Path, data: bytes) -> Path:
     with replacing(path) as partial:
         partial.write_bytes(data)
     return Path(path)
+
+
+def output_folder(path: str | Path, *, option: str | None = "out") -> Path:
+    """The folder ``path``, created with its parents if missing, or a clear refusal naming
+    the request field ``option`` it came from (None: a positional argument).
+
+    Raises
+    ------
+    InvalidRequest
+        When ``path`` (or a folder above it) is a file, or the folder cannot be created.
+    """
+    from rightsmonitor.errors import InvalidRequest
+
+    fields = (option,) if option else ()
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise InvalidRequest(
+            f"{path} is a file, not a folder: give a folder for the output", fields=fields
+        )
+    blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise InvalidRequest(
+            f"{path} cannot be created: {blocking} is a file, not a folder", fields=fields
+        )
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InvalidRequest(
+            f"{path} cannot be created: {exc.strerror or exc}", fields=fields
+        ) from exc
+    return path
+
+
+def output_file(path: str | Path) -> Path:
+    """``path`` as a file to write, its folder created if missing, or a clear refusal (the
+    path is a folder, or its folder cannot be made)."""
+    from rightsmonitor.errors import InvalidRequest
+
+    path = Path(path)
+    if path.is_dir():
+        raise InvalidRequest(f"{path} is a folder: give a file name to write")
+    output_folder(path.parent, option=None)
+    return path

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.followup import FollowUp
-from rightsmonitor.files import write_text
+from rightsmonitor.files import output_folder, write_text
 from rightsmonitor.model.text import N_
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
 from rightsmonitor.publish.i18n import Formats, environment
@@ -78,7 +78,7 @@ def write_followup(
             version=__version__,
         )
     )
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     paths = {"html": out / "index.html"}
     write_text(paths["html"], embed_fonts(page))
     if pdf:

@@ -18,7 +18,7 @@ from plotly.offline import get_plotlyjs, get_plotlyjs_version
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.plan import PlanAssessment, TargetAssessment
-from rightsmonitor.files import write_text
+from rightsmonitor.files import output_folder, write_text
 from rightsmonitor.methods.progress import Status
 from rightsmonitor.model import Dimension
 from rightsmonitor.model.text import N_
@@ -182,8 +182,7 @@ def write_chart_library(folder: str | Path) -> Path:
     Path
         The library's path; an existing complete copy is kept as it is.
     """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = output_folder(folder)
     path = folder / CHART_LIBRARY
     script = get_plotlyjs().encode("utf-8")
     if not path.is_file() or path.stat().st_size != len(script):
@@ -231,7 +230,7 @@ def write_outputs(
     # Everything is rendered before anything is written; each file is then replaced whole.
     record = json.dumps(assessment.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
     table = assessment.to_frame().to_csv(index=False)
-    out.mkdir(parents=True, exist_ok=True)
+    output_folder(out)
     library = None
     if not inline_charts:
         paths["chart_library"] = write_chart_library(assets if assets is not None else out / ASSETS)

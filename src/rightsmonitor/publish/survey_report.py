@@ -13,7 +13,7 @@ from plotly.offline import get_plotlyjs
 
 from rightsmonitor import __version__
 from rightsmonitor.assess.perception import Breakdown, ConstructSection, SurveySections
-from rightsmonitor.files import write_text
+from rightsmonitor.files import output_folder, write_text
 from rightsmonitor.methods.perception import DomainEstimate
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
 from rightsmonitor.publish.i18n import Formats, environment
@@ -89,8 +89,7 @@ def write_survey_report(
     inline_charts
         Put the chart library in the page instead (one file, 4.8 MB larger).
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = output_folder(out)
     tr = Formats(lang).tr
     # Group charts apart from the trend: a group column may be called "trend".
     charts = {

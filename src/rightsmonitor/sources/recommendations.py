@@ -24,6 +24,7 @@ import pandas as pd
 import pycountry
 
 from rightsmonitor.errors import InvalidInput, Problem
+from rightsmonitor.files import output_file, replacing
 from rightsmonitor.sources.cells import neutralise_frame
 
 # Which of these recommendation ids are stored (Store.recommendation_ids): follow-up files
@@ -653,11 +654,12 @@ def _write_layout(out: pd.DataFrame, path: Path, *, dates: tuple[str, ...]) -> P
     for column in dates:
         out[column] = pd.to_datetime(out[column], errors="coerce").dt.strftime("%Y-%m-%d")
     out = neutralise_frame(out.astype(object).where(out.notna(), ""))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        out.to_excel(path, index=False)
-    else:
-        out.to_csv(path, index=False)
+    output_file(path)
+    with replacing(path) as partial:  # whole or not at all, never through a planted link
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            out.to_excel(partial, index=False, engine="openpyxl")
+        else:
+            out.to_csv(partial, index=False)
     return path
 
 
