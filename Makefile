@@ -7,7 +7,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench docs clean
+.PHONY: demo test lint format bench docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_mpi.py --commands --sizes 1000000,10000000
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_commands.py
+
+fuzz: $(STAMP)
+	$(BIN)/python tools/fuzz.py --write-reliability
 
 docs: $(STAMP)
 	$(BIN)/python tools/cli_docs.py
