@@ -6,6 +6,7 @@ hang. A worker that dies is replaced; its variant is a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import queue
@@ -122,10 +123,8 @@ class Worker:
         self.selector.close()
         for pipe in (self.process.stdin, self.process.stdout):
             if pipe is not None and not pipe.closed:
-                try:
+                with contextlib.suppress(BrokenPipeError):
                     pipe.close()
-                except BrokenPipeError:
-                    pass
 
 
 class Pool:
