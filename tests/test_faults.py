@@ -85,26 +85,29 @@ def clear_error(err: str) -> str:
     return err
 
 
-@pytest.fixture
-def files(tmp_path: Path) -> dict[str, Path]:
-    """A catalogue and two tidy files that use it (49,800 and 249 rows)."""
+def tidy(path: Path, years: range, sexes: tuple[str, ...]) -> Path:
+    """A tidy file of the catalogue's indicator: every ISO country, year and sex."""
     import pycountry
 
+    with open(path, "w", newline="") as out:
+        rows = csv.writer(out)
+        rows.writerow(["indicator", "area", "year", "value", "source", "sex"])
+        for area in sorted(c.alpha_3 for c in pycountry.countries):
+            for year in years:
+                for sex in sexes:
+                    value = round(year / 1000 + len(sex) / 7, 4)
+                    rows.writerow(["CN.PHYSICIANS", area, year, value, "nbs-yearbook-2024", sex])
+    return path
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    """A catalogue and two tidy files that use it (9,960 and 249 rows)."""
     folder = tmp_path / "inputs"
     folder.mkdir()
     (folder / "cat.yaml").write_text(CATALOGUE)
-    codes = sorted(c.alpha_3 for c in pycountry.countries)
-    for name, years in (("data.csv", range(1900, 2000)), ("more.csv", range(2000, 2001))):
-        with open(folder / name, "w", newline="") as out:
-            rows = csv.writer(out)
-            rows.writerow(["indicator", "area", "year", "value", "source", "sex"])
-            for area in codes:
-                for year in years:
-                    for sex in ("female", "male")[: 2 if name == "data.csv" else 1]:
-                        value = round(year / 1000 + len(sex) / 7, 4)
-                        rows.writerow(
-                            ["CN.PHYSICIANS", area, year, value, "nbs-yearbook-2024", sex]
-                        )
+    tidy(folder / "data.csv", range(1980, 2000), ("female", "male"))
+    tidy(folder / "more.csv", range(2000, 2001), ("female",))
     return {p.name: p for p in folder.iterdir()}
 
 
@@ -152,7 +155,7 @@ def test_kill_9_during_load_bundled_leaves_each_file_whole_or_absent(
 ) -> None:
     reference = fingerprint(bundled_db)
     rng = random.Random(f"load-bundled-{backend}")  # seeded: the same points on every run
-    for delay in sorted(rng.uniform(0.3, 4.0) for _ in range(2)):
+    for delay in sorted(rng.uniform(0.3, 3.0) for _ in range(2)):
         process = worker(*rights("load-bundled", "--db", db))
         wait_for(process, "started")
         time.sleep(delay)
@@ -182,7 +185,7 @@ def test_kill_9_inside_an_import_transaction_changes_nothing(
     code, _, err = finish(worker(*args))  # the store works: the same import completes
     assert code == 0, err
     with open_store(db) as store:
-        assert store.counts()["observations"] == 49_800
+        assert store.counts()["observations"] == 9_960
         assert len(store.imports()) == 2
 
 
@@ -202,7 +205,7 @@ def test_a_second_writer_waits_then_succeeds(db: str, files: dict[str, Path]) ->
     assert code == 0, err
     assert time.monotonic() - started > 1.0  # it waited for the first writer
     with open_store(db) as store:
-        assert store.counts()["observations"] == 49_800 + 249
+        assert store.counts()["observations"] == 9_960 + 249
         assert len(store.imports()) == 3
 
 
@@ -251,7 +254,7 @@ def test_a_reader_during_a_write_sees_before_or_after(
     assert code == 0, err
     seen = json.loads(out)
     assert finish(writer)[0] == 0
-    expected = 0 if backend == "postgres" else 49_800  # before, or (waited) after
+    expected = 0 if backend == "postgres" else 9_960  # before, or (waited) after
     assert seen["counts"]["observations"] == expected
     if backend == "duckdb":
         assert seen["waited"] > 1.0
@@ -307,10 +310,9 @@ def test_a_full_disk_is_a_clear_error_and_changes_nothing(
     assert code == 0, err
     with open_store(db) as store:
         before = table_dump(store)
+    big = tidy(tmp_path / "big.csv", range(1900, 2000), ("female", "male"))  # 49,800 rows
     limit = str(db.stat().st_size + 200_000)  # room for the write-ahead log to start, no more
-    code, _, err = finish(
-        worker("--fsize", limit, *rights("import", str(files["data.csv"]), "--db", str(db)))
-    )
+    code, _, err = finish(worker("--fsize", limit, *rights("import", str(big), "--db", str(db))))
     assert code == 1
     message = clear_error(err)
     assert "the disk is full (or a file-size limit was reached) while writing" in message
