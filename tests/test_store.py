@@ -567,3 +567,102 @@ def test_many_readers_at_once(tmp_path: Path) -> None:
     for r in readers:
         r.communicate(timeout=30)
     assert [r.returncode for r in readers] == [0, 0]
+
+
+# Engine errors in words ----------------------------------------------------------------------
+
+
+def test_a_key_given_twice_in_one_write_is_named_and_changes_nothing(store: Store) -> None:
+    catalogue(store)
+    before = table_dump(store)
+    twice = rows(disaggregation=["", ""])  # the same key on both rows
+    with pytest.raises(InvalidInput, match=r"f\.csv: observations: the key .* is given twice"):
+        store.write_observations(twice, record("f.csv"))
+    assert table_dump(store) == before
+
+
+def test_a_value_out_of_range_names_its_column(store: Store) -> None:
+    catalogue(store)
+    before = table_dump(store)
+    with pytest.raises(InvalidInput) as caught:
+        store.write_observations(rows(year=[2**40, 2020]), record("wide.csv"))
+    (problem,) = caught.value.problems
+    assert problem.file == "wide.csv" and problem.column == "year"
+    assert "1099511627776 is out of range for column 'year'" in problem.message
+    assert "-2147483648 to 2147483647" in problem.message
+    assert table_dump(store) == before
+
+
+def test_an_empty_required_column_is_named(store: Store) -> None:
+    catalogue(store)
+    with pytest.raises(InvalidInput, match="column 'area' of observations needs a value"):
+        store.write_observations(rows(area=[None, "CHN"]), record("empty.csv"))
+    assert store.counts()["observations"] == 0
+
+
+def test_the_first_engine_error_of_a_transaction_is_the_one_reported(store: Store) -> None:
+    import contextlib
+
+    store.backend.run("CREATE TABLE checked (n INTEGER CHECK (n >= 0))")
+    with pytest.raises(InvalidInput) as caught, store.backend.transaction(label="n.csv"):
+        with contextlib.suppress(Exception):
+            store.backend.run("INSERT INTO checked VALUES (-1)")
+        store.backend.run("INSERT INTO checked VALUES (1)")  # refused: transaction aborted
+    assert "checked: a row fails the check" in str(caught.value)
+    assert "aborted" not in str(caught.value).lower()
+    assert store.backend.query("SELECT count(*) FROM checked") == [(0,)]
+
+
+def test_a_key_already_stored_is_named(store: Store) -> None:
+    store.backend.run("CREATE TABLE keyed (id VARCHAR PRIMARY KEY)")
+    store.backend.run("INSERT INTO keyed VALUES ('a')")
+    with (
+        pytest.raises(InvalidInput, match=r"keyed: the key .*a.* is already stored"),
+        store.backend.transaction(label="k.csv"),
+    ):
+        store.backend.run("INSERT INTO keyed VALUES ('a')")
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (b"SQLite format 3\x00" + bytes(100), "it is an SQLite database"),
+        (b"indicator,area\n", "it does not begin with a DuckDB database header"),
+        (b"", "the file is empty"),
+    ],
+)
+def test_a_file_that_is_not_a_duckdb_database_is_refused(
+    tmp_path: Path, content: bytes, why: str
+) -> None:
+    path = tmp_path / "other.db"
+    path.write_bytes(content)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match=f"is not a Rights Monitor store .*: {why}"):
+            open_store(path, read_only=read_only)
+    assert path.read_bytes() == content
+
+
+def test_a_truncated_store_is_refused_as_damaged(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as store:
+        catalogue(store)
+    path.write_bytes(path.read_bytes()[:300_000])
+    with pytest.raises(StoreError, match=r"is not a Rights Monitor store .*truncated or damaged"):
+        open_store(path)
+
+
+def test_duckdb_never_loads_or_installs_an_extension_by_itself(tmp_path: Path) -> None:
+    with open_store(tmp_path / "s.duckdb") as store:
+        settings = store.backend.query(
+            "SELECT current_setting('autoload_known_extensions'), "
+            "current_setting('autoinstall_known_extensions')"
+        )
+    assert settings == [(False, False)]
+
+
+def test_a_lock_timeout_that_is_not_a_number_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RIGHTSMONITOR_LOCK_TIMEOUT", "soon")
+    with pytest.raises(StoreError, match="must be a number of seconds, not 'soon'"):
+        open_store(tmp_path / "s.duckdb")
