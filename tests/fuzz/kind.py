@@ -88,12 +88,17 @@ def bad_values(delta: Delta, file_text: str) -> list[str]:
             for column, value in row.items():
                 if isinstance(value, float) and not math.isfinite(value):
                     problems.append(f"{table}.{column}: stored {value!r}")
-                elif isinstance(value, str) and value.strip().lower() in (
-                    "nan",
-                    "inf",
-                    "none",
-                    "nat",
-                ) and value.strip().lower() not in lowered:
+                elif (
+                    isinstance(value, str)
+                    and value.strip().lower()
+                    in (
+                        "nan",
+                        "inf",
+                        "none",
+                        "nat",
+                    )
+                    and value.strip().lower() not in lowered
+                ):
                     problems.append(f"{table}.{column}: stored the text {value!r}")
     return problems[:5]
 

@@ -303,7 +303,7 @@ def classify_seed(facts: dict) -> Seed:
 
 
 def listed(cell: str) -> str | None:
-    parts = [p.strip() for p in cell.split(";") if p.strip()]
+    parts = [p.strip() for p in reader.text_cell(cell).split(";") if p.strip()]
     return "; ".join(parts) if parts else None
 
 

@@ -160,7 +160,10 @@ def _short_row(rng: random.Random, seed: Seed) -> Mutation | None:
         return None
     r = rng.randrange(len(t.rows))
     rows = [list(x) for x in t.rows]
-    cut = rng.randrange(1, len(rows[r]))
+    named = len(t.header)
+    while named and not t.header[named - 1]:
+        named -= 1  # a trailing unnamed column (World Bank) may be left out
+    cut = rng.randrange(1, named)
     rows[r] = rows[r][:cut]
     place = _row_place(r, seed)
     return _emit(seed, t.with_rows(rows), f"{place} cut to {cut} cells", REFUSE, place)
