@@ -56,9 +56,21 @@ def decode_text(data: bytes, label: str) -> str:
             except UnicodeDecodeError as exc:
                 raise _not_text(label, encoding, exc) from exc
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _not_text(label, "UTF-8", exc) from exc
+    if "\x00" in text:  # UTF-16 without its byte-order mark decodes as UTF-8 with NULs
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise InvalidInput(
+            [
+                Problem(
+                    f"{label}, line {line}",
+                    "holds a NUL byte: not a text file (or UTF-16 without a byte-order mark); "
+                    "save it as UTF-8",
+                )
+            ]
+        )
+    return text
 
 
 def _not_text(label: str, encoding: str, exc: UnicodeDecodeError) -> InvalidInput:
@@ -105,7 +117,15 @@ def read_yaml(source: str | bytes | Path, label: str | None = None) -> YamlDocum
     text = decode_text(source, label) if isinstance(source, bytes) else source
     if len(text) > MAX_BYTES:
         raise InvalidInput([Problem(label, f"is over {MAX_BYTES // 2**20} MiB of YAML")])
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)  # checks every character is printable, at once
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        code = _code(exc.character)
+        reason = f"character U+{code:04X} cannot appear in YAML (a control character)"
+        raise InvalidInput(
+            [Problem(f"{label}, line {line}", f"is not valid YAML: {reason}")]
+        ) from exc
     try:
         try:
             node = loader.get_single_node()
@@ -123,6 +143,10 @@ def read_yaml(source: str | bytes | Path, label: str | None = None) -> YamlDocum
     finally:
         loader.dispose()
     return YamlDocument(data, node, text, expanded)
+
+
+def _code(character: int | str) -> int:
+    return character if isinstance(character, int) else ord(character)
 
 
 def _too_deep() -> str:
@@ -197,3 +221,17 @@ def locate(lines: dict, path: tuple) -> int | None:
     while path and path not in lines:
         path = path[:-1]
     return lines.get(path)
+
+
+def validation_problems(exc: Any, document: YamlDocument, label: str) -> list[Problem]:
+    """A pydantic ValidationError of a YAML document's model as problems that name the field
+    (``(top)`` for the document as a whole) and the line it is on."""
+    lines = line_index(document.node) if document.node is not None else {}
+    problems = []
+    for error in exc.errors():
+        location = tuple(error["loc"])
+        line = locate(lines, location)
+        field = ".".join(map(str, location)) or "(top)"
+        where = f"{label}, line {line}" if line else label
+        problems.append(Problem(where, f"field '{field}': {error['msg']}"))
+    return problems

@@ -70,7 +70,7 @@ def read_table(path: Path, *, header_row: int = 1) -> pd.DataFrame:
     if len(rows) < header_row:
         raise InvalidInput([Problem(label, "is empty: no header row")])
     header = [str(name).strip() for name in rows[header_row - 1]]
-    problems = _header_problems(header, label, header_row)
+    problems = header_problems(header, label, header_row)
     width = len(header)
     while width and not header[width - 1]:
         width -= 1
@@ -99,7 +99,7 @@ def header_columns(path: Path) -> list[str]:
     return []
 
 
-def _header_problems(header: list[str], label: str, header_row: int) -> list[Problem]:
+def header_problems(header: list[str], label: str, header_row: int) -> list[Problem]:
     seen: dict[str, int] = {}
     problems = []
     for position, name in enumerate(header, start=1):
@@ -161,10 +161,7 @@ def _rows(path: Path, label: str) -> Iterator[list[str]]:
         raise InvalidInput([Problem(label, f"cannot be read: {exc.strerror}")]) from exc
     if len(data) > 4 * MAX_BYTES:
         raise InvalidInput([Problem(label, f"is larger than {4 * MAX_BYTES >> 20} MiB")])
-    text = decode_text(data, label)
-    if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        raise InvalidInput([Problem(f"{label}, line {line}", "holds a NUL byte: not a text file")])
+    text = decode_text(data, label)  # refuses a NUL byte too, naming its line
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         yield from reader
