@@ -77,7 +77,7 @@ def test_text_where_a_number_is_needed_names_the_column(tmp_path: Path) -> None:
     result = runner.invoke(app, ["inequality", str(data), "--var", "sex"])
     assert result.exit_code == 1
     assert result.output.startswith("Error:") and "Traceback" not in result.output
-    assert "column 'sex' holds string values, not numbers" in result.output
+    assert "row 2, column 'sex': 'female' is not a finite number" in result.output
     assert "check that the columns named hold numbers" not in result.output
 
 

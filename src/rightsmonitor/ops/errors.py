@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from rightsmonitor.errors import InvalidInput, Problem, RightsMonitorError
 
 if TYPE_CHECKING:
-    import ibis.expr.types as ir
+    pass
 
 _PREFIX = re.compile(r"^[A-Za-z ]*(Error|Exception): ")
 
@@ -28,22 +28,6 @@ def require_file(path: object) -> None:
 
     if not Path(str(path)).is_file():
         raise InvalidInput([Problem(str(path), "no such file")])
-
-
-def numeric_columns(table: ir.Table, columns: Sequence[str], label: str) -> None:
-    """Refuse, naming each, the columns that must be numbers but hold text or dates."""
-    problems = [
-        Problem(
-            label,
-            f"column '{c}' holds {table[c].type()} values, not numbers; "
-            "it must be numeric for this computation",
-            column=c,
-        )
-        for c in columns
-        if c in table.columns and not table[c].type().is_numeric()
-    ]
-    if problems:
-        raise InvalidInput(problems)
 
 
 _CSV_LINE = re.compile(r"CSV Error on Line: (\d+)")

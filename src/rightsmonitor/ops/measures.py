@@ -19,7 +19,7 @@ from rightsmonitor.model.measures import (
     RegistryResult,
 )
 from rightsmonitor.ops.context import Context
-from rightsmonitor.ops.errors import engine_errors, numeric_columns, require_file
+from rightsmonitor.ops.errors import engine_errors, require_file
 
 if TYPE_CHECKING:
     from rightsmonitor.model import Source
@@ -110,12 +110,17 @@ def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
     require_file(request.data)
     from rightsmonitor.methods.mpi import load_spec
     from rightsmonitor.methods.registry import registry_report
-    from rightsmonitor.sources.microdata import open_microdata
+    from rightsmonitor.sources.microdata import numeric_columns, open_microdata
 
     spec = load_spec(request.spec)
     extra = [c for c in (request.by, request.weight) if c]
-    table = open_microdata(request.data, columns=[request.id_column, request.round_column, *extra])
-    numeric_columns(table, [request.weight] if request.weight else [], str(request.data))
+    needed = [i.column for i in spec.indicators()]
+    table = open_microdata(
+        request.data, columns=[request.id_column, request.round_column, *extra, *needed]
+    )
+    weight = [request.weight] if request.weight else []
+    with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
+        table = numeric_columns(table, [*weight, *needed], str(request.data))
     with engine_errors(str(request.data)):
         report = registry_report(
             table,
@@ -143,11 +148,14 @@ def inequality(ctx: Context, request: InequalityRequest) -> InequalityResult:
     """Gini, Theil T and L, Atkinson, Palma and S80/S20, overall or by group."""
     require_file(request.data)
     from rightsmonitor.methods.inequality import inequality_table
-    from rightsmonitor.sources.microdata import open_microdata
+    from rightsmonitor.sources.microdata import numeric_columns, open_microdata
 
     columns = [c for c in (request.var, request.weight, request.by) if c]
     table = open_microdata(request.data, columns=columns)
-    numeric_columns(table, [c for c in (request.var, request.weight) if c], str(request.data))
+    with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
+        table = numeric_columns(
+            table, [c for c in (request.var, request.weight) if c], str(request.data)
+        )
     groups = [request.by] if request.by else []
     with engine_errors(str(request.data)):
         frame = inequality_table(table, request.var, weight=request.weight, by=groups)

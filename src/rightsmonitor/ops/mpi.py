@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from rightsmonitor.errors import InvalidInput, InvalidRequest, Problem
 from rightsmonitor.model.measures import DesignColumns, MPIReport, MPIRequest
 from rightsmonitor.ops.context import Context
-from rightsmonitor.ops.errors import engine_errors, numeric_columns, require_file
+from rightsmonitor.ops.errors import engine_errors, require_file
 
 if TYPE_CHECKING:
     from fractions import Fraction
@@ -65,23 +65,30 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     """H, A, M0 (M1, M2) with SE and CI, headcounts, contributions, decomposition, changes."""
     require_file(request.data)
     from rightsmonitor.methods.mpi import load_spec
-    from rightsmonitor.sources.microdata import open_microdata
 
     if request.save and (request.area is None or request.year is None):
         raise InvalidInput([Problem("request", "saving estimates needs an area and a year")])
     spec = load_spec(request.spec)
     design, design_from = resolve_design(request, spec)
-    extra = [c for c in (request.by, request.over) if c]
-    columns = [c for c in (design.weight, design.strata, design.psu) if c]
-    table = open_microdata(request.data, columns=[*columns, *extra])
-    numeric_columns(table, [design.weight] if design.weight else [], str(request.data))
     cutoff = request.k if request.k is not None else spec.k[0]
-    if request.save:  # what the estimates would be stored as, known before computing them
+    if request.save:  # what the estimates would be stored as, known before reading the data
         _check_source_name(spec, cutoff)
+    table = _checked_data(request, spec, design)
     caveats = tuple(c for c in [unweighted_caveat(list(table.columns), design)] if c)
     ctx.progress.start("Estimating", total=None)
     with engine_errors(str(request.data)):
         overall, groups, changes, rounds = _estimates(table, spec, design, cutoff, request)
+    if overall.n == 0:
+        raise InvalidInput(
+            [
+                Problem(
+                    str(request.data),
+                    f"no person has a valid value in every indicator ({overall.excluded} row(s) "
+                    "excluded as missing): check the specification's codes (deprived_if, "
+                    "deprived_value, cutoff) against the data",
+                )
+            ]
+        )
     report = MPIReport(
         spec=spec.id,
         title=spec.title,
@@ -100,6 +107,19 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
         saved = _save(ctx, request, spec, groups or [overall])
         report = dataclasses.replace(report, saved=saved)
     return report
+
+
+def _checked_data(request: MPIRequest, spec: MPISpec, design: DesignColumns) -> ir.Table:
+    """The data with every column the estimates use, indicators and weight as numbers."""
+    from rightsmonitor.sources.microdata import numeric_columns, open_microdata
+
+    extra = [c for c in (request.by, request.over) if c]
+    columns = [c for c in (design.weight, design.strata, design.psu) if c]
+    needed = [i.column for i in spec.indicators()]
+    table = open_microdata(request.data, columns=[*columns, *extra, *needed])
+    weight = [design.weight] if design.weight else []
+    with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
+        return numeric_columns(table, [*weight, *needed], str(request.data))
 
 
 def _estimates(

@@ -1,7 +1,11 @@
 """Open survey or register microdata as an Ibis table on DuckDB, lazily where the format allows.
 
 Parquet and CSV are scanned by DuckDB without loading them into memory, so the same expression
-works for a thousand rows or a hundred million. Stata (.dta) and SPSS (.sav) files are read with
+works for a thousand rows or a hundred million. CSV is read with its dialect fixed (a header on
+the first line, commas, double quotes, every row as wide as the header): DuckDB's sniffer would
+otherwise take a malformed file for another layout (a short row makes the whole line one
+column). The columns a computation needs are then checked as numbers (:func:`numeric_columns`),
+naming the first row that is not one. Stata (.dta) and SPSS (.sav) files are read with
 pyreadstat (value labels kept as the column's categories) and registered in memory.
 """
 
@@ -28,7 +32,8 @@ def open_microdata(path: str | Path, *, columns: list[str] | None = None) -> ir.
         if suffix == ".parquet":
             table = con.read_parquet(path)
         elif suffix == ".csv":
-            table = con.read_csv(path)
+            _check_csv_header(path)
+            table = _read_csv(con, path)
         elif suffix in (".dta", ".sav"):
             import pyreadstat
 
@@ -56,3 +61,107 @@ def open_microdata(path: str | Path, *, columns: list[str] | None = None) -> ir.
             ]
         )
     return table
+
+
+# The dialect of the CSV files we read (RFC 4180), so a malformed row is an error, not a guess.
+CSV_OPTIONS = {
+    "header": True,
+    "delim": ",",
+    "quote": '"',
+    "escape": '"',
+    "skip": 0,
+    "strict_mode": True,
+    "null_padding": False,
+}
+
+
+def _read_csv(con: object, path: Path) -> ir.Table:
+    """The CSV scanned lazily; a structural fault is explained by the project's table reader,
+    which names the row (for files it can hold; a bigger file gets DuckDB's own words)."""
+    from rightsmonitor.sources.table import read_table
+    from rightsmonitor.yamltext import MAX_BYTES
+
+    try:
+        table = con.read_csv(path, **CSV_OPTIONS)  # type: ignore[attr-defined]
+        table.head(0).execute()  # the sniffer and the first buffer run here, not later
+        return table
+    except Exception as exc:  # DuckDB's InvalidInputException and friends
+        if path.stat().st_size <= 4 * MAX_BYTES:
+            read_table(path)  # raises with the row, when the fault is one it knows
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidInput([Problem(str(path), f"cannot be read as CSV: {first}")]) from exc
+
+
+def _check_csv_header(path: Path) -> None:
+    """Two columns with one name (case aside) are refused: DuckDB would rename the second."""
+    import csv
+
+    from rightsmonitor.sources.table import header_problems
+
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    text = head.decode("utf-8-sig", errors="replace")
+    lines = text.splitlines()
+    if not lines:
+        raise InvalidInput([Problem(str(path), "is empty: no header row")])
+    header = [name.strip() for name in next(csv.reader([lines[0]]))]
+    problems = header_problems(header, str(path), 1)
+    if problems:
+        raise InvalidInput(problems)
+
+
+def numeric_columns(table: ir.Table, columns: list[str], label: str) -> ir.Table:
+    """``table`` with ``columns`` as finite float64 numbers, or a refusal naming each column,
+    its first bad row and value: text that is not a number, nan, inf or a number too large
+    for a double. One scan counts the bad cells; only when there are some is the first found
+    (a row number is a window over the whole table, paid only on the error path)."""
+    import ibis
+
+    wanted = list(dict.fromkeys(c for c in columns if c in table.columns))
+    if not wanted:
+        return table
+    as_numbers = {c: _as_float(table[c]) for c in wanted}
+    bad = {c: _bad_cell(table[c], as_numbers[c]) for c in wanted}
+    counts = table.aggregate(**{c: bad[c].cast("int64").sum() for c in wanted}).execute()
+    failing = [c for c in wanted if int(counts[c].iloc[0] or 0) > 0]
+    if failing:
+        numbered = table.mutate(_row=ibis.row_number())
+        problems = []
+        for column in failing:
+            first = numbered.filter(_bad_cell(numbered[column], _as_float(numbered[column])))
+            row = first.order_by("_row").select("_row", column).limit(1).execute()
+            value, line = row[column].iloc[0], int(row["_row"].iloc[0]) + 2
+            problems.append(
+                Problem(
+                    label,
+                    f"'{value}' is not a finite number ({int(counts[column].iloc[0])} such "
+                    "cell(s) in this column); the computation needs numbers here",
+                    row=line,
+                    column=column,
+                )
+            )
+        raise InvalidInput(problems)
+    # Integer and floating columns stay as they are (an int8 code column stays int8); text and
+    # other types that held only numbers become float64.
+    changed = {
+        c: v
+        for c, v in as_numbers.items()
+        if not (table[c].type().is_integer() or table[c].type().is_floating())
+    }
+    return table.mutate(**changed)
+
+
+def _as_float(value: ir.Value) -> ir.FloatingValue:
+    if value.type().is_floating():
+        return value
+    if value.type().is_string():
+        return value.strip().try_cast("float64")
+    return value.try_cast("float64")
+
+
+def _bad_cell(value: ir.Value, number: ir.FloatingValue) -> ir.BooleanValue:
+    """Given but not a finite number (an empty text cell counts as missing, not bad)."""
+    given = value.notnull()
+    if value.type().is_string():
+        given = given & (value.strip() != "")
+    return given & (number.isnull() | number.isnan() | number.isinf())
