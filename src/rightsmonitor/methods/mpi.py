@@ -52,7 +52,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.survey import Design, Estimate, estimate_ratios
-from rightsmonitor.yamltext import line_index, locate, read_yaml
+from rightsmonitor.yamltext import read_yaml, validation_problems
 
 METHOD_VERSION = "alkire-foster/1"
 VULNERABLE_FROM = Fraction(1, 5)
@@ -204,20 +204,7 @@ def load_spec(name_or_path: str | Path) -> MPISpec:
     try:
         return MPISpec.model_validate(parsed.data)
     except ValidationError as exc:
-        lines = line_index(parsed.node) if parsed.node is not None else {}
-
-        def where(loc: tuple) -> str:
-            line = locate(lines, loc)
-            return f"{label}, line {line}" if line else label
-
-        raise InvalidInput(
-            [
-                Problem(
-                    where(tuple(e["loc"])), f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}"
-                )
-                for e in exc.errors()
-            ]
-        ) from exc
+        raise InvalidInput(validation_problems(exc, parsed, label)) from exc
 
 
 def deprivation(table: ir.Table, indicator: IndicatorSpec) -> ir.IntegerValue:

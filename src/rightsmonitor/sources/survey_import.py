@@ -19,10 +19,10 @@ import pandas as pd
 from pydantic import ValidationError
 
 from rightsmonitor.errors import InvalidInput, Problem
-from rightsmonitor.model.survey import SurveyMap, value_labels
-from rightsmonitor.sources.cells import numbers
+from rightsmonitor.model.survey import SurveyMap, code_text, value_labels
+from rightsmonitor.sources.cells import numbers, present
 from rightsmonitor.sources.table import read_table
-from rightsmonitor.yamltext import read_yaml
+from rightsmonitor.yamltext import read_yaml, validation_problems
 
 MAX_PER_CHECK = 50
 
@@ -35,12 +35,7 @@ def load_survey_map(path: str | Path) -> tuple[SurveyMap, str]:
     try:
         return SurveyMap.model_validate(parsed.data), parsed.text
     except ValidationError as exc:
-        raise InvalidInput(
-            [
-                Problem(str(path), f"field '{'.'.join(map(str, e['loc']))}': {e['msg']}")
-                for e in exc.errors()
-            ]
-        ) from exc
+        raise InvalidInput(validation_problems(exc, parsed, str(path))) from exc
 
 
 def read_responses(path: str | Path) -> tuple[pd.DataFrame, dict]:
@@ -82,7 +77,7 @@ def _typed_columns(frame: pd.DataFrame) -> pd.DataFrame:
     typed = {}
     for column in frame.columns:
         values, bad = numbers(frame[column])
-        if bad.any():
+        if bad.any() or (values.abs() > 2**53).any():
             typed[column] = frame[column].astype(object)
         elif values.notna().all() and (values == values.round()).all() and len(values):
             typed[column] = values.astype("int64")
@@ -147,7 +142,15 @@ def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> li
         if item.integer:
             fractional = value.notna() & ~coded_missing & (value != value.round())
             rows(fractional, item.column, "answer {value} is not a whole code")
+    problems += _design_problems(frame, survey, label, rows)
+    return problems
+
+
+def _design_problems(frame: pd.DataFrame, survey: SurveyMap, label: str, rows) -> list[Problem]:
+    """Weights, design values, respondent ids, PSUs nested in strata, and codes the map
+    labels: each a problem naming its first rows."""
     design = survey.design
+    problems: list[Problem] = []
     if design.weight:
         weight = pd.to_numeric(frame[design.weight], errors="coerce")
         rows(
@@ -155,21 +158,38 @@ def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> li
             design.weight,
             "weight '{value}' must be a positive number",
         )
+    for column in (design.strata, design.psu, design.round, design.id):
+        if column:
+            rows(~present(frame[column]), column, "missing design value")
+    if design.id:
+        ids = frame[design.id].where(present(frame[design.id]))
+        repeated = ids.notna() & ids.duplicated(keep="first")
+        rows(repeated, design.id, "respondent id '{value}' is given to an earlier row too")
     if design.strata and design.psu:
         pairs = frame[[design.strata, design.psu]].drop_duplicates()
         shared = pairs[pairs.duplicated(design.psu, keep=False)]
         for psu, group in shared.groupby(design.psu):
             strata = ", ".join(map(str, sorted(group[design.strata].astype(str))))
+            later = group.index[1]  # the first row that puts the PSU in a second stratum
             problems.append(
                 Problem(
                     label,
-                    f"PSU {psu} appears in more than one stratum ({strata})",
+                    f"PSU {psu} appears in more than one stratum ({strata}); a PSU is sampled "
+                    "within one stratum",
+                    row=int(later) + 2,
                     column=design.psu,
                 )
             )
-    for column in (design.strata, design.psu, design.round):
-        if column:
-            rows(frame[column].isna(), column, "missing design value")
+    for column, labels in survey.labels.items():
+        if column in frame.columns:
+            codes = frame[column].map(code_text, na_action="ignore")
+            unlabelled = present(frame[column]) & ~codes.isin(list(labels))
+            rows(
+                unlabelled,
+                column,
+                f"code '{{value}}' has no label in the map's labels.{column}: add one, or "
+                "correct the code",
+            )
     return problems
 
 
