@@ -130,8 +130,14 @@ def _read(path: Path, fmt: Format, request: ImportRequest) -> Batch:
 
 
 def _checked(label: str, record: ImportRecord, batch: Batch, known: Known) -> Checked:
-    """Validate a batch against what is known, then add its catalogue entries to it."""
+    """Validate a batch against what is known, then add its catalogue entries to it. An area
+    already known keeps its name: a publisher's file names its aggregates, but a name in one
+    file (or a mistake in it) never renames a stored area."""
+    import dataclasses
+
     from rightsmonitor.sources.importer import checked_rows
+
+    batch = dataclasses.replace(batch, areas=[a for a in batch.areas if a.code not in known.areas])
 
     frame = checked_rows(
         batch,
@@ -202,26 +208,6 @@ def load_bundled(ctx: Context) -> ImportReport:
     with ctx.reader() as store:
         location, total = store.location, store.counts()["observations"]
     return ImportReport(tuple(results), location, total)
-
-
-def load_bundled_into(store: Store, ctx: Context) -> ImportReport:
-    """:func:`load_bundled` on a store the caller holds open for writing (the demo)."""
-    from rightsmonitor.sources.bundled import bundled_files, read_bundled
-
-    known = Known.of(store)
-    known.add(*_bundled_catalogue(lambda: contextlib.nullcontext(store)))
-    files = bundled_files()
-    ctx.progress.start("Loading bundled data", total=len(files))
-    results = []
-    for path in files:
-        record = _bundled_record(path)
-        previous = store.find_import(record.key)
-        if previous is not None:
-            results.append(_already(record.path, previous))
-        else:
-            results.append(_write(store, _checked(record.path, record, read_bundled(path), known)))
-        ctx.progress.advance(f"Loaded {path.stem}")
-    return ImportReport(tuple(results), store.location, store.counts()["observations"])
 
 
 def _bundled_record(path: Path) -> ImportRecord:

@@ -131,19 +131,26 @@ def validate_batch(
     frame["year"] = year.astype(int)
 
     key = ["indicator", "area", "disaggregation", "source", "year"]
-    frame = frame.drop_duplicates([*key, "value"])
+    # A row repeated exactly is one observation; repeated with anything else different (the
+    # value, a flag, a footnote, an error measure) one of the two would be lost: refused.
+    stored = [c for c in frame.columns if not c.startswith("_")]
+    frame = frame.drop_duplicates(stored)
     clash = frame.duplicated(key, keep=False)
     if clash.any():
         clashes = frame[clash].sort_values([*key, "_row"])
         first_rows = clashes.groupby(key)["_row"].transform("first")
+        first_values = clashes.groupby(key)["value"].transform("first")
+        what = np.where(
+            clashes["value"] != first_values,
+            " with a different value",
+            " with the same value but a different flag, footnote or error measure",
+        )
         report(
             frame.index.isin(clashes.index)
             & frame.index.isin(clashes.index[clashes["_row"] != first_rows]),
             "value",
             pd.Series(
-                "duplicate of row "
-                + first_rows.astype(int).astype(str)
-                + " with a different value",
+                "duplicate of row " + first_rows.astype(int).astype(str) + what,
                 index=clashes.index,
             ).reindex(frame.index, fill_value=""),
         )

@@ -30,13 +30,23 @@ def wide_header_row(path: Path) -> int | None:
     if path.suffix.lower() not in (".csv", ".txt"):
         head = read_table(path)
         return 1 if set(WIDE_ID_COLUMNS) <= set(map(str, head.columns)) else None
-    with path.open(encoding="utf-8-sig", errors="replace") as handle:
-        for number, line in enumerate(handle, start=1):
-            if number > 6:
-                break
-            if all(f'"{c}"' in line or c in line.split(",") for c in WIDE_ID_COLUMNS):
-                return number
+    with path.open("rb") as handle:
+        head = handle.read(1 << 16)
+    for number, line in enumerate(_head_text(head).splitlines()[:6], start=1):
+        if all(f'"{c}"' in line or c in line.split(",") for c in WIDE_ID_COLUMNS):
+            return number
     return None
+
+
+def _head_text(head: bytes) -> str:
+    """The first bytes of a text file as text, UTF-16 when it starts with a byte-order mark
+    (as the table reader reads it), else UTF-8; a character cut at the end is dropped."""
+    import codecs
+
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if head.startswith(bom):
+            return head.decode(encoding, errors="ignore")
+    return head.decode("utf-8-sig", errors="replace")
 
 
 def aggregate_areas(
