@@ -84,13 +84,13 @@ def assess_in(
 
 def demo(ctx: Context, request: DemoRequest) -> DemoReport:
     """The whole loop on the bundled data: load it, assess both bundled plans, write reports."""
-    from rightsmonitor.ops.imports import load_bundled_into
+    from rightsmonitor.ops.imports import load_bundled
     from rightsmonitor.plans import bundled_plans, load_plan
     from rightsmonitor.publish.report import write_landing
 
     check_request(request.country, request.lang)
-    with ctx.writer() as store:
-        loaded = load_bundled_into(store, ctx)
+    loaded = load_bundled(ctx)  # a writer per file, then only reading: others may read meanwhile
+    with ctx.reader() as store:
         reports = {}
         for name in bundled_plans():
             wanted = AssessRequest(

@@ -21,7 +21,9 @@ def import_activities(ctx: Context, path: Path) -> FollowUpImport:
 
     record = file_record(path, "iati")
     activities, transactions = read_activities(path)
-    with ctx.writer() as store:
+    # Checked inside the write transaction: a writer that waited for another one
+    # importing the same file sees its record and reports it imported.
+    with ctx.writer() as store, store.transaction(label=str(path)):
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), "iati", already_imported=True)
         store.write_cooperation(activities, transactions, record)

@@ -45,7 +45,9 @@ def import_reports(ctx: Context, path: Path) -> FollowUpImport:
 
     record = file_record(path, "treaty-reports")
     frame = read_reports(path)
-    with ctx.writer() as store:
+    # Checked inside the write transaction: a writer that waited for another one
+    # importing the same file sees its record and reports it imported.
+    with ctx.writer() as store, store.transaction(label=str(path)):
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), "treaty-reports", already_imported=True)
         status = _status_of(store, sorted(set(frame["area"])))

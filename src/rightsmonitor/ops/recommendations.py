@@ -44,12 +44,14 @@ def import_recommendations(ctx: Context, path: Path, *, format: str = "upr-info"
     from rightsmonitor.sources.recommendations import read_recommendations
 
     record = file_record(path, format)
-    with ctx.writer() as store:
+    frame = read_recommendations(path, format=format)  # parsed before the writer opens
+    terms = term_frequencies(frame["id"].tolist(), frame["text"].tolist())
+    # Checked inside the write transaction: a writer that waited for another one
+    # importing the same file sees its record and reports it imported.
+    with ctx.writer() as store, store.transaction(label=str(path)):
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), format, already_imported=True)
-        frame = read_recommendations(path, format=format)
         _refuse_reused_ids(store, frame, str(path))
-        terms = term_frequencies(frame["id"].tolist(), frame["text"].tolist())
         written = store.write_recommendations(frame, record, terms)
     return FollowUpImport(str(path), format, written.added, written.unchanged)
 
@@ -157,7 +159,9 @@ def _follow_up_file(
     """Read a follow-up file against the store (which ids and indicators exist) and write it,
     once: the same bytes again change nothing."""
     record = file_record(path, kind)
-    with ctx.writer() as store:
+    # Checked inside the write transaction: a writer that waited for another one
+    # importing the same file sees its record and reports it imported.
+    with ctx.writer() as store, store.transaction(label=str(path)):
         if store.find_import(record.key) is not None:
             return FollowUpImport(str(path), kind, already_imported=True)
         return FollowUpImport(str(path), kind, write(store, read(store), record))

@@ -62,7 +62,9 @@ def import_survey(ctx: Context, request: SurveyImportRequest) -> SurveyImportRes
     prepared = prepare_survey(request.data, request.map, key=pseudonym_key())
     survey = prepared.survey
     record = file_record(Path(request.data), "survey", {"map": survey.id})
-    with ctx.writer() as store:
+    # Checked inside the write transaction: a writer that waited for another one
+    # importing the same file sees its record and reports it imported.
+    with ctx.writer() as store, store.transaction(label=str(request.data)):
         if store.find_import(record.key) is not None:
             return SurveyImportResult(survey.id, 0, already_imported=True)
         stored = StoredSurvey(
