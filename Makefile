@@ -41,6 +41,8 @@ bench: $(STAMP)
 
 fuzz: $(STAMP)
 	$(BIN)/python tools/fuzz.py --write-reliability
+	$(BIN)/pip install --quiet -e '.[dev,fuzz]'
+	cd $$(mktemp -d) && $(CURDIR)/$(BIN)/python $(CURDIR)/tools/fuzz_parsers.py --seconds 350
 
 docs: $(STAMP)
 	$(BIN)/python tools/cli_docs.py
