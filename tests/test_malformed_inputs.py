@@ -476,3 +476,136 @@ def test_output_paths_that_are_files_or_folders_are_refused_clearly(tmp_path: Pa
         output_file(tmp_path)
     assert output_folder(tmp_path / "new" / "deeper").is_dir()
     assert output_file(tmp_path / "more" / "x.csv").parent.is_dir()
+
+
+# Found by the fuzz suite (tools/fuzz.py) and atheris (tools/fuzz_parsers.py) ----------------
+
+
+def yaml_readers() -> list:
+    from rightsmonitor.methods.mpi import load_spec
+    from rightsmonitor.plans import load_plan
+    from rightsmonitor.sources.catalogue import parse_catalogue_yaml
+    from rightsmonitor.sources.survey_import import load_survey_map
+
+    return [load_plan, parse_catalogue_yaml, load_survey_map, load_spec]
+
+
+@pytest.mark.parametrize("reader", yaml_readers(), ids=["plan", "catalogue", "map", "mpi"])
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ("id: x\n".encode("utf-16-le"), "line 1: holds a NUL byte"),
+        (b"id: x\ntitle: \x00\n", "line 2: holds a NUL byte"),
+        (b"id: x\ntitle: \x01\n", "line 2: is not valid YAML: character U+0001"),
+    ],
+)
+def test_every_yaml_reader_refuses_control_characters_naming_the_line(
+    tmp_path: Path, reader, data: bytes, fragment: str
+) -> None:
+    path = tmp_path / "input.yaml"
+    path.write_bytes(data)
+    refused(lambda: reader(path), f"{path}, {fragment}")
+
+
+SPEC = (
+    "id: test\nk: 1/2\ndimensions:\n  - name: living\n    indicators:\n"
+    "      - {name: water, column: water}\n      - {name: power, column: power}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        ("water,power\n1,0\n0\n", ["row 3", "has 1 cells but the header has 2"]),
+        ("water,power\n1,0\n0,1,1\n", ["row 3", "a value too many"]),
+        ("water,power,WATER\n1,0,1\n", ["columns 1 and 3 are both named 'water' and 'WATER'"]),
+        ("water,power\n1,0\n0,inf\n", ["row 3, column 'power': 'inf' is not a finite number"]),
+        ("water,power\n1,0\n0,1.5x\n", ["row 3, column 'power': '1.5x' is not a finite"]),
+        ("water,power\n8,9\n9,8\n", ["no person has a valid value in every indicator"]),
+    ],
+)
+def test_mpi_data_is_read_cell_for_cell_or_refused_naming_the_row(
+    tmp_path: Path, text: str, fragments: list[str]
+) -> None:
+    data = write(tmp_path, "data.csv", text)
+    spec = write(tmp_path, "spec.yaml", SPEC)
+    refused(
+        lambda: mpi.mpi(Context(), MPIRequest(data=data, spec=str(spec))), str(data), *fragments
+    )
+
+
+def repeated_respondent(data: pd.DataFrame) -> pd.DataFrame:
+    return pd.concat([data, data.iloc[[3]]])
+
+
+def blank_respondent(data: pd.DataFrame) -> pd.DataFrame:
+    return data.assign(resp_id=data["resp_id"].where(data.index != 4, ""))
+
+
+def huge_sex_code(data: pd.DataFrame) -> pd.DataFrame:
+    return data.assign(sex=data["sex"].astype(object).where(data.index != 0, 10**20))
+
+
+def fractional_wave(data: pd.DataFrame) -> pd.DataFrame:
+    return data.assign(wave=data["wave"].astype(float).where(data.index != 1, 4.5))
+
+
+@pytest.mark.parametrize(
+    ("change", "fragments"),
+    [
+        (repeated_respondent, ["row 602, column 'resp_id'", "is given to an earlier row too"]),
+        (blank_respondent, ["row 6, column 'resp_id': missing design value"]),
+        (huge_sex_code, ["row 2, column 'sex'", f"code '{10**20}' has no label in the map's"]),
+        (fractional_wave, ["row 3, column 'wave'", "code '4.5' has no label"]),
+    ],
+)
+def test_survey_ids_and_labelled_codes_are_checked(
+    store: Store, ctx: Context, tmp_path: Path, change, fragments: list[str]
+) -> None:
+    data, survey_map = survey_files(tmp_path)
+    before = table_dump(store)
+    refused(lambda: import_survey(ctx, tmp_path, change(data), survey_map), *fragments)
+    assert table_dump(store) == before
+
+
+def test_a_repeated_observation_with_another_footnote_is_refused(
+    store: Store, tmp_path: Path
+) -> None:
+    from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
+
+    store.upsert_sources(bundled_sources())
+    store.upsert_indicators(bundled_indicators())
+    text = (
+        "indicator,area,year,value,source,footnote\n"
+        "SP.DYN.LE00.IN,KEN,2020,61.4,wb-wdi,\n"
+        "SP.DYN.LE00.IN,KEN,2020,61.4,wb-wdi,census-based\n"
+    )
+    path = write(tmp_path, "obs.csv", text)
+    before = table_dump(store)
+    refused(
+        lambda: import_files(Context(store=store), ImportRequest((path,))),
+        "row 3, column 'value': duplicate of row 2 with the same value but a different flag, "
+        "footnote or error measure",
+    )
+    assert table_dump(store) == before
+
+
+def test_a_stored_area_keeps_its_name_and_utf16_world_bank_files_are_read(
+    store: Store, tmp_path: Path
+) -> None:
+    from rightsmonitor.sources.bundled import bundled_aggregates
+    from rightsmonitor.sources.catalogue import bundled_indicators, bundled_sources
+
+    store.upsert_sources(bundled_sources())
+    store.upsert_indicators(bundled_indicators())
+    store.upsert_areas(bundled_aggregates())
+    world = next(a.name for a in store.areas() if a.code == "WLD")
+    text = (
+        "Country Name,Country Code,Indicator Name,Indicator Code,2019,2020\n"
+        "=1+1,WLD,Life expectancy,SP.DYN.LE00.IN,72.8,72.0\n"
+    )
+    path = tmp_path / "API_SP.DYN.LE00.IN.csv"
+    path.write_bytes(text.encode("utf-16"))  # with its byte-order mark
+    result = import_files(Context(store=store), ImportRequest((path,))).files[0]
+    assert (result.format, result.added) == ("worldbank-wide", 2)
+    assert next(a.name for a in store.areas() if a.code == "WLD") == world
