@@ -84,8 +84,8 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
                 Problem(
                     str(request.data),
                     f"no person has a valid value in every indicator ({overall.excluded} row(s) "
-                    "excluded as missing): check the specification's codes (deprived_if, "
-                    "deprived_value, cutoff) against the data",
+                    "excluded as missing): check the codes (deprived_if, deprived_value, "
+                    f"cutoff) of the specification {request.spec} against the data",
                 )
             ]
         )

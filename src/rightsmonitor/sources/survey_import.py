@@ -102,14 +102,42 @@ def read_value_labels(path: str | Path) -> dict[str, dict[str, str]]:
     return value_labels(meta.variable_value_labels)
 
 
-def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> list[Problem]:
+def map_places(survey: SurveyMap, map_text: str, map_path: str) -> dict[str, str]:
+    """Where the map names each column (and each item, by name): 'line N of the map PATH'."""
+    from rightsmonitor.yamltext import line_index, locate, read_yaml
+
+    parsed = read_yaml(map_text, map_path)
+    lines = line_index(parsed.node) if parsed.node is not None else {}
+    places: dict[str, tuple] = {}
+    for key in ("weight", "strata", "psu", "fpc", "round", "id"):
+        if getattr(survey.design, key):
+            places.setdefault(getattr(survey.design, key), ("design", key))
+    for index, group in enumerate(survey.groups):
+        places.setdefault(group, ("groups", index))
+    for index, item in enumerate(survey.items):
+        places.setdefault(item.column, ("items", index, "column"))
+        places[f"item:{item.name}"] = ("items", index)
+    return {
+        name: f"line {locate(lines, path)} of the map {map_path}" for name, path in places.items()
+    }
+
+
+def validate_responses(
+    frame: pd.DataFrame, survey: SurveyMap, label: str, places: dict[str, str] | None = None
+) -> list[Problem]:
+    """Every answer, design value and code of the responses against the map. Problems name the
+    responses' row; where the map's own content decides (its columns, scales, missing codes),
+    they name the map's line as well (``places``, from :func:`map_places`), since either file
+    may be the one to correct."""
+    places = places or {}
     problems: list[Problem] = []
     if frame.empty:
         return [Problem(label, "holds no responses (a header and no rows): nothing to import")]
     missing = [c for c in survey.columns() if c not in frame.columns]
     for column in missing:
+        named = places.get(column, "the map")
         problems.append(
-            Problem(label, "the map names this column but the file has none", column=column)
+            Problem(label, f"{named} names this column but the file has none", column=column)
         )
     if missing:
         return problems
@@ -138,7 +166,12 @@ def validate_responses(frame: pd.DataFrame, survey: SurveyMap, label: str) -> li
         )
         scale = f"{item.scale.min:g}-{item.scale.max:g}"
         codes = f" or a missing code {list(item.missing)}" if item.missing else ""
-        rows(outside, item.column, f"answer {{value}} is outside the scale {scale}{codes}")
+        rows(
+            outside,
+            item.column,
+            f"answer {{value}} is outside the scale {scale}{codes} of item '{item.name}' "
+            f"({places.get(f'item:{item.name}', 'the map')})",
+        )
         if item.integer:
             fractional = value.notna() & ~coded_missing & (value != value.round())
             rows(fractional, item.column, "answer {value} is not a whole code")
@@ -166,10 +199,11 @@ def _design_problems(frame: pd.DataFrame, survey: SurveyMap, label: str, rows) -
         repeated = ids.notna() & ids.duplicated(keep="first")
         rows(repeated, design.id, "respondent id '{value}' is given to an earlier row too")
     if design.strata and design.psu:
-        pairs = frame[[design.strata, design.psu]].drop_duplicates()
+        given = present(frame[design.strata]) & present(frame[design.psu])  # blanks: above
+        pairs = frame.loc[given, [design.strata, design.psu]].drop_duplicates()
         shared = pairs[pairs.duplicated(design.psu, keep=False)]
         for psu, group in shared.groupby(design.psu):
-            strata = ", ".join(map(str, sorted(group[design.strata].astype(str))))
+            strata = ", ".join(sorted(str(v) for v in group[design.strata]))
             later = group.index[1]  # the first row that puts the PSU in a second stratum
             problems.append(
                 Problem(
@@ -219,7 +253,8 @@ def prepare_survey(data: str | Path, map_path: str | Path, *, key: str) -> Prepa
     survey, map_text = load_survey_map(map_path)
     data = Path(data)
     frame, labels = read_responses(data)
-    problems = validate_responses(frame, survey, str(data))
+    places = map_places(survey, map_text, str(map_path))
+    problems = validate_responses(frame, survey, str(data), places)
     if problems:
         raise InvalidInput(problems)
     kept = frame[survey.columns()].copy()
