@@ -72,17 +72,33 @@ def postgres_admin() -> tuple[str, object | None]:
     return server.base, server
 
 
-def write_reliability(outcomes: list[Outcome], command: str, seconds: float) -> None:
+def markers(backend: str) -> tuple[str, str]:
+    """The comments around a backend's figures in RELIABILITY.md."""
+    if backend == "duckdb":
+        return BEGIN, END
+    return f"<!-- figures {backend}: begin -->", f"<!-- figures {backend}: end -->"
+
+
+def write_reliability(
+    outcomes: list[Outcome], command: str, seconds: float, backend: str = "duckdb"
+) -> None:
+    """Replace the figures of ``backend``'s last full run (a new section if it has none)."""
+    begin, end_marker = markers(backend)
     path = ROOT / "RELIABILITY.md"
-    text = path.read_text("utf-8") if path.exists() else f"# Reliability\n\n{BEGIN}\n{END}\n"
+    text = path.read_text("utf-8") if path.exists() else "# Reliability\n"
+    if begin not in text:
+        text = text.rstrip("\n") + f"\n\n{begin}\n{end_marker}\n"
     cpu = os.cpu_count()
+    bad = listing(outcomes)
     section = (
-        f"{BEGIN}\n\nLast full run: {dt.date.today().isoformat()}, `{command}`, "
+        f"{begin}\n\nLast full run on {backend}: {dt.date.today().isoformat()}, `{command}`, "
         f"{len(outcomes):,} variants in {seconds / 60:.1f} min on {platform.machine()} "
         f"({cpu} cores, Python {platform.python_version()}, {platform.system()}).\n\n"
-        f"{figures(outcomes)}\n\n{END}"
+        f"{figures(outcomes)}\n\n"
+        + (f"Non-clean outcomes:\n\n{bad}\n\n" if bad else "Every outcome was clean.\n\n")
+        + end_marker
     )
-    start, end = text.index(BEGIN), text.index(END) + len(END)
+    start, end = text.index(begin), text.index(end_marker) + len(end_marker)
     path.write_text(text[:start] + section + text[end:], encoding="utf-8")
 
 
@@ -128,7 +144,7 @@ def main() -> int:
         print("\nNon-clean outcomes:\n" + bad)
     if args.write_reliability:
         command = "python " + " ".join(["tools/fuzz.py", *sys.argv[1:]])
-        write_reliability(outcomes, command, seconds)
+        write_reliability(outcomes, command, seconds, args.backend)
     return 1 if bad else 0
 
 
