@@ -39,6 +39,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from rightsmonitor.errors import Problem
+
 DATE_FORMAT = "YYYY-MM-DD"
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
 
@@ -85,6 +87,24 @@ def _date(text: str) -> dt.date | None:
         return dt.date.fromisoformat(match[1])
     except ValueError:
         return None
+
+
+def refused_cells(
+    frame: pd.DataFrame,
+    column: str,
+    bad: pd.Series,
+    label: str,
+    expected: str,
+    *,
+    limit: int | None = None,
+) -> list[Problem]:
+    """One problem per refused cell of ``column`` ("'<cell>' is not <expected>"), naming the
+    spreadsheet row (the header on row 1, as :func:`~rightsmonitor.sources.table.read_table`
+    numbers rows); at most ``limit``."""
+    return [
+        Problem(label, f"'{frame.at[i, column]}' is not {expected}", row=int(i) + 2, column=column)
+        for i in frame.index[bad][:limit]
+    ]
 
 
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -24,7 +24,7 @@ import yaml
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import lookup_area
 from rightsmonitor.model.obligations import Treaty
-from rightsmonitor.sources.cells import DATE_FORMAT, dates
+from rightsmonitor.sources.cells import DATE_FORMAT, dates, refused_cells
 from rightsmonitor.sources.tidy import read_layout
 
 STATUS_SOURCE = "un-treaty-collection-2022"
@@ -81,15 +81,7 @@ def read_reports(path: str | Path) -> pd.DataFrame:
     days = {}
     for column in DATES:
         days[column], bad = dates(frame[column])
-        problems += [
-            Problem(
-                label,
-                f"'{frame.at[i, column]}' is not a date ({DATE_FORMAT})",
-                row=int(i) + 2,
-                column=column,
-            )
-            for i in frame.index[bad]
-        ]
+        problems += refused_cells(frame, column, bad, label, f"a date ({DATE_FORMAT})")
     duplicated = frame.assign(
         treaty=frame["treaty"].astype(str).str.upper(), area=frame["area"].astype(str).str.upper()
     ).duplicated(["treaty", "area", "report"], keep="first")

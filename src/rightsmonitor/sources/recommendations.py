@@ -25,7 +25,13 @@ import pycountry
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.files import output_file, replacing
-from rightsmonitor.sources.cells import neutralise_frame
+from rightsmonitor.sources.cells import (
+    DATE_FORMAT,
+    dates,
+    neutralise_frame,
+    refused_cells,
+    whole_numbers,
+)
 
 # Which of these recommendation ids are stored (Store.recommendation_ids): follow-up files
 # naming an unknown recommendation are refused whole.
@@ -168,8 +174,6 @@ UPR_INFO_NUMBERS = {"Session": (1, 999), "Cycle": (1, 99), "Action": (1, 5)}
 
 def _upr_info_numbers(raw: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
     """Each number column as whole numbers and the mask of cells that are not one in range."""
-    from rightsmonitor.sources.cells import whole_numbers
-
     empty = pd.Series("", index=raw.index)
     return {
         column: whole_numbers(raw.get(column, empty), low=low, high=high)
@@ -216,16 +220,8 @@ def _upr_info_cell_problems(
         for i in raw.index[response.isna()][:50]
     ]
     for column, (low, high) in UPR_INFO_NUMBERS.items():
-        bad = cells[column][1]
-        problems += [
-            Problem(
-                label,
-                f"'{raw.at[i, column]}' is not a whole number from {low} to {high}",
-                row=int(i) + 2,
-                column=column,
-            )
-            for i in raw.index[bad][:50]
-        ]
+        expected = f"a whole number from {low} to {high}"
+        problems += refused_cells(raw, column, cells[column][1], label, expected, limit=50)
     session, session_bad = cells["Session"]
     problems += [
         Problem(label, "session is empty", row=int(i) + 2, column="Session")
@@ -355,32 +351,15 @@ GENERIC_NUMBERS = {"session": (1, 999), "cycle": (1, 99), "action_category": (1,
 
 def _generic_cells(label: str, frame: pd.DataFrame) -> tuple[dict[str, pd.Series], list[Problem]]:
     """The dates and whole numbers of the generic layout, and every cell that is not one."""
-    from rightsmonitor.sources.cells import DATE_FORMAT, dates, whole_numbers
-
     values: dict[str, pd.Series] = {}
     problems: list[Problem] = []
     for column in ("date", "reply_due"):
         values[column], bad = dates(frame[column])
-        problems += [
-            Problem(
-                label,
-                f"'{frame.at[i, column]}' is not a date ({DATE_FORMAT})",
-                row=int(i) + 2,
-                column=column,
-            )
-            for i in frame.index[bad]
-        ]
+        problems += refused_cells(frame, column, bad, label, f"a date ({DATE_FORMAT})")
     for column, (low, high) in GENERIC_NUMBERS.items():
         values[column], bad = whole_numbers(frame[column], low=low, high=high)
-        problems += [
-            Problem(
-                label,
-                f"'{frame.at[i, column]}' is not a whole number from {low} to {high}",
-                row=int(i) + 2,
-                column=column,
-            )
-            for i in frame.index[bad]
-        ]
+        expected = f"a whole number from {low} to {high}"
+        problems += refused_cells(frame, column, bad, label, expected)
     return values, problems
 
 
@@ -399,8 +378,6 @@ _SERIAL = re.compile(r"^\d{1,6}(\.0+)?$")
 def _uhri_date(text: str) -> dt.date | None:
     """An Excel serial number (days since 1899-12-30), a ``YYYY-MM-DD`` date, or empty;
     anything else raises ValueError."""
-    from rightsmonitor.sources.cells import dates
-
     text = text.strip()
     if not text:
         return None
@@ -428,8 +405,6 @@ def _read_uhri(path: Path) -> pd.DataFrame:
 def parse_uhri(path: Path) -> pd.DataFrame:
     """The Universal Human Rights Index export (XLSX or JSON), described in the project's format
     notes: one recommendation per state concerned."""
-    from rightsmonitor.sources.cells import whole_numbers
-
     label = str(path)
     raw = _read_uhri(path)
     missing = [c for c in UHRI_REQUIRED if c not in raw.columns]
@@ -584,19 +559,9 @@ def read_updates(path: str | Path, known: KnownIds) -> pd.DataFrame:
     frame = read_layout(
         path, required=("recommendation", "date", "status", "author"), allowed=UPDATE_COLUMNS
     )
-    from rightsmonitor.sources.cells import DATE_FORMAT, dates
-
     problems = _unknown_recommendations(known, path, frame)
     days, bad_days = dates(frame["date"])
-    problems += [
-        Problem(
-            label,
-            f"'{frame.at[i, 'date']}' is not a date ({DATE_FORMAT})",
-            row=int(i) + 2,
-            column="date",
-        )
-        for i in frame.index[bad_days]
-    ]
+    problems += refused_cells(frame, "date", bad_days, label, f"a date ({DATE_FORMAT})")
     # The stored key: one status per recommendation, date and author (as the dates and statuses
     # are stored, so 'In progress' repeats 'in progress').
     key = frame.assign(status=frame["status"].str.lower(), date=days.astype(str))
