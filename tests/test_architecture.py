@@ -1,4 +1,4 @@
-"""The flow runs one way: front ends -> operations -> (store, sources, methods, assess, publish).
+"""The flow runs one way: front ends (cli, web) -> operations -> (store, sources, methods, assess, publish).
 
 Checked on the import statements of every module, so that a shortcut (a report that queries the
 store, a command that writes to it) fails here rather than in a second front end.
@@ -23,6 +23,7 @@ FORBIDDEN = {
     "store": {"ops", "cli", "sources", "assess", "publish", "methods"},
     "ops": {"cli"},
     "cli": {"store", "sources", "assess", "methods"},
+    "web": {"store", "sources", "assess", "methods", "cli"},
 }
 
 
