@@ -1,4 +1,4 @@
-"""Action plans: Plan -> Goal -> Target, each target tied to an indicator series.
+"""Action plans: Plan -> Goal -> Target (tied to an indicator series) and Action (a measure).
 
 The official baseline and target are kept as published; the assessment measures the series the
 plan names, and a `proxy` note says when that series measures something slightly different.
@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from rightsmonitor.model.actions import Action
 from rightsmonitor.model.indicator import CODE_PATTERN, Indicator
 from rightsmonitor.model.observation import (
     MAX_YEAR,
@@ -136,8 +137,15 @@ class Goal(_Strict):
     id: str = Field(pattern=SLUG)
     title: str = Field(min_length=1)
     dimension: Dimension
-    targets: tuple[Target, ...] = Field(min_length=1)
+    targets: tuple[Target, ...] = ()
+    actions: tuple[Action, ...] = ()
     translations: dict[OtherLanguage, GoalWording] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Goal:
+        if not self.targets and not self.actions:
+            raise ValueError(f"goal '{self.id}' has neither targets nor actions")
+        return self
 
 
 class Plan(_Strict):
@@ -169,14 +177,25 @@ class Plan(_Strict):
     def _unique_ids(self) -> Plan:
         seen: set[str] = set()
         for goal in self.goals:
-            for target in goal.targets:
-                if target.id in seen:
-                    raise ValueError(f"target id '{target.id}' is used twice")
-                seen.add(target.id)
+            for item in (*goal.targets, *goal.actions):
+                kind = "target" if isinstance(item, Target) else "action"
+                if item.id in seen:
+                    raise ValueError(f"{kind} id '{item.id}' is used twice")
+                seen.add(item.id)
         goal_ids = [g.id for g in self.goals]
         if len(goal_ids) != len(set(goal_ids)):
             raise ValueError("goal ids must be unique")
+        targets = {t.id for _, t in self.targets()}
+        for _, action in self.actions():
+            unknown = [t for t in action.targets if t not in targets]
+            if unknown:
+                raise ValueError(
+                    f"action '{action.id}' names targets the plan does not have: {unknown}"
+                )
         return self
 
     def targets(self) -> list[tuple[Goal, Target]]:
         return [(goal, target) for goal in self.goals for target in goal.targets]
+
+    def actions(self) -> list[tuple[Goal, Action]]:
+        return [(goal, action) for goal in self.goals for action in goal.actions]

@@ -5,6 +5,7 @@ Errors point at the file, the field path and the line, because plans are written
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -94,9 +95,7 @@ def load_plan(path: str | Path) -> Plan:
     if not isinstance(document, dict):
         raise InvalidInput([Problem(label, "a plan must be a YAML mapping (key: value)")])
     lines = line_index(node) if node is not None else {}
-    # YAML reads unquoted dates as dates; the schema expects ISO text.
-    if "adopted" in document and hasattr(document["adopted"], "isoformat"):
-        document["adopted"] = document["adopted"].isoformat()
+    document = iso_dates(document)  # YAML reads unquoted dates as dates; the schema wants text
 
     validator = jsonschema.Draft202012Validator(shipped_schema())
     problems = [
@@ -138,6 +137,22 @@ def load_plan(path: str | Path) -> Plan:
                 ]
             )
         ) from exc
+
+
+def iso_dates(value: Any) -> Any:
+    """``value`` with every date YAML read (``due: 2025-12-31``) as ISO text, as JSON has it.
+
+    >>> import datetime as dt
+    >>> iso_dates({"due": dt.date(2025, 12, 31), "xs": [dt.date(2021, 1, 1)]})
+    {'due': '2025-12-31', 'xs': ['2021-01-01']}
+    """
+    if isinstance(value, dict):
+        return {k: iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [iso_dates(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
 
 
 def _as_lines(problems: list[Problem]) -> list[Problem]:
