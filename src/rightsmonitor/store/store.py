@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem, StoreError
+from rightsmonitor.store.action_tables import ActionTables
 from rightsmonitor.store.backend import Backend, NoStore, TableShape
 from rightsmonitor.store.followup_tables import FollowUpTables
 from rightsmonitor.store.migrate import latest_version, migrations
@@ -47,7 +48,7 @@ class NeedsMigration(StoreError):
     """Raised by a read-only open of an older store: it must be opened writable once."""
 
 
-class Store(FollowUpTables):
+class Store(FollowUpTables, ActionTables):
     """A place observations, catalogues, follow-up records and import history live."""
 
     def __init__(self, backend: Backend) -> None:
