@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from rightsmonitor.assess.actions import ActionsAssessment, assess_actions, assessment_date
 from rightsmonitor.assess.breakdowns import breakdowns_for, group_series, keys_of
 from rightsmonitor.assess.engine import Runner, run_stored
 from rightsmonitor.assess.targets import (
@@ -30,7 +31,11 @@ from rightsmonitor.model import (
 from rightsmonitor.model.text import Text, text
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import ibis.expr.types as ir
+
+    from rightsmonitor.model.actions import ActionUpdate
 
 __all__ = [
     "CAVEAT_NOTES",
@@ -76,8 +81,10 @@ def assess_plan(
     *,
     country: str | None = None,
     as_of: int | None = None,
+    action_updates: Sequence[ActionUpdate] = (),
 ) -> PlanAssessment:
-    """Assess every target of ``plan`` against the stored evidence.
+    """Assess every target of ``plan`` against the stored evidence, and every action against
+    the updates reported on it.
 
     Parameters
     ----------
@@ -88,13 +95,19 @@ def assess_plan(
     country : str, optional
         ISO 3166-1 alpha-3 code for a plan that names no country.
     as_of : int, optional
-        Use only observations up to this year (and judge old data against it).
+        Use only observations up to this year (and judge old data against it), and only
+        action updates up to the end of it.
+    action_updates : sequence of ActionUpdate
+        The stored updates on the plan's actions.
 
     Notes
     -----
     Each target's series and every group series of the same indicator, area and source (its
     breakdowns) are assessed in one run of the engine on the store's own backend.
     """
+    actions = assess_actions(plan, action_updates, on=assessment_date(as_of))
+    if not plan.targets():
+        return _actions_only(plan, country, as_of, actions)
     catalogue = evidence.indicators | {i.code: i for i in plan.indicators}
     _check(plan, evidence, catalogue, country)
     rows = [
@@ -146,6 +159,23 @@ def assess_plan(
         sources=tuple(used[k] for k in sorted(used)),
         reference_year=run.reference_year,
         stale_after_years=plan.stale_after_years,
+        actions=actions,
+    )
+
+
+def _actions_only(
+    plan: Plan, country: str | None, as_of: int | None, actions: ActionsAssessment
+) -> PlanAssessment:
+    """A plan of actions alone: nothing to run the progress engine on."""
+    return PlanAssessment(
+        plan=plan,
+        area=(country or plan.country or "").upper(),
+        as_of=as_of,
+        assessed_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        results=(),
+        reference_year=as_of if as_of is not None else dt.datetime.now(dt.UTC).year,
+        stale_after_years=plan.stale_after_years,
+        actions=actions,
     )
 
 

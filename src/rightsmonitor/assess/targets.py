@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from rightsmonitor.assess.actions import ActionsAssessment
 from rightsmonitor.assess.breakdowns import Breakdown
 from rightsmonitor.methods.progress import METHOD_VERSION, Caveat, Status
 from rightsmonitor.model import Goal, Indicator, Plan, Source, Target, area_name, disaggregation_key
@@ -149,6 +150,7 @@ class PlanAssessment:
     sources: tuple[Source, ...] = field(default=())
     reference_year: int = 0
     stale_after_years: int = 5
+    actions: ActionsAssessment | None = None  # the plan's actions, where each stands
 
     def status_counts(self) -> dict[str, int]:
         counts = {s.value: 0 for s in Status}
@@ -186,6 +188,18 @@ class PlanAssessment:
             "status_counts": self.status_counts(),
             "flag_counts": self.flag_counts(),
             "targets": [r.to_record() for r in self.results],
+            **self._actions_json(),
+        }
+
+    def _actions_json(self) -> dict:
+        """Actions beside the targets: counts by status, overdue, each action with its history."""
+        if self.actions is None:
+            return {}
+        return {
+            "actions_as_of": self.actions.on.isoformat(),
+            "action_status_counts": self.actions.status_counts(),
+            "actions_overdue": self.actions.overdue_count(),
+            "actions": [r.to_record() for r in self.actions.results],
         }
 
     def to_frame(self) -> pd.DataFrame:

@@ -11,7 +11,15 @@ from typing import Annotated
 import typer
 
 from rightsmonitor import __version__
-from rightsmonitor.cli import assessment, evidence, measures, obligations, recommendations, surveys
+from rightsmonitor.cli import (
+    actions,
+    assessment,
+    evidence,
+    measures,
+    obligations,
+    recommendations,
+    surveys,
+)
 from rightsmonitor.cli.common import console, state
 
 app = typer.Typer(
@@ -46,5 +54,6 @@ app.add_typer(surveys.app, name="survey")
 app.add_typer(obligations.obligations_app, name="obligations")
 app.add_typer(recommendations.app, name="recommendations")
 app.add_typer(obligations.cooperation_app, name="cooperation")
+actions.register(app)
 
 __all__ = ["app"]

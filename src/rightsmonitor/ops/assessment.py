@@ -62,7 +62,13 @@ def assess_in(
 
     ctx.progress.start(f"Assessing {plan.id}", total=3 if request.pdf else 2)
     country = request.country.upper() if request.country else None
-    assessment = assess_plan(evidence_of(store), plan, country=country, as_of=request.as_of)
+    assessment = assess_plan(
+        evidence_of(store),
+        plan,
+        country=country,
+        as_of=request.as_of,
+        action_updates=store.action_updates(plan.id),
+    )
     ctx.progress.advance(f"Writing report for {plan.id}")
     paths = {}
     if request.out is not None:
