@@ -1,4 +1,5 @@
-"""The flow runs one way: front ends (cli, web) -> operations -> (store, sources, methods, assess, publish).
+"""The flow runs one way: front ends (cli, web) -> operations -> (store, sources, methods,
+assess, publish).
 
 Checked on the import statements of every module, so that a shortcut (a report that queries the
 store, a command that writes to it) fails here rather than in a second front end.

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rightsmonitor.model.actions import (
     ACTION_STATUS_ORDER,
@@ -32,6 +33,12 @@ from rightsmonitor.model.actions import (
     ActionUpdate,
 )
 from rightsmonitor.model.plan import Goal, Plan
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+STATUS_RANK = {status: rank for rank, status in enumerate(ActionStatus)}
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,38 @@ class ActionsAssessment:
             "actions": [r.to_record() for r in self.results],
         }
 
+    def to_frame(self) -> pd.DataFrame:
+        """One row per action: where it stands and its latest update (actions.csv)."""
+        import pandas as pd
+
+        rows = []
+        for r in self.results:
+            latest = r.latest
+            rows.append(
+                {
+                    "goal": r.goal.id,
+                    "dimension": r.goal.dimension.value,
+                    "id": r.action.id,
+                    "title": r.action.title,
+                    "section": r.action.section,
+                    "wording": r.action.wording,
+                    "responsible": "; ".join(r.action.responsible),
+                    "supporting": "; ".join(r.action.supporting),
+                    "start": r.action.start,
+                    "due": r.action.due,
+                    "status": r.status,
+                    "overdue": r.overdue,
+                    "last_update": r.last_update,
+                    "last_reported_by": latest.reported_by if latest else None,
+                    "updates": len(r.history),
+                    "evidence": sum(len(u.evidence) for u in r.history),
+                    "targets": "; ".join(r.action.targets),
+                    "recommendations": "; ".join(r.action.recommendations),
+                    "as_of": self.on,
+                }
+            )
+        return pd.DataFrame(rows)
+
     def by_goal(self, goal_id: str) -> tuple[ActionAssessment, ...]:
         return tuple(r for r in self.results if r.goal.id == goal_id)
 
@@ -127,13 +166,14 @@ def assess_action(action: Action, updates: Iterable[ActionUpdate], *, on: dt.dat
     Notes
     -----
     The latest update is the one with the latest date; on one date, a closing status
-    (completed, discontinued) counts as later than an open one, then the reporter's name
-    decides, so that the result never depends on the order of the files.
+    (completed, discontinued) counts as later than an open one, then the reporter's name, then
+    the status's place in the order of :class:`ActionStatus`, so that the result never
+    depends on the order of the files.
     """
     history = tuple(
         sorted(
             (u for u in updates if u.action == action.id and u.date <= on),
-            key=lambda u: (u.date, u.status.closed, u.reported_by),
+            key=lambda u: (u.date, u.status.closed, u.reported_by, STATUS_RANK[u.status]),
         )
     )
     latest = history[-1] if history else None

@@ -57,8 +57,8 @@ def assess_command(
         ),
     ] = False,
 ) -> None:
-    """Assess every target of a plan and write index.html, assessment.json and assessment.csv
-    (and report.pdf with --pdf)."""
+    """Assess every target and action of a plan and write index.html, assessment.json and
+    assessment.csv (actions.csv for a plan with actions; report.pdf with --pdf)."""
     from rightsmonitor.model.assessment import AssessRequest
     from rightsmonitor.ops.assessment import assess
 
@@ -111,7 +111,17 @@ def print_summary(assessment: Any) -> None:
             f"[{STATUS_COLOURS[r.status.value]}]{r.status.value}[/]",
             flags(r),
         )
-    console.print(table)
+    if assessment.results:
+        console.print(table)
+    actions = assessment.actions
+    if actions is not None and actions.results:
+        counts = ", ".join(
+            f"{n} {s.replace('_', ' ')}" for s, n in actions.status_counts().items() if n
+        )
+        console.print(
+            f"{assessment.plan.title}: {len(actions.results)} action(s) as of {actions.on}: "
+            f"{counts}; [red]{actions.overdue_count()} overdue[/]"
+        )
 
 
 @handle_errors

@@ -21,6 +21,7 @@ from rightsmonitor.assess.plan import PlanAssessment, TargetAssessment
 from rightsmonitor.files import output_folder, write_text
 from rightsmonitor.methods.progress import Status
 from rightsmonitor.model import Dimension
+from rightsmonitor.model.actions import ACTION_STATUS_LABELS, ACTION_STATUS_ORDER
 from rightsmonitor.model.text import N_
 from rightsmonitor.publish.charts import chart_html, source_label
 from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
@@ -118,6 +119,39 @@ def dimension_overview(assessment: PlanAssessment) -> list[dict]:
     return rows
 
 
+def goal_sections(assessment: PlanAssessment) -> list[tuple]:
+    """Each goal of the plan with its assessed targets and actions, in plan order (a goal of
+    actions alone has a section too)."""
+    actions = assessment.actions
+    sections = []
+    for goal in assessment.plan.goals:
+        targets = [r for r in assessment.results if r.goal.id == goal.id]
+        done = actions.by_goal(goal.id) if actions is not None else ()
+        if targets or done:
+            sections.append((goal, targets, done))
+    return sections
+
+
+def action_overview(assessment: PlanAssessment) -> list[dict]:
+    """Actions by rights dimension: how many, by status, and how many are overdue."""
+    if assessment.actions is None:
+        return []
+    rows = []
+    for dimension in Dimension:
+        results = [r for r in assessment.actions.results if r.goal.dimension is dimension]
+        if results:
+            counts = {s: sum(r.status == s for r in results) for s in ACTION_STATUS_ORDER}
+            rows.append(
+                {
+                    "dimension": dimension,
+                    "total": len(results),
+                    "counts": counts,
+                    "overdue": sum(r.overdue for r in results),
+                }
+            )
+    return rows
+
+
 def render_html(
     assessment: PlanAssessment, *, chart_library: str | None = None, lang: str = "en"
 ) -> str:
@@ -137,11 +171,7 @@ def render_html(
     str
         The HTML document.
     """
-    goals: list[tuple] = []
-    for result in assessment.results:
-        if not goals or goals[-1][0] is not result.goal:
-            goals.append((result.goal, []))
-        goals[-1][1].append(result)
+    goals = goal_sections(assessment)
     tr = translations(lang).gettext
     charts = {
         r.target.id: chart_html(r, f"chart-{r.target.id}", as_of=assessment.as_of, tr=tr)
@@ -158,6 +188,9 @@ def render_html(
         flags=assessment.flag_counts(),
         status_order=STATUS_ORDER,
         overview=dimension_overview(assessment),
+        actions=assessment.actions,
+        action_overview=action_overview(assessment),
+        action_labels=ACTION_STATUS_LABELS,
         goals=goals,
         charts=charts,
         gaps=gaps,
@@ -200,7 +233,8 @@ def write_outputs(
     inline_charts: bool = False,
     lang: str = "en",
 ) -> dict[str, Path]:
-    """Write ``index.html``, ``assessment.json`` and ``assessment.csv`` into ``out``.
+    """Write ``index.html``, ``assessment.json``, ``assessment.csv`` (and ``actions.csv``) into
+    ``out``.
 
     Parameters
     ----------
@@ -219,7 +253,8 @@ def write_outputs(
     Returns
     -------
     dict
-        Paths by kind: ``html``, ``json``, ``csv`` and, unless inline, ``chart_library``.
+        Paths by kind: ``html``, ``json``, ``csv``, ``actions_csv`` when the plan has actions
+        and, unless inline, ``chart_library``.
     """
     out = Path(out)
     paths = {
@@ -230,6 +265,10 @@ def write_outputs(
     # Everything is rendered before anything is written; each file is then replaced whole.
     record = json.dumps(assessment.to_json(), indent=2, ensure_ascii=False, allow_nan=False)
     table = assessment.to_frame().to_csv(index=False)
+    actions = assessment.actions
+    action_table = actions.to_frame().to_csv(index=False) if actions and actions.results else None
+    if action_table is not None:
+        paths["actions_csv"] = out / "actions.csv"
     output_folder(out)
     library = None
     if not inline_charts:
@@ -238,6 +277,8 @@ def write_outputs(
     page = render_html(assessment, chart_library=library, lang=lang)
     write_text(paths["json"], record + "\n")
     write_text(paths["csv"], table)
+    if action_table is not None:
+        write_text(paths["actions_csv"], action_table)
     write_text(paths["html"], page)
     return paths
 
