@@ -320,3 +320,10 @@ def test_a_goal_needs_targets_or_actions(tmp_path: Path) -> None:
     text = PLAN.split("    actions:")[0]
     with pytest.raises(InvalidInput, match="goal 'justice' has neither targets nor actions"):
         load_plan(write(tmp_path, "plan.yaml", text))
+
+
+def test_docs_ship_the_update_file_schema() -> None:
+    from rightsmonitor.sources.action_updates import updates_json_schema
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "action-updates.schema.json"
+    assert json.loads(docs.read_text("utf-8")) == updates_json_schema()

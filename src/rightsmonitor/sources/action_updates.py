@@ -74,6 +74,14 @@ class UpdatesFile(_Strict):
     updates: tuple[UpdateEntry, ...] = Field(min_length=1, max_length=MAX_UPDATES)
 
 
+def updates_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an update file (docs/action-updates.schema.json must equal it)."""
+    schema = UpdatesFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://rightsmonitor.org/schema/action-updates-1.json"
+    return schema
+
+
 # The plan a file names -> (its id, its action ids); raises InvalidInput for an unknown plan.
 PlanActions = Callable[[str, Path], tuple[str, Collection[str]]]
 
