@@ -323,6 +323,9 @@ def write_landing(out: str | Path, reports: dict[str, dict[str, Path]], lang: st
                 "area": Formats(lang).area(data["area"]),
                 "counts": data["status_counts"],
                 "flags": data["flag_counts"],
+                "actions": len(data.get("actions", [])),
+                "action_counts": data.get("action_status_counts", {}),
+                "overdue": data.get("actions_overdue", 0),
                 "name": name,
             }
         )
