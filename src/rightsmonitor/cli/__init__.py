@@ -18,6 +18,7 @@ from rightsmonitor.cli import (
     measures,
     obligations,
     recommendations,
+    serve,
     surveys,
 )
 from rightsmonitor.cli.common import console, state
@@ -55,5 +56,6 @@ app.add_typer(obligations.obligations_app, name="obligations")
 app.add_typer(recommendations.app, name="recommendations")
 app.add_typer(obligations.cooperation_app, name="cooperation")
 actions.register(app)
+serve.register(app)
 
 __all__ = ["app"]
