@@ -42,6 +42,14 @@ if TYPE_CHECKING:
     from rightsmonitor.model import Plan, Source
     from rightsmonitor.store import Store
 
+
+def _status_labels() -> dict[str, str]:
+    from rightsmonitor.methods.progress import Status
+
+    return {s.value: s.label for s in Status}
+
+
+STATUS_LABELS = _status_labels()  # target status -> English label (report catalogue)
 DEFAULT_COUNTRY = "CHN"  # for plans that name no country, as the demo assesses them
 RECENT = 10
 T = TypeVar("T")
@@ -391,3 +399,10 @@ def action_page(ctx: Context, name: str, action: str, country: str | None = None
             for u in reversed(found.history)
         ),
     )
+
+
+def store_location(ctx: Context) -> tuple[str, int]:
+    """Where the store is and how many observations it holds: checked once before serving,
+    so that a missing or unreadable store is one clear error, not one per page."""
+    with ctx.reader() as store:
+        return str(store.location), store.counts()["observations"]

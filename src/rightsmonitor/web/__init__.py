@@ -1,0 +1,1 @@
+"""The public portal and REST API (``rights serve``): a thin front end over the operations."""

@@ -1,0 +1,60 @@
+"""The web application: the public portal and the REST API over the operations layer.
+
+FastAPI (on Starlette): the OpenAPI document comes from the typed results the pages render;
+Starlette's middleware and signed-cookie sessions carry the permissions the agency workspace
+adds next. Reading is public; every state-changing method is refused to anonymous callers.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
+from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+
+from rightsmonitor.errors import RightsMonitorError
+from rightsmonitor.ops.context import Context
+from rightsmonitor.web import api, errors, pages
+
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class RefuseWrites(BaseHTTPMiddleware):
+    """Every state-changing method, to any path, is refused with 401 until logins exist."""
+
+    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
+        if request.method not in READING:
+            response = errors.respond(
+                request, 401, "writing needs a login; the public portal only reads"
+            )
+            response.headers["WWW-Authenticate"] = 'Session realm="rights-monitor"'
+            return response
+        return await call_next(request)
+
+
+def create_app(db: str | Path | None = None) -> FastAPI:
+    """The portal on the store at ``db`` (a DuckDB path, a ``postgresql://`` URL, or None for
+    the default store), opened read-only per request and closed after it."""
+    app = FastAPI(
+        title="Rights Monitor",
+        version="1",
+        summary="Plans, evidence, assessments and recommendations, read-only.",
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,  # Swagger UI loads from a CDN: /api/v1/docs is served locally instead
+        redoc_url=None,
+    )
+    app.state.ctx = Context(db=db)
+    app.add_middleware(RefuseWrites)
+    app.add_exception_handler(RightsMonitorError, errors.project_error)
+    app.add_exception_handler(RequestValidationError, errors.validation_error)
+    app.add_exception_handler(HTTPException, errors.http_error)
+    static = resources.files("rightsmonitor.web").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    return app

@@ -1,0 +1,111 @@
+"""Keep the portal's translations complete: extract, merge, check (the web's own domain).
+
+    .venv/bin/python tools/i18n_web.py extract   # write web/locale/messages.pot
+    .venv/bin/python tools/i18n_web.py update    # merge it into every language's messages.po
+    .venv/bin/python tools/i18n_web.py check     # exit 1 if the .pot is stale or a .po incomplete
+
+Messages come from the page templates (``web/templates/*.html``, Jinja's ``_()``) and from
+Python constants marked ``W_()`` in ``web/``. Labels that come from the model (statuses,
+dimensions, indicator names) are the report catalogue's (``tools/i18n.py``). ``check`` fails
+when a message is missing, untranslated, fuzzy, or drops or invents a placeholder.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from i18n import _po_text, placeholders  # noqa: E402  (the report tool's own helpers)
+
+WEB = Path(__file__).resolve().parents[1] / "src" / "rightsmonitor" / "web"
+LOCALE = WEB / "locale"
+TEMPLATE = LOCALE / "messages.pot"
+LANGUAGES = {"zh": "zh_Hans_CN"}
+METHODS = [("templates/**.html", "jinja2"), ("**.py", "python")]
+OPTIONS = {
+    "templates/**.html": {
+        "extensions": "jinja2.ext.i18n",
+        "trim_blocks": "true",
+        "lstrip_blocks": "true",
+        "newstyle_gettext": "true",
+    }
+}
+KEYWORDS = {"_": None, "gettext": None, "W_": None}
+
+
+def extract() -> Catalog:
+    catalog = Catalog(project="Rights Monitor portal", charset="utf-8")
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+        WEB, METHODS, OPTIONS, KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True
+    ):
+        catalog.add(message, None, [(filename, lineno)])
+    return catalog
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE / lang / "LC_MESSAGES" / "messages.po"
+
+
+def update() -> None:
+    template = extract()
+    for lang, locale in LANGUAGES.items():
+        path = po_path(lang)
+        if path.exists():
+            with path.open("rb") as handle:
+                catalog = read_po(handle, locale=locale)
+        else:
+            catalog = Catalog(locale=locale, project="Rights Monitor portal", charset="utf-8")
+        catalog.update(template, no_fuzzy_matching=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_po_text(catalog), encoding="utf-8")
+
+
+def problems() -> list[str]:
+    found = []
+    extracted = extract()
+    if not TEMPLATE.exists() or TEMPLATE.read_text("utf-8") != _po_text(extracted):
+        found.append(f"{TEMPLATE} is not what the sources say: run tools/i18n_web.py extract")
+    wanted = {m.id for m in extracted if m.id}
+    for lang, locale in LANGUAGES.items():
+        path = po_path(lang)
+        with path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        have = {m.id: m for m in catalog if m.id}
+        for message_id in sorted(wanted - set(have)):
+            found.append(f"{path}: missing {message_id!r} (run tools/i18n_web.py update)")
+        for message_id, message in sorted(have.items()):
+            if message_id not in wanted:
+                found.append(f"{path}: {message_id!r} is no longer used")
+            elif not message.string:
+                found.append(f"{path}: {message_id!r} is not translated")
+            elif message.fuzzy:
+                found.append(f"{path}: {message_id!r} is fuzzy")
+            elif placeholders(message.string) != placeholders(message_id):
+                found.append(f"{path}: {message_id!r} changes its placeholders")
+    return found
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else "check"
+    if command in ("extract", "update"):
+        TEMPLATE.parent.mkdir(parents=True, exist_ok=True)
+        TEMPLATE.write_text(_po_text(extract()), encoding="utf-8")
+        if command == "update":
+            update()
+        return 0
+    if command == "check":
+        found = problems()
+        print("\n".join(found) or "portal translations complete")
+        return 1 if found else 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
