@@ -327,3 +327,18 @@ def test_docs_ship_the_update_file_schema() -> None:
 
     docs = Path(__file__).resolve().parents[1] / "docs" / "action-updates.schema.json"
     assert json.loads(docs.read_text("utf-8")) == updates_json_schema()
+
+
+def test_a_plan_name_too_long_for_a_file_name_is_refused_not_a_crash(
+    ctx: Context, files, store: Store
+) -> None:
+    """Found by the fuzz suite (tests/fuzz/kinds_actions.py): the operating system refuses a
+    name over 255 bytes with an error that is not "no such file"."""
+    name = "y" * 300
+    path = write(files["plan"].parent, "long.yaml", UPDATES.replace("plan.yaml", name))
+    before = table_dump(store)
+    with pytest.raises(InvalidInput, match="line 1: field 'plan': no plan file 'yyy"):
+        import_updates(ctx, path)
+    with pytest.raises(Exception, match="no plan file 'yyy"):
+        load_plan(name)
+    assert table_dump(store) == before

@@ -3,7 +3,13 @@ are registered too, apart (:data:`REAL` leaves them out)."""
 
 from __future__ import annotations
 
-from fuzz import kinds_evidence, kinds_followup, kinds_measures, mutators_tree  # noqa: F401
+from fuzz import (  # noqa: F401
+    kinds_actions,
+    kinds_evidence,
+    kinds_followup,
+    kinds_measures,
+    mutators_tree,
+)
 from fuzz.kind import KINDS
 
 REAL = tuple(KINDS)  # before the self-test's kinds are registered

@@ -25,9 +25,9 @@ KIND = "action-updates"
 
 def plan_named(name: str, folder: Path | None = None) -> Plan:
     """A bundled plan by name, or a plan file (relative to ``folder`` when given there)."""
-    from rightsmonitor.plans import load_plan
+    from rightsmonitor.plans import is_file, load_plan
 
-    if folder is not None and (folder / name).is_file():
+    if folder is not None and is_file(folder / name):
         return load_plan(folder / name)
     return load_plan(name)
 

@@ -43,10 +43,18 @@ def bundled_plans() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.yaml"))}
 
 
+def is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; a name the system cannot take (too long) is not one."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def resolve_plan(name_or_path: str | Path) -> Path:
     """A path, or the name of a bundled plan (``china-nhrap-2021-2025``)."""
     path = Path(name_or_path)
-    if path.is_file():
+    if is_file(path):
         return path
     bundled = bundled_plans()
     if str(name_or_path) in bundled:

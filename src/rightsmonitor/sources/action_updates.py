@@ -57,6 +57,18 @@ class UpdateEntry(_Strict):
     text: str = ""
     evidence: tuple[EvidenceEntry, ...] = ()
 
+    @field_validator("reported_by")
+    @classmethod
+    def _named(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("name who reports the update")
+        return value.strip()
+
+    @field_validator("text")
+    @classmethod
+    def _trimmed(cls, value: str) -> str:
+        return value.strip()
+
     @field_validator("date", mode="before")
     @classmethod
     def _iso(cls, value: Any) -> Any:
@@ -170,8 +182,8 @@ def read_action_updates(
                 action=entry.action,
                 date=entry.date,
                 status=entry.status,
-                reported_by=entry.reported_by.strip(),
-                text=entry.text.strip(),
+                reported_by=entry.reported_by,
+                text=entry.text,
                 evidence=tuple(evidence),
             )
         )
