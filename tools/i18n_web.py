@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from i18n import _po_text, placeholders  # noqa: E402  (the report tool's own helpers)
+from i18n import _po_text, placeholders  # the report tool's own helpers
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "rightsmonitor" / "web"
 LOCALE = WEB / "locale"

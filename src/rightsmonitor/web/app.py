@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
@@ -29,8 +29,9 @@ class RefuseWrites(BaseHTTPMiddleware):
 
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         if request.method not in READING:
-            response = errors.respond(
-                request, 401, "writing needs a login; the public portal only reads"
+            response = JSONResponse(
+                errors.error_body(401, "writing needs a login; the public portal only reads"),
+                status_code=401,
             )
             response.headers["WWW-Authenticate"] = 'Session realm="rights-monitor"'
             return response

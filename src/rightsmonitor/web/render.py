@@ -52,7 +52,8 @@ def formula_safe(value: object) -> object:
 def csv_text(rows: Sequence[Mapping[str, Any]]) -> str:
     out = io.StringIO()
     if rows:
-        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        columns = list(dict.fromkeys(k for row in rows for k in row))  # every row's, in order
+        writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         for row in rows:
             writer.writerow({k: _cell(v) for k, v in row.items()})

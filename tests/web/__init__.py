@@ -1,0 +1,1 @@
+"""The portal and API tests."""
