@@ -47,7 +47,8 @@ def _fill(location: str, upr: Path, folder: Path) -> None:
     updates = folder / "updates.csv"
     updates.write_text(
         "recommendation,date,status,author,note,agencies\n"
-        f"{first},2023-06-30,partially implemented,NHRI desk,Draft law tabled,Ministry of Justice\n",
+        f"{first},2023-06-30,partially implemented,NHRI desk,Draft law tabled,"
+        "Ministry of Justice\n",
         encoding="utf-8",
     )
     import_updates(ctx, updates)

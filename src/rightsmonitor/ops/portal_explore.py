@@ -262,17 +262,21 @@ def recommendations(ctx: Context, query: RecommendationQuery) -> Recommendations
     frame = _recommendation_frame(ctx).fillna({"status": "", "responsible": ""})
     if query.q and query.q.strip():
         frame = _search(ctx, frame, query.q.strip())
-    masks = {name: _facet_mask(frame, FACETS[name], getattr(query, name)) for name in FACETS}
-    kept = frame
-    for mask in masks.values():
-        kept = kept[mask.loc[kept.index]]
+    import numpy as np
+
+    frame = frame.reset_index(drop=True)
+    masks = {
+        name: np.asarray(_facet_mask(frame, FACETS[name], getattr(query, name)), dtype=bool)
+        for name in FACETS
+    }
+    every = np.ones(len(frame), dtype=bool)
+    kept = frame[np.logical_and.reduce([every, *masks.values()])]
     facets = {}
     for name, column in FACETS.items():
-        others = frame
-        for other, mask in masks.items():
-            if other != name:
-                others = others[mask.loc[others.index]]
-        facets[name] = _facet(others[column], column in MULTI)
+        others = [m for other, m in masks.items() if other != name]
+        facets[name] = _facet(
+            frame[np.logical_and.reduce([every, *others])][column], column in MULTI
+        )
     total = len(kept)
     start = (query.page - 1) * query.per_page
     page = kept.iloc[start : start + query.per_page]
@@ -300,8 +304,7 @@ def _search(ctx: Context, frame: pd.DataFrame, words: str) -> pd.DataFrame:
             "HAVING count(DISTINCT v.term) = ? ORDER BY score DESC, id",
             [*terms, len(terms)],
         )
-    ranked = frame.set_index("id", drop=False).reindex(hits["id"]).dropna(subset=["text"])
-    return ranked.reset_index(drop=True)
+    return hits[["id"]].merge(frame, on="id", how="inner")  # best match first
 
 
 def _facet_mask(frame: pd.DataFrame, column: str, wanted: object) -> pd.Series:
