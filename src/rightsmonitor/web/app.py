@@ -56,6 +56,8 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     app.add_exception_handler(HTTPException, errors.http_error)
     static = resources.files("rightsmonitor.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
+    fonts = resources.files("rightsmonitor.publish").joinpath("fonts")
+    app.mount("/fonts", StaticFiles(directory=str(fonts)), name="fonts")  # the reports' CJK font
     app.include_router(api.router)
     app.include_router(pages.router)
     return app
