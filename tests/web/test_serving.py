@@ -106,7 +106,8 @@ def test_the_api_never_answers_5xx(portal_db: str) -> None:
         def check(case: schemathesis.Case) -> None:
             response = case.call()
             if response.status_code >= 500:
-                failures.append(f"{case.method} {case.formatted_path} {case.query}: {response.text}")  # noqa: E501
+                where = f"{case.method} {case.formatted_path} {case.query}"
+                failures.append(f"{where}: {response.text}")
 
         check()
     assert failures == []
