@@ -28,7 +28,8 @@ LOCALE = PACKAGE / "publish" / "locale"
 TEMPLATE = LOCALE / "messages.pot"
 INDICATORS = PACKAGE / "sources" / "catalog" / "indicators.yaml"
 LANGUAGES = {"zh": "zh_Hans_CN"}
-METHODS = [("**/templates/**.j2", "jinja2"), ("**.py", "python")]
+# The web portal keeps its own catalogue (tools/i18n_web.py): its files are not the reports'.
+METHODS = [("web/**", "ignore"), ("**/templates/**.j2", "jinja2"), ("**.py", "python")]
 OPTIONS = {
     "**/templates/**.j2": {
         "extensions": "jinja2.ext.i18n",
