@@ -2,12 +2,14 @@
 #   make demo   create the environment, load the bundled data, assess both plans, write reports
 #   make test   create the environment, install Chromium and PostgreSQL if missing (Debian
 #               packages, tools/setup-test-machine.sh), run lint + the whole test suite
+# and, after them, the public portal and REST API on the demo data:
+#   make serve  load the bundled data if not yet loaded, then rights serve (http://127.0.0.1:8000/)
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-stamp
 
-.PHONY: demo test lint format bench docs clean fuzz
+.PHONY: demo serve test lint format bench docs clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,10 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/rights demo --out demo-report
+
+serve: $(STAMP)
+	$(BIN)/rights load-bundled
+	$(BIN)/rights serve
 
 test: $(STAMP) lint
 	tools/setup-test-machine.sh
