@@ -58,8 +58,8 @@ T = TypeVar("T")
 def store_state(store: Store) -> tuple[str, int, str]:
     """What identifies the store's contents: its location and its import records (count and
     the latest), which every write adds to."""
-    (count, latest) = store.backend.query("SELECT count(*), max(imported_at) FROM imports")[0]
-    return str(store.location), int(count), str(latest or "")
+    count, latest = store.import_state()
+    return str(store.location), count, latest
 
 
 class StateCache:

@@ -201,16 +201,7 @@ def _latest_values(ctx: Context, area: str) -> list[KeyIndicator]:
     with ctx.reader() as store:
         names = {i.code: i for i in store.indicators()}
         codes = [c for c in names if c in KEY_INDICATORS or c.upper().startswith("MPI")]
-        marks = ", ".join("?" * len(codes))
-        if not codes:
-            return []
-        frame = store.backend.frame(
-            "SELECT indicator, source, year, value FROM observations "
-            f"WHERE area = ? AND disaggregation = '' AND indicator IN ({marks}) "
-            "ORDER BY indicator, year DESC, source",
-            [area, *codes],
-        )
-    frame = frame.drop_duplicates("indicator")
+        frame = store.latest_values(area, codes)
     order = {c: i for i, c in enumerate(KEY_INDICATORS)}
     rows = [
         KeyIndicator(
@@ -290,21 +281,18 @@ def recommendations(ctx: Context, query: RecommendationQuery) -> Recommendations
 
 
 def _search(ctx: Context, frame: pd.DataFrame, words: str) -> pd.DataFrame:
+    import pandas as pd
+
     from rightsmonitor.methods.similarity import tokens
 
     terms = sorted({t for t in tokens(words) if " " not in t})
     if not terms:
         found = frame["text"].str.contains(words, case=False, regex=False)
         return frame[found]
-    marks = ", ".join("?" * len(terms))
     with ctx.reader() as store:
-        hits = store.backend.frame(
-            "SELECT v.recommendation AS id, sum(v.weight) AS score FROM recommendation_vectors v "
-            f"WHERE v.term IN ({marks}) GROUP BY v.recommendation "
-            "HAVING count(DISTINCT v.term) = ? ORDER BY score DESC, id",
-            [*terms, len(terms)],
-        )
-    return hits[["id"]].merge(frame, on="id", how="inner")  # best match first
+        hits = store.search_recommendations(terms)
+    ids = pd.DataFrame({"id": pd.Series(hits, dtype=frame["id"].dtype)})
+    return ids.merge(frame, on="id", how="inner")  # best match first
 
 
 def _facet_mask(frame: pd.DataFrame, column: str, wanted: object) -> pd.Series:
@@ -391,11 +379,7 @@ def surveys(ctx: Context) -> SurveysPage:
     listed = tuple(s.to_dict() for s in list_surveys(ctx))
     with ctx.reader() as store:
         names = {i.code: i for i in store.indicators()}
-        frame = store.backend.frame(
-            "SELECT indicator, area, disaggregation, year, value, ci_low, ci_high, source "
-            "FROM observations WHERE ci_low IS NOT NULL AND ci_high IS NOT NULL "
-            "ORDER BY indicator, area, disaggregation, year LIMIT 2000"
-        )
+        frame = store.survey_estimates()
     return SurveysPage(
         surveys=listed,
         estimates=tuple(

@@ -17,6 +17,7 @@ from rightsmonitor.store.action_tables import ActionTables
 from rightsmonitor.store.backend import Backend, NoStore, TableShape
 from rightsmonitor.store.followup_tables import FollowUpTables
 from rightsmonitor.store.migrate import latest_version, migrations
+from rightsmonitor.store.portal_tables import PortalTables
 from rightsmonitor.store.records import ImportRecord, StoredImport, StoredSurvey, WriteSummary
 
 if TYPE_CHECKING:
@@ -48,7 +49,7 @@ class NeedsMigration(StoreError):
     """Raised by a read-only open of an older store: it must be opened writable once."""
 
 
-class Store(FollowUpTables, ActionTables):
+class Store(FollowUpTables, ActionTables, PortalTables):
     """A place observations, catalogues, follow-up records and import history live."""
 
     def __init__(self, backend: Backend) -> None:

@@ -1,0 +1,169 @@
+"""The portal's reads behind the store interface (store/portal_tables.py), on both backends:
+full-text search, latest values, survey estimates and the import state."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+import pandas as pd
+
+from rightsmonitor.model import Indicator, Source
+from rightsmonitor.store import ImportRecord, Store
+
+SOURCES = [
+    Source(id="src-a", title="A", publisher="Tests", licence="CC0-1.0"),
+    Source(id="src-b", title="B", publisher="Tests", licence="CC0-1.0"),
+]
+INDICATORS = [
+    Indicator(code=c, name=c, unit="%", direction="higher", dimension="health", type="outcome")
+    for c in ("K.ONE", "K.TWO", "K.THREE")
+]
+
+
+def record(name: str, at: str = "2026-01-01T00:00:00") -> ImportRecord:
+    digest = hashlib.sha256(name.encode()).hexdigest()
+    return ImportRecord.for_file(
+        path=name, sha256=digest, format="tidy", options={}, imported_at=at
+    )
+
+
+def observations(rows: list[tuple]) -> pd.DataFrame:
+    columns = ["indicator", "area", "disaggregation", "source", "year", "value"]
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["ci_low"] = [None] * len(frame)
+    frame["ci_high"] = [None] * len(frame)
+    return frame
+
+
+def write(store: Store, frame: pd.DataFrame, name: str, at: str = "2026-01-01T00:00:00") -> None:
+    store.write_observations(frame, record(name, at), catalogue=(SOURCES, INDICATORS, []))
+
+
+def test_import_state_counts_imports_and_names_the_latest(store: Store) -> None:
+    assert store.import_state() == (0, "")
+    write(store, observations([("K.ONE", "CHN", "", "src-a", 2020, 1.0)]), "a.csv")
+    assert store.import_state() == (1, "2026-01-01T00:00:00")
+    write(
+        store,
+        observations([("K.ONE", "CHN", "", "src-a", 2021, 2.0)]),
+        "b.csv",
+        "2026-03-04T05:06:07",
+    )
+    assert store.import_state() == (2, "2026-03-04T05:06:07")
+
+
+def test_latest_values_take_the_latest_total_then_the_first_source(store: Store) -> None:
+    rows = [
+        ("K.ONE", "CHN", "", "src-b", 2021, 5.0),
+        ("K.ONE", "CHN", "", "src-a", 2021, 4.0),  # same year: src-a comes first
+        ("K.ONE", "CHN", "", "src-a", 2019, 3.0),
+        ("K.ONE", "CHN", "sex=female", "src-a", 2023, 9.0),  # a breakdown, never the total
+        ("K.ONE", "ALB", "", "src-a", 2024, 7.0),  # another area
+        ("K.TWO", "CHN", "", "src-b", 2018, 2.5),
+        ("K.THREE", "CHN", "", "src-a", 2022, 8.0),  # not asked for
+    ]
+    write(store, observations(rows), "a.csv")
+    found = store.latest_values("CHN", ["K.TWO", "K.ONE"])
+    assert list(found.columns) == ["indicator", "source", "year", "value"]
+    assert [tuple(r) for r in found.itertuples(index=False)] == [
+        ("K.ONE", "src-a", 2021, 4.0),
+        ("K.TWO", "src-b", 2018, 2.5),
+    ]
+    assert store.latest_values("ALB", ["K.ONE"])["value"].tolist() == [7.0]
+    assert store.latest_values("FRA", ["K.ONE"]).empty
+    nothing = store.latest_values("CHN", [])
+    assert nothing.empty and list(nothing.columns) == ["indicator", "source", "year", "value"]
+
+
+def test_survey_estimates_are_the_observations_with_intervals_in_order(store: Store) -> None:
+    frame = observations(
+        [
+            ("K.TWO", "CHN", "", "src-a", 2020, 50.0),
+            ("K.ONE", "CHN", "sex=male", "src-a", 2021, 40.0),
+            ("K.ONE", "CHN", "", "src-a", 2021, 41.0),
+            ("K.ONE", "CHN", "", "src-b", 2020, 42.0),
+            ("K.THREE", "CHN", "", "src-a", 2020, 1.0),  # no interval
+        ]
+    )
+    frame["ci_low"] = [45.0, 38.0, 39.5, 40.0, None]
+    frame["ci_high"] = [55.0, 42.0, 42.5, 44.0, None]
+    write(store, frame, "survey.csv")
+    found = store.survey_estimates()
+    assert list(found.columns) == [
+        "indicator", "area", "disaggregation", "year", "value", "ci_low", "ci_high", "source",
+    ]  # fmt: skip
+    assert [tuple(r) for r in found.itertuples(index=False)] == [
+        ("K.ONE", "CHN", "", 2020, 42.0, 40.0, 44.0, "src-b"),
+        ("K.ONE", "CHN", "", 2021, 41.0, 39.5, 42.5, "src-a"),
+        ("K.ONE", "CHN", "sex=male", 2021, 40.0, 38.0, 42.0, "src-a"),
+        ("K.TWO", "CHN", "", 2020, 50.0, 45.0, 55.0, "src-a"),
+    ]
+    assert len(store.survey_estimates(limit=2)) == 2
+
+
+TEXTS = {
+    "r1": "water sanitation",
+    "r2": "water",
+    "r3": "water water sanitation prisons",
+    "r4": "prisons torture",
+}
+
+
+def recommendations(store: Store) -> None:
+    ids = list(TEXTS)
+    frame = pd.DataFrame(
+        {
+            "id": ids,
+            "mechanism": "UPR",
+            "symbol": "",
+            "recipient": "CHN",
+            "recommending": "",
+            "session": 1,
+            "cycle": 1,
+            "date": None,
+            "text": [TEXTS[i] for i in ids],
+            "response": "",
+            "action_category": None,
+            "themes": "",
+            "sdg_targets": "",
+            "agencies": "",
+        }
+    )
+    counts = [(i, w, text.split().count(w)) for i, text in TEXTS.items() for w in set(text.split())]
+    terms = pd.DataFrame(
+        {
+            "recommendation": [c[0] for c in counts],
+            "term": [c[1] for c in counts],
+            "tf": [1 + math.log(c[2]) for c in counts],
+        }
+    )
+    store.write_recommendations(frame, record("upr.csv"), terms)
+
+
+def expected_scores(wanted: set[str]) -> dict[str, float]:
+    """The TF-IDF score of each text holding every wanted word, computed here, not by SQL."""
+    words = {i: text.split() for i, text in TEXTS.items()}
+    df = {w: sum(w in ws for ws in words.values()) for ws in words.values() for w in ws}
+    idf = {w: math.log((1 + len(TEXTS)) / (1 + n)) + 1 for w, n in df.items()}
+    scores = {}
+    for i, ws in words.items():
+        weights = {w: (1 + math.log(ws.count(w))) * idf[w] for w in set(ws)}
+        norm = math.sqrt(sum(v * v for v in weights.values()))
+        if wanted <= set(ws):
+            scores[i] = sum(weights[w] / norm for w in wanted)
+    return scores
+
+
+def test_search_holds_every_word_best_first(store: Store) -> None:
+    recommendations(store)
+    for wanted in ({"water"}, {"water", "sanitation"}, {"prisons"}, {"prisons", "water"}):
+        scores = expected_scores(wanted)
+        order = sorted(scores, key=lambda i: (-scores[i], i))
+        assert store.search_recommendations(sorted(wanted)) == order, wanted
+    assert store.search_recommendations(["water"]) == ["r2", "r3", "r1"]  # r2: weight 1.0
+    assert store.search_recommendations(["water", "sanitation"]) == ["r1", "r3"]
+    assert store.search_recommendations(["water", "water"]) == ["r2", "r3", "r1"]
+    assert store.search_recommendations(["torture", "water"]) == []
+    assert store.search_recommendations(["nowhere"]) == []
+    assert store.search_recommendations([]) == []
