@@ -1,15 +1,33 @@
 """The portal's reads behind the store interface (store/portal_tables.py), on both backends:
-full-text search, latest values, survey estimates and the import state."""
+full-text search, latest values, survey estimates and the import state; and the portal's
+cache keyed by the store's state (ops/portal_cache.py)."""
 
 from __future__ import annotations
 
 import hashlib
 import math
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
+from rightsmonitor.errors import StoreError
 from rightsmonitor.model import Indicator, Source
-from rightsmonitor.store import ImportRecord, Store
+from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.portal_cache import (
+    SETTLED_NS,
+    ServingContext,
+    StateCache,
+    serving_context,
+    state,
+)
+from rightsmonitor.store import ImportRecord, Store, open_store
+from rightsmonitor.store.backend import LOCK_TIMEOUT_VARIABLE
 
 SOURCES = [
     Source(id="src-a", title="A", publisher="Tests", licence="CC0-1.0"),
@@ -167,3 +185,102 @@ def test_search_holds_every_word_best_first(store: Store) -> None:
     assert store.search_recommendations(["torture", "water"]) == []
     assert store.search_recommendations(["nowhere"]) == []
     assert store.search_recommendations([]) == []
+
+
+# The portal's state and cache (ops/portal_cache.py) -----------------------------------------
+
+
+def test_a_cache_computes_once_per_state_and_stays_bounded() -> None:
+    cache = StateCache(size=2)
+    calls: list[str] = []
+
+    def make(value: str) -> str:
+        calls.append(value)
+        time.sleep(0.05)
+        return value
+
+    with ThreadPoolExecutor(8) as pool:
+        found = list(pool.map(lambda _: cache.get("s1", ("a",), lambda: make("A")), range(8)))
+    assert found == ["A"] * 8 and calls == ["A"]  # eight readers at once, computed once
+    assert cache.get("s1", ("b",), lambda: make("B")) == "B"
+    assert cache.get("s1", ("c",), lambda: make("C")) == "C"  # drops "a", the least used
+    assert cache.get("s1", ("a",), lambda: make("A2")) == "A2"
+    assert cache.get("s2", ("b",), lambda: make("B2")) == "B2"  # a new state: nothing kept
+    assert calls == ["A", "B", "C", "A2", "B2"]
+
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+print("open", flush=True)
+time.sleep(30)
+"""
+
+
+def test_a_settled_duckdb_file_is_known_by_its_stat_without_opening_it(tmp_path: Path) -> None:
+    """While another process holds the file (so no reader could open it), the state of a
+    file untouched for a while is still known; a write changes it at once."""
+    path = tmp_path / "store.duckdb"
+    with open_store(path) as store:
+        write(store, observations([("K.ONE", "CHN", "", "src-a", 2020, 1.0)]), "a.csv")
+    ctx = Context(db=path)
+    fresh = state(ctx)
+    assert fresh[:2] == ("file", str(path)) and fresh[3] == (str(path), 1, "2026-01-01T00:00:00")
+    time.sleep(SETTLED_NS / 1e9 + 0.1)
+    settled = state(ctx)
+    assert len(settled) == 3 and settled != fresh
+    command = [sys.executable, "-c", HOLD, str(path)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, text=True) as holder:
+        try:
+            assert holder.stdout is not None and holder.stdout.readline() == "open\n"
+            os.environ[LOCK_TIMEOUT_VARIABLE] = "0"
+            with pytest.raises(StoreError, match="being written"), ctx.reader():
+                pass
+            assert state(ctx) == settled  # known without opening the file
+        finally:
+            os.environ.pop(LOCK_TIMEOUT_VARIABLE, None)
+            holder.kill()
+    with open_store(path) as store:
+        write(store, observations([("K.ONE", "CHN", "", "src-a", 2021, 2.0)]), "b.csv")
+    after = state(ctx)
+    assert after != settled and after[3] == (str(path), 2, "2026-01-01T00:00:00")
+
+
+def test_portal_results_follow_every_write(db: str) -> None:
+    """Cached results are keyed by the state: the next read after a write sees it."""
+    from rightsmonitor.ops import portal_explore
+
+    ctx = serving_context(db)
+    with open_store(db) as store:
+        write(store, observations([("K.ONE", "CHN", "", "src-a", 2020, 1.0)]), "a.csv")
+    first = portal_explore.indicator_list(ctx, "K.")
+    assert {r.code: r.observations for r in first.rows} == {"K.ONE": 1, "K.TWO": 0, "K.THREE": 0}
+    assert portal_explore.indicator_list(ctx, "K.") is first  # the same state: cached
+    with open_store(db) as store:
+        write(store, observations([("K.TWO", "CHN", "", "src-a", 2020, 2.0)]), "b.csv")
+    after = portal_explore.indicator_list(ctx, "K.")
+    assert {r.code: r.observations for r in after.rows} == {"K.ONE": 1, "K.TWO": 1, "K.THREE": 0}
+    if isinstance(ctx, ServingContext):
+        ctx.close()
+
+
+def test_a_serving_context_keeps_postgres_connections_and_never_lends_a_dead_one(
+    backend: str, db: str
+) -> None:
+    ctx = serving_context(db)
+    if backend == "duckdb":
+        assert not isinstance(ctx, ServingContext)  # the file is opened per read
+        return
+    assert isinstance(ctx, ServingContext)
+    open_store(db).close()  # create the schema
+    with ctx.reader() as first:
+        assert first.import_state() == (0, "")
+    with ctx.reader() as again:
+        assert again is first  # kept between reads
+        with ctx.reader() as second:
+            assert second is not first  # two reads at once: two connections
+    first.close()  # as a server restart would leave it
+    with ctx.reader() as third:
+        assert third is not first and third.import_state() == (0, "")
+    ctx.close()
+    assert not third.connection_alive()

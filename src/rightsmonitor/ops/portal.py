@@ -1,18 +1,16 @@
 """The public portal's reads of plans: home, plan, target and action pages.
 
 A web server answers many readers, and assessing a plan takes a few hundred milliseconds, so
-assessments are cached keyed by the store's state (its import records: every write the CLI
-makes records one), never by time: a page never shows a state older than the last write it
-could see. The store itself is opened per call and closed again, because on DuckDB a process
-that holds the file open, even read-only, keeps the CLI's writers out.
+every result (assessments, and each page's) is cached keyed by the store's state, never by
+time (:mod:`rightsmonitor.ops.portal_cache`): a page never shows a state older than the last
+write it could see. On DuckDB the file is opened per read and closed again, because a process
+that holds it open, even read-only, keeps the CLI's writers out.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from rightsmonitor.errors import NotFound
 from rightsmonitor.model.actions import ACTION_STATUS_LABELS
@@ -35,12 +33,12 @@ from rightsmonitor.model.portal import (
 )
 from rightsmonitor.model.vocab import Dimension
 from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.portal_cache import cached
 
 if TYPE_CHECKING:
     from rightsmonitor.assess.actions import ActionAssessment
     from rightsmonitor.assess.targets import PlanAssessment, TargetAssessment
     from rightsmonitor.model import Plan, Source
-    from rightsmonitor.store import Store
 
 
 def _status_labels() -> dict[str, str]:
@@ -52,45 +50,6 @@ def _status_labels() -> dict[str, str]:
 STATUS_LABELS = _status_labels()  # target status -> English label (report catalogue)
 DEFAULT_COUNTRY = "CHN"  # for plans that name no country, as the demo assesses them
 RECENT = 10
-T = TypeVar("T")
-
-
-def store_state(store: Store) -> tuple[str, int, str]:
-    """What identifies the store's contents: its location and its import records (count and
-    the latest), which every write adds to."""
-    count, latest = store.import_state()
-    return str(store.location), count, latest
-
-
-class StateCache:
-    """Results keyed by (store state, arguments); a new state drops the old entries."""
-
-    def __init__(self) -> None:
-        self._state: tuple[str, int, str] | None = None
-        self._entries: dict[tuple[Any, ...], Any] = {}
-        self._lock = threading.Lock()
-
-    def get(self, state: tuple[str, int, str], key: tuple[Any, ...], make: Callable[[], T]) -> T:
-        with self._lock:
-            if state != self._state:
-                self._state, self._entries = state, {}
-            if key in self._entries:
-                return self._entries[key]  # type: ignore[no-any-return]
-        value = make()
-        with self._lock:
-            if state == self._state:
-                self._entries[key] = value
-        return value
-
-
-_CACHE = StateCache()
-
-
-def cached(ctx: Context, key: tuple[Any, ...], make: Callable[[], T]) -> T:
-    """``make()``, computed once per state of the store (the store is read, then closed)."""
-    with ctx.reader() as store:
-        state = store_state(store)
-    return _CACHE.get(state, key, make)
 
 
 @functools.cache
@@ -116,23 +75,25 @@ def _assessment(ctx: Context, name: str, country: str | None) -> PlanAssessment:
     plan = bundled_plan(name)
     area = None if plan.country else (country or DEFAULT_COUNTRY).upper()
     check_request(area, "en")
-    with ctx.reader() as store:
-        return _CACHE.get(
-            store_state(store), ("plan", name, area), lambda: _assess(store, plan, area)
-        )
+    return cached(ctx, ("plan", name, area), lambda: _assess(ctx, plan, area))
 
 
-def _assess(store: Store, plan: Plan, area: str | None) -> PlanAssessment:
+def _assess(ctx: Context, plan: Plan, area: str | None) -> PlanAssessment:
     from rightsmonitor.assess.plan import assess_plan
     from rightsmonitor.ops.assessment import evidence_of
 
-    return assess_plan(
-        evidence_of(store), plan, country=area, action_updates=store.action_updates(plan.id)
-    )
+    with ctx.reader() as store:
+        return assess_plan(
+            evidence_of(store), plan, country=area, action_updates=store.action_updates(plan.id)
+        )
 
 
 def home(ctx: Context) -> Home:
     """Every bundled plan with its status counts by rights dimension, and the latest imports."""
+    return cached(ctx, ("home",), lambda: _home(ctx))
+
+
+def _home(ctx: Context) -> Home:
     from rightsmonitor.plans import bundled_plans
 
     cards = tuple(_card(_assessment(ctx, name, None)) for name in bundled_plans())
@@ -229,6 +190,10 @@ def action_row(result: ActionAssessment) -> ActionRow:
 
 def plan_page(ctx: Context, name: str, country: str | None = None) -> PlanPage:
     """A plan's goals, each with its targets (status, latest value) and actions."""
+    return cached(ctx, ("plan-page", name, country), lambda: _plan_page(ctx, name, country))
+
+
+def _plan_page(ctx: Context, name: str, country: str | None) -> PlanPage:
     assessment = _assessment(ctx, name, country)
     plan = assessment.plan
     actions = assessment.actions.results if assessment.actions else ()
@@ -282,6 +247,11 @@ FIGURES = (
 def target_page(ctx: Context, name: str, target: str, country: str | None = None) -> TargetPage:
     """One target: its series with the target level and the projection at the observed pace,
     every source with its edition, caveats and notes, breakdowns, and the actions serving it."""
+    key = ("target-page", name, target, country)
+    return cached(ctx, key, lambda: _target_page(ctx, name, target, country))
+
+
+def _target_page(ctx: Context, name: str, target: str, country: str | None) -> TargetPage:
     from rightsmonitor.assess.targets import CAVEAT_NOTES
 
     assessment = _assessment(ctx, name, country)
@@ -366,6 +336,11 @@ def _projection(result: TargetAssessment) -> tuple[Point, ...]:
 def action_page(ctx: Context, name: str, action: str, country: str | None = None) -> ActionPage:
     """One action: who does it and by when, where it stands, and every dated update with the
     evidence it rests on."""
+    key = ("action-page", name, action, country)
+    return cached(ctx, key, lambda: _action_page(ctx, name, action, country))
+
+
+def _action_page(ctx: Context, name: str, action: str, country: str | None) -> ActionPage:
     assessment = _assessment(ctx, name, country)
     results = assessment.actions.results if assessment.actions else ()
     found = next((a for a in results if a.action.id == action), None)

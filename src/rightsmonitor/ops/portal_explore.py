@@ -28,7 +28,8 @@ from rightsmonitor.model.portal import (
 )
 from rightsmonitor.model.vocab import Dimension
 from rightsmonitor.ops.context import Context
-from rightsmonitor.ops.portal import _CACHE, cached, source_ref, store_state
+from rightsmonitor.ops.portal import source_ref
+from rightsmonitor.ops.portal_cache import cached
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -67,11 +68,22 @@ def indicator_list(
     ctx: Context, q: str | None = None, dimension: str | None = None
 ) -> IndicatorList:
     """Indicators whose code or name holds ``q`` (any case), of one rights dimension if asked."""
-    from rightsmonitor.ops.catalogue import indicators
-
     if dimension is not None and dimension not in {d.value for d in Dimension}:
         raise InvalidRequest(f"'{dimension}' is not a rights dimension", fields=["dimension"])
-    every = [_indicator_row(e) for e in indicators(ctx, IndicatorsRequest())]
+    return cached(ctx, ("indicators", q, dimension), lambda: _indicator_list(ctx, q, dimension))
+
+
+def _every_indicator(ctx: Context) -> tuple[IndicatorRow, ...]:
+    from rightsmonitor.ops.catalogue import indicators
+
+    def make() -> tuple[IndicatorRow, ...]:
+        return tuple(_indicator_row(e) for e in indicators(ctx, IndicatorsRequest()))
+
+    return cached(ctx, ("every-indicator",), make)
+
+
+def _indicator_list(ctx: Context, q: str | None, dimension: str | None) -> IndicatorList:
+    every = _every_indicator(ctx)
     words = (q or "").strip().lower()
     found = [r for r in every if not words or words in r.code.lower() or words in r.name.lower()]
     counts: dict[str, int] = {}
@@ -94,11 +106,18 @@ def indicator_series(
 ) -> IndicatorSeries:
     """One indicator in one area: the breakdowns stored, and the observations of one of them
     (the total, ``""``, by default) from every source."""
-    from rightsmonitor.ops.catalogue import indicators, show
-
     area = _area(area)
+    key = ("indicator", code, area, disaggregation)
+    return cached(ctx, key, lambda: _indicator_series(ctx, code, area, disaggregation))
+
+
+def _indicator_series(
+    ctx: Context, code: str, area: str, disaggregation: str | None
+) -> IndicatorSeries:
+    from rightsmonitor.ops.catalogue import show
+
     result = show(ctx, ShowRequest(indicator=code, area=area))
-    entry = next(e for e in indicators(ctx, IndicatorsRequest()) if e.code == code)
+    entry = next(e for e in _every_indicator(ctx) if e.code == code)
     wanted = "" if disaggregation is None else disaggregation
     breakdowns: dict[str, int] = {}
     for row in result.observations:
@@ -107,7 +126,7 @@ def indicator_series(
     with ctx.reader() as store:
         sources = {s.id: s for s in store.sources()}
     return IndicatorSeries(
-        indicator=_indicator_row(entry),
+        indicator=entry,
         definition=result.indicator.definition,
         area=area,
         disaggregation=disaggregation,
@@ -227,8 +246,12 @@ def _counted(values: pd.Series, labels: dict[str, str] | None = None) -> tuple[C
 
 def _recommendation_frame(ctx: Context) -> pd.DataFrame:
     """Every stored recommendation with its latest status, cached by the store's state."""
-    with ctx.reader() as store:
-        return _CACHE.get(store_state(store), ("recommendations",), store.recommendations)
+
+    def read() -> pd.DataFrame:
+        with ctx.reader() as store:
+            return store.recommendations()
+
+    return cached(ctx, ("recommendations",), read)
 
 
 FACETS = {
@@ -250,6 +273,11 @@ def recommendations(ctx: Context, query: RecommendationQuery) -> Recommendations
     """Recommendations holding every word of ``q`` (the stored search index; a text in a
     script the index does not cut into words is matched as written), filtered by facets,
     a page at a time; each facet counts the values among the rows the other filters keep."""
+    key = ("recommendations-page", *sorted(query.model_dump().items()))
+    return cached(ctx, key, lambda: _recommendations(ctx, query))
+
+
+def _recommendations(ctx: Context, query: RecommendationQuery) -> RecommendationsPage:
     frame = _recommendation_frame(ctx).fillna({"status": "", "responsible": ""})
     if query.q and query.q.strip():
         frame = _search(ctx, frame, query.q.strip())
@@ -338,6 +366,10 @@ def _recommendation_row(r: dict) -> RecommendationRow:
 def cooperation(ctx: Context, recipient: str | None = None) -> CooperationPage:
     """The cooperation ledger: activities by recipient, sector and reporter; money by type,
     year and currency. Nothing stored is an empty ledger, not an error, for a reader."""
+    return cached(ctx, ("cooperation", recipient), lambda: _cooperation(ctx, recipient))
+
+
+def _cooperation(ctx: Context, recipient: str | None) -> CooperationPage:
     from rightsmonitor.ops.cooperation import summary
 
     try:
@@ -374,6 +406,10 @@ def cooperation(ctx: Context, recipient: str | None = None) -> CooperationPage:
 
 def surveys(ctx: Context) -> SurveysPage:
     """The stored surveys, and every stored estimate that carries a confidence interval."""
+    return cached(ctx, ("surveys",), lambda: _surveys(ctx))
+
+
+def _surveys(ctx: Context) -> SurveysPage:
     from rightsmonitor.ops.surveys import list_surveys
 
     listed = tuple(s.to_dict() for s in list_surveys(ctx))

@@ -74,3 +74,9 @@ class PortalTables:
             "ORDER BY indicator, area, disaggregation, year, source LIMIT ?",
             [limit],
         )
+
+    def connection_alive(self) -> bool:
+        """False once the connection is closed or broken (a server restarted, a network cut):
+        a server that keeps connections open between requests then opens a new one."""
+        con = getattr(self.backend, "con", None)
+        return not (getattr(con, "closed", False) or getattr(con, "broken", False))

@@ -7,6 +7,8 @@ adds next. Reading is public; every state-changing method is refused to anonymou
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 
@@ -16,9 +18,10 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rightsmonitor.errors import RightsMonitorError
-from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.portal_cache import ServingContext, serving_context
 from rightsmonitor.web import api, errors, pages
 
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -38,10 +41,40 @@ class RefuseWrites(BaseHTTPMiddleware):
         return await call_next(request)
 
 
+@contextlib.asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    if isinstance(app.state.ctx, ServingContext):
+        app.state.ctx.close()  # the PostgreSQL connections kept between requests
+
+
+class CloseWhenIdle:
+    """On PostgreSQL the portal keeps connections open while requests are in flight and
+    closes them when the last one is answered, so that an idle server holds nothing open
+    (an administrator's ``CREATE DATABASE ... TEMPLATE`` or ``DROP DATABASE`` goes ahead)."""
+
+    def __init__(self, app: ASGIApp, ctx: ServingContext) -> None:
+        self.app, self.ctx, self.busy = app, ctx, 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.busy += 1  # the event loop's thread only: no lock needed
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.busy -= 1
+            if self.busy == 0:
+                self.ctx.close()
+
+
 def create_app(db: str | Path | None = None) -> FastAPI:
     """The portal on the store at ``db`` (a DuckDB path, a ``postgresql://`` URL, or None for
-    the default store), opened read-only per request and closed after it."""
+    the default store), read-only: a DuckDB file is opened per read and closed after it (the
+    CLI's writers get the lock between reads); PostgreSQL connections are kept open."""
     app = FastAPI(
+        lifespan=_lifespan,
         title="Rights Monitor",
         version="1",
         summary="Plans, evidence, assessments and recommendations, read-only.",
@@ -49,8 +82,10 @@ def create_app(db: str | Path | None = None) -> FastAPI:
         docs_url=None,  # Swagger UI loads from a CDN: /api/v1/docs is served locally instead
         redoc_url=None,
     )
-    app.state.ctx = Context(db=db)
+    app.state.ctx = serving_context(None if db is None else str(db))
     app.add_middleware(RefuseWrites)
+    if isinstance(app.state.ctx, ServingContext):
+        app.add_middleware(CloseWhenIdle, ctx=app.state.ctx)
     app.add_exception_handler(RightsMonitorError, errors.project_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)

@@ -1,0 +1,207 @@
+"""What the portal serves again without reading the store: results keyed by the store's state.
+
+A web server answers many readers the same pages, and most of a page's time went into
+opening the store (a DuckDB file: tens of milliseconds) and assessing plans (hundreds). So
+every portal result is cached, keyed by the store's state, never by time: a page never shows
+a state older than the last write it could see.
+
+The state of a DuckDB file is read without opening it: ``os.stat`` of the file and its
+write-ahead log (inode, size, mtime and ctime in nanoseconds); every committed write changes
+one of them. A stat whose times are less than two seconds old is not trusted alone (two
+writes within one tick of the file system's clock could leave it unchanged: git's "racy"
+files), so then the store is opened and its import records are added to the key. The server
+never keeps the file open between requests, because on DuckDB a process that holds it open,
+even read-only, keeps the CLI's writers out.
+
+On PostgreSQL the state is the import records (count and latest), read on a connection kept
+open between requests (:class:`ServingContext`): readers never block writers there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from rightsmonitor.ops.context import Context
+
+if TYPE_CHECKING:
+    from rightsmonitor.store import Store
+
+T = TypeVar("T")
+SETTLED_NS = 2_000_000_000  # a file's times older than this are trusted as its state
+CACHE_SIZE = 2048  # results kept for the current state (least recently used dropped first)
+KEEP_OPEN = 16  # PostgreSQL connections kept open between requests
+
+
+class StateCache:
+    """Results keyed by (store state, arguments), at most ``size`` of them, least recently
+    used dropped first; a new state drops the old entries. Concurrent requests for one
+    missing entry compute it once: the others wait for it."""
+
+    def __init__(self, size: int = CACHE_SIZE) -> None:
+        self.size = size
+        self._state: Hashable = None
+        self._entries: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+        self._making: dict[tuple[Any, ...], threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, state: Hashable, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+        with self._lock:
+            found = self._lookup(state, key)
+            if found is not None:
+                return found[0]  # type: ignore[no-any-return]
+            flight = self._making.setdefault((state, key), threading.Lock())
+        try:
+            with flight:
+                with self._lock:
+                    found = self._lookup(state, key)
+                if found is not None:
+                    return found[0]  # type: ignore[no-any-return]
+                value = make()
+                with self._lock:
+                    if state == self._state:
+                        self._entries[key] = value
+                        while len(self._entries) > self.size:
+                            self._entries.popitem(last=False)
+                return value
+        finally:
+            with self._lock:
+                if self._making.get((state, key)) is flight:
+                    del self._making[(state, key)]
+
+    def _lookup(self, state: Hashable, key: tuple[Any, ...]) -> tuple[Any] | None:
+        if state != self._state:
+            self._state, self._entries = state, OrderedDict()
+        if key in self._entries:
+            self._entries.move_to_end(key)
+            return (self._entries[key],)
+        return None
+
+
+CACHE = StateCache()
+
+
+def store_state(store: Store) -> tuple[str, int, str]:
+    """What identifies an open store's contents: its location and its import records (count
+    and the latest), which every write adds to."""
+    count, latest = store.import_state()
+    return str(store.location), count, latest
+
+
+def _file_state(path: str) -> tuple[tuple[int, int, int, int] | None, ...] | None:
+    """(file, write-ahead log) as (inode, size, mtime_ns, ctime_ns); None: no file."""
+    stats: list[tuple[int, int, int, int] | None] = []
+    for name in (path, f"{path}.wal"):
+        try:
+            st = os.stat(name)
+        except FileNotFoundError:
+            stats.append(None)
+            continue
+        stats.append((st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns))
+    return None if stats[0] is None else tuple(stats)
+
+
+def _settled(stats: tuple[tuple[int, int, int, int] | None, ...]) -> bool:
+    now = time.time_ns()
+    return all(s is None or now - max(s[2], s[3]) >= SETTLED_NS for s in stats)
+
+
+def duckdb_path(ctx: Context) -> str | None:
+    """The DuckDB file the context reads, or None (PostgreSQL, or an open store)."""
+    if ctx.store is not None:
+        return None
+    from rightsmonitor.store import default_store_location
+    from rightsmonitor.store.postgres_backend import is_postgres_url
+
+    where = str(ctx.db) if ctx.db is not None else default_store_location()
+    return None if is_postgres_url(where) or where == ":memory:" else where
+
+
+def state(ctx: Context) -> Hashable:
+    """The store's state as cheaply as it can be known for certain (see the module's text)."""
+    path = duckdb_path(ctx)
+    if path is not None:
+        files = _file_state(path)
+        if files is not None and _settled(files):
+            return ("file", path, files)
+        with ctx.reader() as store:
+            return ("file", path, files, store_state(store))
+    try:
+        with ctx.reader() as store:
+            return store_state(store)
+    except Exception:
+        if not isinstance(ctx, ServingContext):
+            raise
+    with ctx.reader() as store:  # a kept connection may have gone: once more, on another
+        return store_state(store)
+
+
+def cached(ctx: Context, key: tuple[Any, ...], make: Callable[[], T]) -> T:
+    """``make()``, computed once per state of the store (and kept while that state lasts)."""
+    return CACHE.get(state(ctx), key, make)
+
+
+def _close_all(pool: list[Store]) -> None:
+    while pool:
+        pool.pop().close()
+
+
+@dataclass
+class ServingContext(Context):
+    """A context for a server on PostgreSQL: readers borrow connections kept open between
+    requests (up to ``keep``; more are opened when more requests read at once, and closed
+    after), instead of connecting per request. Closed connections are never lent."""
+
+    keep: int = KEEP_OPEN
+    _pool: list[Store] = field(default_factory=list, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        weakref.finalize(self, _close_all, self._pool)  # closed with the server, never leaked
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Store]:
+        store = self._borrow()
+        try:
+            yield store
+        finally:
+            self._give_back(store)
+
+    def _borrow(self) -> Store:
+        with self._lock:
+            while self._pool:
+                store = self._pool.pop()
+                if store.connection_alive():
+                    return store
+                store.close()
+        from rightsmonitor.store import open_store
+
+        return open_store(self.db, read_only=True)
+
+    def _give_back(self, store: Store) -> None:
+        with self._lock:
+            if store.connection_alive() and len(self._pool) < self.keep:
+                self._pool.append(store)
+                return
+        store.close()
+
+    def close(self) -> None:
+        with self._lock:
+            _close_all(self._pool)
+
+
+def serving_context(db: str | None) -> Context:
+    """The context a web server reads through: connections kept open on PostgreSQL; on
+    DuckDB the file opened per read and closed again."""
+    from rightsmonitor.store import default_store_location
+    from rightsmonitor.store.postgres_backend import is_postgres_url
+
+    where = db if db is not None else default_store_location()
+    return ServingContext(db=db) if is_postgres_url(where) else Context(db=db)
