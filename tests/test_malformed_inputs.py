@@ -328,6 +328,22 @@ def test_a_catalogue_code_defined_twice_is_refused(store: Store, tmp_path: Path)
     assert table_dump(store) == before
 
 
+def test_a_catalogue_key_that_is_not_text_is_named_not_a_crash(
+    store: Store, tmp_path: Path
+) -> None:
+    """Found by atheris (tools/fuzz_parsers.py, catalogue): a YAML key may be null (``? ``),
+    and sorting it beside text keys raised TypeError."""
+    path = tmp_path / "catalogue.yaml"
+    path.write_bytes(b"$urc'es:\n? \r\nsources:\n  \n")
+    before = table_dump(store)
+    refused(
+        lambda: import_files(Context(store=store), ImportRequest((path,))),
+        str(path),
+        "unexpected key(s) \"$urc'es\", None; expected indicators and/or sources",
+    )
+    assert table_dump(store) == before
+
+
 @pytest.mark.parametrize("value", ["NaN", "inf", "-INF", "1e309"])
 def test_a_non_finite_iati_value_is_refused(
     store: Store, ctx: Context, tmp_path: Path, value: str

@@ -50,7 +50,11 @@ def parse_catalogue_yaml(path: Path) -> tuple[list[Source], list[Indicator]]:
         )
     unknown = set(document) - {"indicators", "sources"}
     if unknown:
-        raise InvalidInput([Problem(str(path), f"unexpected key(s) {sorted(unknown)}")])
+        # Keys of a YAML mapping need not be text (`? ` with nothing is a null key).
+        named = ", ".join(sorted(repr(k) for k in unknown))
+        raise InvalidInput(
+            [Problem(str(path), f"unexpected key(s) {named}; expected indicators and/or sources")]
+        )
     lines = line_index(parsed.node) if parsed.node is not None else {}
     sources = _parse_list(document.get("sources") or [], Source, str(path), "sources", lines)
     indicators = _parse_list(
