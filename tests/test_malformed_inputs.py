@@ -339,7 +339,7 @@ def test_a_catalogue_key_that_is_not_text_is_named_not_a_crash(
     refused(
         lambda: import_files(Context(store=store), ImportRequest((path,))),
         str(path),
-        "unexpected key(s) \"$urc'es\", None; expected indicators and/or sources",
+        'unexpected key(s) "$urc\'es", None; expected indicators and/or sources',
     )
     assert table_dump(store) == before
 
