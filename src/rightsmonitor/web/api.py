@@ -1,7 +1,8 @@
 """The REST API, ``/api/v1/...``: JSON for everything the pages show, one call per page.
 
-Each endpoint calls one portal operation and returns its typed result, so the OpenAPI
-document (``/api/v1/openapi.json``) describes exactly what the pages render.
+Each endpoint calls one portal operation and answers its typed result (the route's
+``response_model``), so the OpenAPI document (``/api/v1/openapi.json``) describes exactly what
+the pages render; the JSON is made once per result object (web/render.py), not per request.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
 from rightsmonitor.model.portal import (
     ActionPage,
@@ -26,6 +28,7 @@ from rightsmonitor.model.portal import (
 from rightsmonitor.ops import portal, portal_explore
 from rightsmonitor.ops.context import Context
 from rightsmonitor.web.errors import error_body
+from rightsmonitor.web.render import json_response
 
 ERROR = {
     "description": "The error shape",
@@ -47,33 +50,33 @@ def context(request: Request) -> Context:
 
 
 @router.get("/home", response_model=Home)
-def home(request: Request) -> Home:
+def home(request: Request) -> Response:
     """The plans with status counts by rights dimension, and the latest imports."""
-    return portal.home(context(request))
+    return json_response(portal.home(context(request)))
 
 
 @router.get("/plans/{plan}", response_model=PlanPage)
-def plan(request: Request, plan: str, country: Country = None) -> PlanPage:
+def plan(request: Request, plan: str, country: Country = None) -> Response:
     """A plan's goals with their targets and actions, where each stands."""
-    return portal.plan_page(context(request), plan, country)
+    return json_response(portal.plan_page(context(request), plan, country))
 
 
 @router.get("/plans/{plan}/targets/{target}", response_model=TargetPage)
-def target(request: Request, plan: str, target: str, country: Country = None) -> TargetPage:
+def target(request: Request, plan: str, target: str, country: Country = None) -> Response:
     """One target: series, target level, projection, sources, caveats, breakdowns."""
-    return portal.target_page(context(request), plan, target, country)
+    return json_response(portal.target_page(context(request), plan, target, country))
 
 
 @router.get("/plans/{plan}/actions/{action}", response_model=ActionPage)
-def action(request: Request, plan: str, action: str, country: Country = None) -> ActionPage:
+def action(request: Request, plan: str, action: str, country: Country = None) -> Response:
     """One action: where it stands and every dated update with its evidence."""
-    return portal.action_page(context(request), plan, action, country)
+    return json_response(portal.action_page(context(request), plan, action, country))
 
 
 @router.get("/indicators", response_model=IndicatorList)
-def indicators(request: Request, q: Words = None, dimension: Facet = None) -> IndicatorList:
+def indicators(request: Request, q: Words = None, dimension: Facet = None) -> Response:
     """Indicators by words of their name or code, and by rights dimension."""
-    return portal_explore.indicator_list(context(request), q, dimension)
+    return json_response(portal_explore.indicator_list(context(request), q, dimension))
 
 
 @router.get("/indicators/{code}", response_model=IndicatorSeries)
@@ -82,32 +85,32 @@ def indicator(
     code: str,
     area: Annotated[str, Query(max_length=40)] = "CHN",
     disaggregation: Facet = None,
-) -> IndicatorSeries:
+) -> Response:
     """One indicator's observations in one area, of one breakdown (the total by default)."""
-    return portal_explore.indicator_series(context(request), code, area, disaggregation)
+    return json_response(
+        portal_explore.indicator_series(context(request), code, area, disaggregation)
+    )
 
 
 @router.get("/countries/{country}", response_model=CountryProfile)
-def country(request: Request, country: str) -> CountryProfile:
+def country(request: Request, country: str) -> Response:
     """HDI family, MPI, key indicators, treaties and reporting, recommendations by status."""
-    return portal_explore.country_profile(context(request), country)
+    return json_response(portal_explore.country_profile(context(request), country))
 
 
 @router.get("/recommendations", response_model=RecommendationsPage)
-def recommendations(
-    request: Request, query: Annotated[RecommendationQuery, Query()]
-) -> RecommendationsPage:
+def recommendations(request: Request, query: Annotated[RecommendationQuery, Query()]) -> Response:
     """Full-text search of the recommendations, with facets and pages."""
-    return portal_explore.recommendations(context(request), query)
+    return json_response(portal_explore.recommendations(context(request), query))
 
 
 @router.get("/surveys", response_model=SurveysPage)
-def surveys(request: Request) -> SurveysPage:
+def surveys(request: Request) -> Response:
     """Stored surveys, and estimates with their 95 % intervals."""
-    return portal_explore.surveys(context(request))
+    return json_response(portal_explore.surveys(context(request)))
 
 
 @router.get("/cooperation", response_model=CooperationPage)
-def cooperation(request: Request, recipient: Facet = None) -> CooperationPage:
+def cooperation(request: Request, recipient: Facet = None) -> Response:
     """The development-cooperation ledger (IATI), of one recipient if asked."""
-    return portal_explore.cooperation(context(request), recipient)
+    return json_response(portal_explore.cooperation(context(request), recipient))

@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rightsmonitor.errors import RightsMonitorError
@@ -27,18 +26,23 @@ from rightsmonitor.web import api, errors, pages
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-class RefuseWrites(BaseHTTPMiddleware):
-    """Every state-changing method, to any path, is refused with 401 until logins exist."""
+class RefuseWrites:
+    """Every state-changing method, to any path, is refused with 401 until logins exist (a
+    plain ASGI middleware: it costs a reader's request nothing)."""
 
-    async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
-        if request.method not in READING:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] not in READING:
             response = JSONResponse(
                 errors.error_body(401, "writing needs a login; the public portal only reads"),
                 status_code=401,
+                headers={"WWW-Authenticate": 'Session realm="rights-monitor"'},
             )
-            response.headers["WWW-Authenticate"] = 'Session realm="rights-monitor"'
-            return response
-        return await call_next(request)
+            await response(scope, receive, send)
+            return
+        await self.app(scope, receive, send)
 
 
 @contextlib.asynccontextmanager

@@ -24,7 +24,7 @@ from rightsmonitor.model.portal import (
 from rightsmonitor.ops import portal, portal_explore
 from rightsmonitor.web.api import Country, Facet, Words, context
 from rightsmonitor.web.i18n import W_, translate
-from rightsmonitor.web.render import language, link, page
+from rightsmonitor.web.render import language, link, memo, page
 from rightsmonitor.web.svg import line_chart
 
 router = APIRouter(include_in_schema=False)
@@ -77,7 +77,8 @@ def _target_chart(result: TargetPage, lang: str) -> str:
 @router.get("/plans/{plan}/targets/{target}")
 def target_page(request: Request, plan: str, target: str, country: Country = None) -> Response:
     result = portal.target_page(context(request), plan, target, country)
-    chart = _target_chart(result, language(request))
+    lang = language(request)
+    chart = memo(result, ("chart", lang), lambda: _target_chart(result, lang))
     return page(
         request,
         "target.html",
@@ -129,9 +130,11 @@ def indicator_page(
     disaggregation: Facet = None,
 ) -> Response:
     result = portal_explore.indicator_series(context(request), code, area, disaggregation)
+    lang = language(request)
+    chart = memo(result, ("chart", lang), lambda: _indicator_chart(result, lang))
     return page(
         request, "indicator.html", result, lambda r: [x.model_dump() for x in r.rows],
-        name=code, chart=_indicator_chart(result, language(request)),
+        name=code, chart=chart,
     )  # fmt: skip
 
 

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from rightsmonitor.errors import InvalidRequest
 from rightsmonitor.web.i18n import W_, environment, negotiate, translate
 
+T = TypeVar("T")
 FORMATS = ("html", "csv", "json")
+RENDERED = 1024  # bodies kept, least recently used dropped first
 NAV = (
     ("/", W_("Home")),
     ("/indicators", W_("Indicators")),
@@ -68,6 +72,46 @@ def _cell(value: object) -> object:
     return formula_safe(value)
 
 
+class ByResult:
+    """What is made from one result object (a rendered page, its JSON, a chart), kept while
+    the result is: the portal's operations hand out the same object for as long as the store
+    is unchanged (ops/portal_cache.py), so a new state is a new object and nothing is stale.
+    Each entry holds its result, so an id is never that of another, later object."""
+
+    def __init__(self, size: int = RENDERED) -> None:
+        self.size = size
+        self._entries: OrderedDict[tuple[int, Hashable], tuple[object, Any]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, result: object, key: Hashable, make: Callable[[], T]) -> T:
+        slot = (id(result), key)
+        with self._lock:
+            entry = self._entries.get(slot)
+            if entry is not None and entry[0] is result:
+                self._entries.move_to_end(slot)
+                return entry[1]  # type: ignore[no-any-return]
+        value = make()
+        with self._lock:
+            self._entries[slot] = (result, value)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return value
+
+
+BY_RESULT = ByResult()
+
+
+def memo(result: object, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, once per result object and key."""
+    return BY_RESULT.get(result, key, make)
+
+
+def json_response(result: BaseModel) -> Response:
+    """The result as the API's JSON, serialised once per result object."""
+    body = memo(result, ("json",), lambda: JSONResponse(result.model_dump(mode="json")).body)
+    return Response(body, media_type="application/json")
+
+
 def page(
     request: Request,
     template: str,
@@ -85,19 +129,28 @@ def page(
         )
     lang = language(request)
     if wanted == "json":
-        return JSONResponse(result.model_dump(mode="json"))
+        return json_response(result)
     if wanted == "csv":
+        body = memo(result, ("csv", name), lambda: csv_text(rows(result)).encode("utf-8"))
         return Response(
-            csv_text(rows(result)),
+            body,
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
         )
+    key = ("html", template, lang, request.url.path, request.url.query)
+    html = memo(result, key, lambda: _html(request, template, result, lang, extra))
+    return Response(html, media_type="text/html; charset=utf-8")
+
+
+def _html(
+    request: Request, template: str, result: BaseModel, lang: str, extra: dict[str, object]
+) -> bytes:
     html = (
         environment(lang)
         .get_template(template)
         .render(data=result, **_common(request, lang), **extra)
     )
-    return HTMLResponse(html)
+    return html.encode("utf-8")
 
 
 def _common(request: Request, lang: str) -> dict[str, object]:
