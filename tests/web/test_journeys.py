@@ -30,7 +30,8 @@ from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 from rightsmonitor.errors import RightsMonitorError
 from rightsmonitor.publish.pdf import chromium_path
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]  # about 115 s with both stores
+
 
 CHINA = "china-nhrap-2021-2025"
 PLAN = f"/plans/{CHINA}"
