@@ -9,6 +9,7 @@ import math
 import os
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -22,6 +23,7 @@ from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.portal_cache import (
     SETTLED_NS,
     ServingContext,
+    SharedProbe,
     StateCache,
     serving_context,
     state,
@@ -207,6 +209,30 @@ def test_a_cache_computes_once_per_state_and_stays_bounded() -> None:
     assert cache.get("s1", ("a",), lambda: make("A2")) == "A2"
     assert cache.get("s2", ("b",), lambda: make("B2")) == "B2"  # a new state: nothing kept
     assert calls == ["A", "B", "C", "A2", "B2"]
+
+
+def test_a_shared_probe_answers_waiting_requests_with_a_read_begun_after_them() -> None:
+    """Requests that arrive while a read of the state runs must not take its answer (a write
+    may have committed after it began): they share the next read, all of them."""
+    reads: list[int] = []
+    lock = threading.Lock()
+
+    def read() -> int:
+        with lock:
+            reads.append(len(reads) + 1)
+            number = len(reads)
+        time.sleep(0.2)
+        return number
+
+    probe = SharedProbe(read)
+    with ThreadPoolExecutor(11) as pool:
+        first = pool.submit(probe.get)
+        time.sleep(0.05)  # read 1 is running
+        later = [pool.submit(probe.get) for _ in range(10)]
+        assert first.result() == 1
+        assert [f.result() for f in later] == [2] * 10
+    assert reads == [1, 2]
+    assert probe.get() == 3  # nothing running: a read of its own
 
 
 HOLD = """

@@ -133,14 +133,50 @@ def state(ctx: Context) -> Hashable:
             return ("file", path, files)
         with ctx.reader() as store:
             return ("file", path, files, store_state(store))
-    try:
-        with ctx.reader() as store:
-            return store_state(store)
-    except Exception:
-        if not isinstance(ctx, ServingContext):
-            raise
-    with ctx.reader() as store:  # a kept connection may have gone: once more, on another
+    if isinstance(ctx, ServingContext):
+        return ctx.probe.get()
+    with ctx.reader() as store:
         return store_state(store)
+
+
+class SharedProbe:
+    """One read of the state answers every request that arrived before that read began, so
+    50 requests at once cost one query, not 50, and each still sees every write committed
+    before it arrived: a request waits for a read that started after it came."""
+
+    def __init__(self, read: Callable[[], Hashable]) -> None:
+        self._read = read
+        self._cond = threading.Condition()
+        self._started = 0  # reads begun (each read's number is the count when it began)
+        self._running = False
+        self._done = 0  # the number of the last read finished, and what it found
+        self._found: tuple[Hashable, BaseException | None] = (None, None)
+
+    def get(self) -> Hashable:
+        with self._cond:
+            arrival = self._started
+            while self._done <= arrival and self._running:
+                self._cond.wait()
+            if self._done > arrival:
+                return self._result(self._found)
+            self._running = True
+            self._started += 1
+            mine = self._started
+        try:
+            found: tuple[Hashable, BaseException | None] = (self._read(), None)
+        except Exception as exc:
+            found = (None, exc)
+        with self._cond:
+            self._running = False
+            self._done, self._found = mine, found
+            self._cond.notify_all()
+        return self._result(found)
+
+    @staticmethod
+    def _result(found: tuple[Hashable, BaseException | None]) -> Hashable:
+        if found[1] is not None:
+            raise found[1]
+        return found[0]
 
 
 def cached(ctx: Context, key: tuple[Any, ...], make: Callable[[], T]) -> T:
@@ -165,6 +201,16 @@ class ServingContext(Context):
 
     def __post_init__(self) -> None:
         weakref.finalize(self, _close_all, self._pool)  # closed with the server, never leaked
+        self.probe = SharedProbe(self._read_state)
+
+    def _read_state(self) -> Hashable:
+        try:
+            with self.reader() as store:
+                return store_state(store)
+        except Exception:
+            pass
+        with self.reader() as store:  # a kept connection may have gone: once more, on another
+            return store_state(store)
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Store]:
