@@ -77,7 +77,7 @@ def synthetic_files(folder: Path, indicators: int = 100, years: int = 50) -> tup
         f"  - {{id: {SYNTHETIC_SOURCE}, title: Synthetic benchmark series, publisher: bench}}",
         "indicators:",
     ]
-    dimensions = ("health", "education", "living_standards")
+    dimensions = ("health", "education", "housing")
     for i, code in enumerate(codes):
         lines.append(
             f"  - {{code: {code}, name: Synthetic series {i}, unit: number, direction: higher,"
