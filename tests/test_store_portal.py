@@ -22,6 +22,7 @@ from rightsmonitor.model import Indicator, Source
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.portal_cache import (
     SETTLED_NS,
+    Caches,
     ServingContext,
     SharedProbe,
     StateCache,
@@ -211,6 +212,17 @@ def test_a_cache_computes_once_per_state_and_stays_bounded() -> None:
     assert calls == ["A", "B", "C", "A2", "B2"]
 
 
+def test_each_store_has_its_own_cache() -> None:
+    caches = Caches(stores=2)
+    a, b = caches.of("a.duckdb"), caches.of("b.duckdb")
+    assert a is not b and caches.of("a.duckdb") is a
+    a.get(("a.duckdb", 1), ("k",), lambda: "A")
+    b.get(("b.duckdb", 1), ("k",), lambda: "B")  # another store's state leaves a's entries
+    assert a.get(("a.duckdb", 1), ("k",), lambda: "again") == "A"
+    caches.of("c.duckdb")  # a third store: the least recently read one (b) is dropped
+    assert caches.of("a.duckdb") is a and caches.of("b.duckdb") is not b
+
+
 def test_a_shared_probe_answers_waiting_requests_with_a_read_begun_after_them() -> None:
     """Requests that arrive while a read of the state runs must not take its answer (a write
     may have committed after it began): they share the next read, all of them."""
@@ -251,7 +263,7 @@ def test_a_settled_duckdb_file_is_known_by_its_stat_without_opening_it(tmp_path:
         write(store, observations([("K.ONE", "CHN", "", "src-a", 2020, 1.0)]), "a.csv")
     ctx = Context(db=path)
     fresh = state(ctx)
-    assert fresh[:2] == ("file", str(path)) and fresh[3] == (str(path), 1, "2026-01-01T00:00:00")
+    assert fresh[:2] == (str(path), "file") and fresh[3] == (str(path), 1, "2026-01-01T00:00:00")
     time.sleep(SETTLED_NS / 1e9 + 0.1)
     settled = state(ctx)
     assert len(settled) == 3 and settled != fresh

@@ -13,8 +13,10 @@ files), so then the store is opened and its import records are added to the key.
 never keeps the file open between requests, because on DuckDB a process that holds it open,
 even read-only, keeps the CLI's writers out.
 
-On PostgreSQL the state is the import records (count and latest), read on a connection kept
-open between requests (:class:`ServingContext`): readers never block writers there.
+On PostgreSQL the state is the import records (count and latest), which every write adds
+to, read on connections kept open while requests keep coming (:class:`ServingContext`;
+readers never block writers there), and one read answers every request that arrived before it
+began (:class:`SharedProbe`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from rightsmonitor.ops.context import Context
 
@@ -85,7 +87,29 @@ class StateCache:
         return None
 
 
-CACHE = StateCache()
+STORES_CACHED = 8  # stores whose results are kept at once (a server reads one)
+
+
+class Caches:
+    """One :class:`StateCache` per store location, so that servers (or tests) on different
+    stores in one process do not drop each other's results; the least recently read store's
+    dropped beyond ``stores``."""
+
+    def __init__(self, stores: int = STORES_CACHED) -> None:
+        self.stores = stores
+        self._caches: OrderedDict[str, StateCache] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def of(self, location: str) -> StateCache:
+        with self._lock:
+            cache = self._caches.pop(location, None) or StateCache()
+            self._caches[location] = cache
+            while len(self._caches) > self.stores:
+                self._caches.popitem(last=False)
+            return cache
+
+
+CACHES = Caches()
 
 
 def store_state(store: Store) -> tuple[str, int, str]:
@@ -124,35 +148,35 @@ def duckdb_path(ctx: Context) -> str | None:
     return None if is_postgres_url(where) or where == ":memory:" else where
 
 
-def state(ctx: Context) -> Hashable:
+def state(ctx: Context) -> tuple[Hashable, ...]:
     """The store's state as cheaply as it can be known for certain (see the module's text)."""
     path = duckdb_path(ctx)
     if path is not None:
         files = _file_state(path)
         if files is not None and _settled(files):
-            return ("file", path, files)
+            return (path, "file", files)
         with ctx.reader() as store:
-            return ("file", path, files, store_state(store))
+            return (path, "file", files, store_state(store))
     if isinstance(ctx, ServingContext):
         return ctx.probe.get()
     with ctx.reader() as store:
         return store_state(store)
 
 
-class SharedProbe:
+class SharedProbe(Generic[T]):
     """One read of the state answers every request that arrived before that read began, so
     50 requests at once cost one query, not 50, and each still sees every write committed
     before it arrived: a request waits for a read that started after it came."""
 
-    def __init__(self, read: Callable[[], Hashable]) -> None:
+    def __init__(self, read: Callable[[], T]) -> None:
         self._read = read
         self._cond = threading.Condition()
         self._started = 0  # reads begun (each read's number is the count when it began)
         self._running = False
         self._done = 0  # the number of the last read finished, and what it found
-        self._found: tuple[Hashable, BaseException | None] = (None, None)
+        self._found: tuple[T | None, BaseException | None] = (None, None)
 
-    def get(self) -> Hashable:
+    def get(self) -> T:
         with self._cond:
             arrival = self._started
             while self._done <= arrival and self._running:
@@ -163,7 +187,7 @@ class SharedProbe:
             self._started += 1
             mine = self._started
         try:
-            found: tuple[Hashable, BaseException | None] = (self._read(), None)
+            found: tuple[T | None, BaseException | None] = (self._read(), None)
         except Exception as exc:
             found = (None, exc)
         with self._cond:
@@ -173,15 +197,16 @@ class SharedProbe:
         return self._result(found)
 
     @staticmethod
-    def _result(found: tuple[Hashable, BaseException | None]) -> Hashable:
+    def _result(found: tuple[T | None, BaseException | None]) -> T:
         if found[1] is not None:
             raise found[1]
-        return found[0]
+        return found[0]  # type: ignore[return-value]
 
 
 def cached(ctx: Context, key: tuple[Any, ...], make: Callable[[], T]) -> T:
     """``make()``, computed once per state of the store (and kept while that state lasts)."""
-    return CACHE.get(state(ctx), key, make)
+    found = state(ctx)  # its first item is the store's location
+    return CACHES.of(str(found[0])).get(found, key, make)
 
 
 def _close_all(pool: list[Store]) -> None:
@@ -203,7 +228,7 @@ class ServingContext(Context):
         weakref.finalize(self, _close_all, self._pool)  # closed with the server, never leaked
         self.probe = SharedProbe(self._read_state)
 
-    def _read_state(self) -> Hashable:
+    def _read_state(self) -> tuple[Hashable, ...]:
         try:
             with self.reader() as store:
                 return store_state(store)
