@@ -1,4 +1,4 @@
-"""Workspace commands: rights users add | list, rights agencies add | list, rights audit.
+"""Workspace commands: rights users add | list, rights agencies add, rights audit, rights due.
 
 The command line acts on the store it is given as its owner (an admin): it makes the first
 admin of a new store, and later users and agencies; every change is audited as made by the
@@ -8,6 +8,7 @@ command line.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -116,7 +117,39 @@ def audit_command(
                  for r in records])  # fmt: skip
 
 
+def due_command(
+    plan: Annotated[str, typer.Argument(help="A bundled plan's name, or a plan file.")],
+    csv: Annotated[Path | None, typer.Option(help="Also write the list to this CSV file.")] = None,
+    remind: Annotated[
+        bool, typer.Option("--remind", help="E-mail each focal point and coordinator (SMTP).")
+    ] = False,
+    db: DbOption = None,
+    json: JsonOption = False,
+) -> None:
+    """What is due: overdue actions, targets without new data, recommendations without an
+    update, treaty and UPR mid-term reports; with --remind, e-mails through $RIGHTSMONITOR_SMTP."""
+    from rightsmonitor.files import write_text
+    from rightsmonitor.model.workspace import CLI
+    from rightsmonitor.ops.due import SmtpSettings, send_reminders, what_is_due
+
+    ctx = context(db)
+    due = what_is_due(ctx, CLI, plan)
+    table = due.to_frame()
+    if csv is not None:
+        write_text(csv, table.to_csv(index=False))
+    if json:
+        print_json(table.to_dict(orient="records"))
+    else:
+        shown = ["kind", "subject", "state", "due", "agencies", "note"]
+        print_table(shown, table[shown].values)
+    if remind:
+        sent = send_reminders(ctx, CLI, due, SmtpSettings.from_environment())
+        console.print("reminders off: set RIGHTSMONITOR_SMTP=host:port" if sent.off
+                      else f"{len(sent.sent)} reminder(s) sent")  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
     app.add_typer(agencies_app, name="agencies")
     app.command("audit")(handle_errors(audit_command))
+    app.command("due")(handle_errors(due_command))
