@@ -128,6 +128,7 @@ def operations(plan: str) -> dict[str, Callable[[Context, Principal], object]]:
         "user.save": lambda c, w: ws.save_user(
             c, w, User(id="new", name="New", role=Role.VIEWER), PASSWORD
         ),
+        "token.create": lambda c, w: ws.create_token(c, w, "zhao"),
         "assignment.save": lambda c, w: ws.save_assignment(c, w, plan, "courts", "moj"),
         "submission.draft": lambda c, w: draft(c, w, plan),
         "submission.approve": approve,
@@ -138,6 +139,7 @@ def operations(plan: str) -> dict[str, Callable[[Context, Principal], object]]:
 EXPECTED = {  # operation -> roles that succeed
     "agency.save": {Role.ADMIN},
     "user.save": {Role.ADMIN},
+    "token.create": {Role.ADMIN},
     "assignment.save": {Role.ADMIN, Role.COORDINATOR},
     "submission.draft": {Role.FOCAL_POINT, Role.CIVIL_SOCIETY},
     "submission.approve": {Role.REVIEWER},
@@ -274,3 +276,18 @@ def test_the_command_line_starts_a_workspace(tmp_path: Path, monkeypatch) -> Non
         ("user.save", "root", "command-line (admin)"),
         ("agency.save", "moj", "command-line (admin)"),
     ]
+
+
+def test_api_tokens_act_as_their_user_until_revoked(staffed: Context) -> None:
+    token_id, secret = ws.create_token(staffed, ADMIN, "li", "the ministry's reporting system")
+    assert secret.startswith("rmt_") and secret not in str(staffed.store.tokens())
+    assert ws.token_principal(staffed, secret) == PEOPLE[Role.FOCAL_POINT]
+    with pytest.raises(Forbidden):
+        ws.create_token(staffed, PEOPLE[Role.COORDINATOR], "li")
+    before = staffed.store.audit_count()
+    ws.revoke_token(staffed, ADMIN, token_id, "leaked")
+    assert [r.operation for r in staffed.store.audit_records(after_seq=before)] == ["token.revoke"]
+    with pytest.raises(NotSignedIn, match="unknown or revoked"):
+        ws.token_principal(staffed, secret)
+    with pytest.raises(NotSignedIn):
+        ws.token_principal(staffed, secret + "x")

@@ -198,6 +198,53 @@ def save_assignment(
         store.save_assignment(loaded.id, subject, agency, due, actor.label, change)
 
 
+TOKEN_PREFIX = "rmt_"
+
+
+def create_token(ctx: Context, actor: Principal, user_id: str, why: str = "") -> tuple[str, str]:
+    """A new API token for a user (admin): its id and its secret, shown once. It acts with
+    the user's role and agency; only its SHA-256 is stored (a random 256-bit secret needs no
+    slow hash)."""
+    import hashlib
+    import secrets
+
+    require(actor, "user.save")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token_id = secrets.token_hex(8)
+    with ctx.writer() as store, store.transaction():
+        row = store.user_row(user_id)
+        if row is None:
+            raise NotFound(f"no user '{user_id}'")
+        after = {"user": user_id, "role": row["role"], "agency": row["agency"]}
+        change = Change(actor, "token.create", "token", token_id, None, _json(after), why)
+        digest = hashlib.sha256(secret.encode()).hexdigest()
+        store.save_token(token_id, digest, user_id, row["role"], row["agency"], change)
+    return token_id, secret
+
+
+def revoke_token(ctx: Context, actor: Principal, token_id: str, why: str = "") -> None:
+    """Revoke a token (admin); from then on it is refused."""
+    require(actor, "user.save")
+    with ctx.writer() as store, store.transaction():
+        change = Change(
+            actor, "token.revoke", "token", token_id, None, _json({"revoked": True}), why
+        )
+        if not store.revoke_token(token_id, change):
+            raise NotFound(f"no live token '{token_id}'")
+
+
+def token_principal(ctx: Context, secret: str) -> Principal:
+    """Who a token acts as, or NotSignedIn for an unknown or revoked one (or its user's
+    account closed)."""
+    import hashlib
+
+    with ctx.reader() as store:
+        found = store.token(hashlib.sha256(secret.encode()).hexdigest())
+    if found is None:
+        raise NotSignedIn("unknown or revoked API token")
+    return Principal(found["user"], Role(found["role"]), found["agency"])
+
+
 def audit(ctx: Context, actor: Principal, *, entity: str | None = None) -> tuple:
     """The audit records, oldest first (admin, coordinator, reviewer)."""
     require(actor, "audit.read")

@@ -156,6 +156,55 @@ class WorkspaceTables:
             )
             self._audit(change)
 
+    # API tokens --------------------------------------------------------------------------------
+    def save_token(
+        self, token_id: str, token_hash: str, user: str, role: str, agency: str | None,
+        change: Change,
+    ) -> None:  # fmt: skip
+        from rightsmonitor.model.workspace import utc_now
+
+        self._writable()
+        with self.backend.transaction():
+            self.backend.run(
+                "INSERT INTO api_tokens (id, token_hash, user_id, role, agency, created_at, "
+                "revoked_at) VALUES (?, ?, ?, ?, ?, ?, NULL)",
+                [token_id, token_hash, user, role, agency, utc_now()],
+            )
+            self._audit(change)
+
+    def revoke_token(self, token_id: str, change: Change) -> int:
+        """Mark a token revoked (it stays, so the audit's references hold); 1 if it was live."""
+        from rightsmonitor.model.workspace import utc_now
+
+        self._writable()
+        with self.backend.transaction():
+            done = self.backend.run(
+                "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                [utc_now(), token_id],
+            )
+            if done:
+                self._audit(change)
+        return done
+
+    def token(self, token_hash: str) -> dict[str, Any] | None:
+        """A live token by its hash: its id, user, role and agency."""
+        rows = self.backend.query(
+            "SELECT t.id, t.user_id, t.role, t.agency FROM api_tokens t "
+            "JOIN users u ON u.id = t.user_id "
+            "WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.active",
+            [token_hash],
+        )
+        keys = ("id", "user", "role", "agency")
+        return dict(zip(keys, rows[0], strict=True)) if rows else None
+
+    def tokens(self) -> tuple[dict[str, Any], ...]:
+        rows = self.backend.query(
+            "SELECT id, user_id, role, agency, created_at, revoked_at FROM api_tokens ORDER BY "
+            "created_at, id"
+        )
+        keys = ("id", "user", "role", "agency", "created_at", "revoked_at")
+        return tuple(dict(zip(keys, r, strict=True)) for r in rows)
+
     # assignments -------------------------------------------------------------------------------
     def save_assignment(
         self, plan: str, subject: str, agency: str, due: Any, by: str, change: Change
