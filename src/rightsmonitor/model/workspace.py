@@ -61,6 +61,7 @@ class SubmissionState(StrEnum):
 
 class SubmissionKind(StrEnum):
     ACTION_UPDATE = "action_update"
+    OBSERVATIONS = "observations"
 
 
 class Agency(_Strict):

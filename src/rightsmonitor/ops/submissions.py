@@ -44,13 +44,14 @@ OPEN = (SubmissionState.DRAFT, SubmissionState.RETURNED)
 
 
 def responsible_agencies(store: Store, plan: Plan, subject: str) -> set[str]:
-    """The agency ids answerable for a plan's action: the coordinator's assignment, else every
-    stored agency the plan names as responsible for it."""
+    """The agency ids answerable for a plan's action or target: the coordinator's assignment,
+    else every stored agency the plan names as responsible for it."""
     assigned = store.assignments(plan.id).get(subject)
     if assigned is not None:
         return {assigned[0]}
-    action = next((a for _, a in plan.actions() if a.id == subject), None)
-    names = set(action.responsible) if action else set()
+    items = [a for _, a in plan.actions()] + [t for _, t in plan.targets()]
+    item = next((i for i in items if i.id == subject), None)
+    names = set(item.responsible) if item else set()
     return {a.id for a in store.agencies() if a.name in names}
 
 
@@ -194,7 +195,12 @@ def _move(
             )
         store.save_submission(after, _change(actor, operation, before, after, note.strip()))
         if to is SubmissionState.APPROVED and after.official:
-            _publish(store, after)
+            if after.kind is SubmissionKind.OBSERVATIONS:
+                from rightsmonitor.ops.observation_submissions import publish_observations
+
+                publish_observations(store, after)
+            else:
+                _publish(store, after)
     return after
 
 
