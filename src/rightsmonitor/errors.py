@@ -69,3 +69,13 @@ class InvalidRequest(InvalidInput):
     def __init__(self, message: str, *, fields: Sequence[str] = ()) -> None:
         self.fields = tuple(fields)
         super().__init__(message)
+
+
+class NotSignedIn(PermissionError, RightsMonitorError):
+    """The caller is not known (no session or token, a wrong password, a locked account); the
+    message never says which of a user name or a password was wrong."""
+
+
+class Forbidden(PermissionError, RightsMonitorError):
+    """The caller is known but its role (or agency) may not do this; the message says what
+    the role may do instead."""

@@ -20,6 +20,7 @@ from rightsmonitor.cli import (
     recommendations,
     serve,
     surveys,
+    workspace,
 )
 from rightsmonitor.cli.common import console, state
 
@@ -57,5 +58,6 @@ app.add_typer(recommendations.app, name="recommendations")
 app.add_typer(obligations.cooperation_app, name="cooperation")
 actions.register(app)
 serve.register(app)
+workspace.register(app)
 
 __all__ = ["app"]

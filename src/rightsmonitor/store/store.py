@@ -19,6 +19,7 @@ from rightsmonitor.store.followup_tables import FollowUpTables
 from rightsmonitor.store.migrate import latest_version, migrations
 from rightsmonitor.store.portal_tables import PortalTables
 from rightsmonitor.store.records import ImportRecord, StoredImport, StoredSurvey, WriteSummary
+from rightsmonitor.store.workspace_tables import WorkspaceTables
 
 if TYPE_CHECKING:
     import ibis
@@ -49,7 +50,7 @@ class NeedsMigration(StoreError):
     """Raised by a read-only open of an older store: it must be opened writable once."""
 
 
-class Store(FollowUpTables, ActionTables, PortalTables):
+class Store(FollowUpTables, ActionTables, PortalTables, WorkspaceTables):
     """A place observations, catalogues, follow-up records and import history live."""
 
     def __init__(self, backend: Backend) -> None:
