@@ -31,6 +31,7 @@ def test_a_link_planted_at_the_report_is_replaced_not_followed(
     assert not (out / "index.html").is_symlink()
     assert "<html" in (out / "index.html").read_text("utf-8")
     assert sorted(p.name for p in out.iterdir()) == [
+        "actions.csv",
         "assessment.csv",
         "assessment.json",
         "assets",

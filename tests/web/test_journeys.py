@@ -143,7 +143,7 @@ def test_every_chapter_iii_action_is_not_assessed(page: Page, base: str) -> None
 
 
 def test_search_filter_reload_and_page_on(page: Page, base: str) -> None:
-    """The filters a form would send, as a URL (the forms themselves: see the xfail below)."""
+    """The filters a form would send, as a URL (the forms themselves: see the test below)."""
     page.goto(f"{base}/recommendations")
     everything = found(page)
     page.goto(f"{base}/recommendations?q=torture")
@@ -175,10 +175,6 @@ def test_search_filter_reload_and_page_on(page: Page, base: str) -> None:
     assert result_ids(page) == first
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a form left at 'All' sends cycle= / dimension= (empty) and the server answers 400",
-)
 def test_forms_submit_as_a_reader_leaves_them(browser: Browser, base: str) -> None:
     """Search as a reader does: type a word, press Search, with and without JavaScript."""
     for scripts in (True, False):

@@ -253,3 +253,13 @@ def test_pages_load_nothing_from_elsewhere(client: TestClient) -> None:
         assert re.search(r'<link rel="stylesheet" href="/static/style.css">', text)
         for landmark in ("<header", "<nav", "<main", "<footer"):
             assert landmark in text, (path, landmark)
+
+
+def test_an_empty_filter_is_no_filter(client: TestClient) -> None:
+    """An HTML form sends every field; one left at "All" arrives empty and means no filter."""
+    plain = client.get("/api/v1/recommendations?q=torture&recipient=CHN")
+    emptied = client.get("/api/v1/recommendations?q=torture&recipient=CHN&cycle=&theme=&status=")
+    assert plain.status_code == emptied.status_code == 200
+    assert emptied.json() == plain.json()
+    assert client.get("/indicators?q=life&dimension=").status_code == 200
+    assert client.get("/api/v1/recommendations?cycle=x").status_code == 400  # bad is still bad

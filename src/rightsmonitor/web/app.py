@@ -45,6 +45,23 @@ class RefuseWrites:
         await self.app(scope, receive, send)
 
 
+class EmptyMeansAbsent:
+    """A parameter given empty (``?cycle=``) is a parameter not given: an HTML form sends
+    every field, and a filter left at "All" arrives as an empty value."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw = scope.get("query_string", b"") if scope["type"] == "http" else b""
+        if raw:
+            parts = raw.split(b"&")
+            kept = [p for p in parts if p and p.partition(b"=")[1:] != (b"=", b"")]
+            if len(kept) != len(parts):  # the rest is passed on byte for byte
+                scope = {**scope, "query_string": b"&".join(kept)}
+        await self.app(scope, receive, send)
+
+
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
@@ -88,6 +105,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     )
     app.state.ctx = serving_context(None if db is None else str(db))
     app.add_middleware(RefuseWrites)
+    app.add_middleware(EmptyMeansAbsent)
     if isinstance(app.state.ctx, ServingContext):
         app.add_middleware(CloseWhenIdle, ctx=app.state.ctx)
     app.add_exception_handler(RightsMonitorError, errors.project_error)
