@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_mpi.py --commands --sizes 1000000,10000000
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_commands.py
+	$(BIN)/python bench/bench_web.py
 
 fuzz: $(STAMP)
 	$(BIN)/python tools/fuzz.py --write-reliability
