@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -96,18 +97,30 @@ def placeholders(message: str) -> set[str]:
 
 
 def problems() -> list[str]:
+    return catalogue_problems(extract(), TEMPLATE, po_path, LANGUAGES, "tools/i18n.py")
+
+
+def catalogue_problems(
+    extracted: Catalog,
+    template: Path,
+    po_path: Callable[[str], Path],
+    languages: dict[str, str],
+    tool: str,
+) -> list[str]:
+    """What is wrong with a domain's catalogues: a stale template, messages missing, unused,
+    untranslated or fuzzy in a language, or a translation that changes the placeholders (the
+    report's and the portal's catalogues are checked alike)."""
     found = []
-    extracted = extract()
-    if not TEMPLATE.exists() or TEMPLATE.read_text("utf-8") != _po_text(extracted):
-        found.append(f"{TEMPLATE} is not what the sources say: run tools/i18n.py extract")
+    if not template.exists() or template.read_text("utf-8") != _po_text(extracted):
+        found.append(f"{template} is not what the sources say: run {tool} extract")
     wanted = {m.id for m in extracted if m.id}
-    for lang, locale in LANGUAGES.items():
+    for lang, locale in languages.items():
         path = po_path(lang)
         with path.open("rb") as handle:
             catalog = read_po(handle, locale=locale)
         have = {m.id: m for m in catalog if m.id}
         for message_id in sorted(wanted - set(have)):
-            found.append(f"{path}: missing {message_id!r} (run tools/i18n.py update)")
+            found.append(f"{path}: missing {message_id!r} (run {tool} update)")
         for message_id, message in sorted(have.items()):
             if message_id not in wanted:
                 found.append(f"{path}: {message_id!r} is no longer used")
@@ -118,6 +131,7 @@ def problems() -> list[str]:
             elif placeholders(message.string) != placeholders(message_id):
                 found.append(
                     f"{path}: {message_id!r} has placeholders {placeholders(message.string)}"
+                    f", not {placeholders(message_id)}"
                 )
     return found
 

@@ -21,7 +21,7 @@ from babel.messages.pofile import read_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from i18n import _po_text, placeholders  # the report tool's own helpers
+from i18n import _po_text, catalogue_problems  # the report tool's own helpers
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "rightsmonitor" / "web"
 LOCALE = WEB / "locale"
@@ -67,28 +67,7 @@ def update() -> None:
 
 
 def problems() -> list[str]:
-    found = []
-    extracted = extract()
-    if not TEMPLATE.exists() or TEMPLATE.read_text("utf-8") != _po_text(extracted):
-        found.append(f"{TEMPLATE} is not what the sources say: run tools/i18n_web.py extract")
-    wanted = {m.id for m in extracted if m.id}
-    for lang, locale in LANGUAGES.items():
-        path = po_path(lang)
-        with path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        have = {m.id: m for m in catalog if m.id}
-        for message_id in sorted(wanted - set(have)):
-            found.append(f"{path}: missing {message_id!r} (run tools/i18n_web.py update)")
-        for message_id, message in sorted(have.items()):
-            if message_id not in wanted:
-                found.append(f"{path}: {message_id!r} is no longer used")
-            elif not message.string:
-                found.append(f"{path}: {message_id!r} is not translated")
-            elif message.fuzzy:
-                found.append(f"{path}: {message_id!r} is fuzzy")
-            elif placeholders(message.string) != placeholders(message_id):
-                found.append(f"{path}: {message_id!r} changes its placeholders")
-    return found
+    return catalogue_problems(extract(), TEMPLATE, po_path, LANGUAGES, "tools/i18n_web.py")
 
 
 def main(argv: list[str]) -> int:
