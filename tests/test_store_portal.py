@@ -263,7 +263,8 @@ def test_a_settled_duckdb_file_is_known_by_its_stat_without_opening_it(tmp_path:
         write(store, observations([("K.ONE", "CHN", "", "src-a", 2020, 1.0)]), "a.csv")
     ctx = Context(db=path)
     fresh = state(ctx)
-    assert fresh[:2] == (str(path), "file") and fresh[3] == (str(path), 1, "2026-01-01T00:00:00")
+    assert fresh[:2] == (str(path), "file")
+    assert fresh[3] == (str(path), 1, "2026-01-01T00:00:00", 0)
     time.sleep(SETTLED_NS / 1e9 + 0.1)
     settled = state(ctx)
     assert len(settled) == 3 and settled != fresh
@@ -281,7 +282,7 @@ def test_a_settled_duckdb_file_is_known_by_its_stat_without_opening_it(tmp_path:
     with open_store(path) as store:
         write(store, observations([("K.ONE", "CHN", "", "src-a", 2021, 2.0)]), "b.csv")
     after = state(ctx)
-    assert after != settled and after[3] == (str(path), 2, "2026-01-01T00:00:00")
+    assert after != settled and after[3] == (str(path), 2, "2026-01-01T00:00:00", 0)
 
 
 def test_portal_results_follow_every_write(db: str) -> None:
@@ -322,3 +323,24 @@ def test_a_serving_context_keeps_postgres_connections_and_never_lends_a_dead_one
         assert third is not first and third.import_state() == (0, "")
     ctx.close()
     assert not third.connection_alive()
+
+
+def test_the_portal_sees_a_write_that_records_no_import(db: str) -> None:
+    """A catalogue upsert records no import: on PostgreSQL the write count changes the state
+    (on DuckDB the file does)."""
+    from rightsmonitor.ops import portal_explore
+
+    ctx = serving_context(db)
+    indicator = {"code": "X.ONE", "unit": "%", "direction": "higher", "dimension": "health",
+                 "type": "outcome"}  # fmt: skip
+    with open_store(db) as store:
+        store.upsert_indicators([Indicator(name="Before", **indicator)])
+        counted = store.write_count()
+    assert [r.name for r in portal_explore.indicator_list(ctx, "X.").rows] == ["Before"]
+    time.sleep(SETTLED_NS / 1e9 + 0.1)  # DuckDB: a settled file state, trusted alone
+    with open_store(db) as store:
+        store.upsert_indicators([Indicator(name="After", **indicator)])
+        assert store.write_count() == (counted + 1 if store.backend.dialect == "postgres" else 0)
+    assert [r.name for r in portal_explore.indicator_list(ctx, "X.").rows] == ["After"]
+    if isinstance(ctx, ServingContext):
+        ctx.close()

@@ -44,7 +44,10 @@ def dump(store: Any) -> dict[str, tuple[tuple[str, ...], list[tuple]]]:
                 "ORDER BY ordinal_position"
             )
         )
-        out[table] = (columns, [tuple(r) for r in store.backend.query(f'SELECT * FROM "{table}"')])
+        rows = [tuple(r) for r in store.backend.query(f'SELECT * FROM "{table}"')]
+        if table == "meta":  # the write counter is bookkeeping of every write (schema 13)
+            rows = [r for r in rows if r[0] != "write_count"]
+        out[table] = (columns, rows)
     return out
 
 

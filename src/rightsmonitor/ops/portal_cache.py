@@ -112,11 +112,12 @@ class Caches:
 CACHES = Caches()
 
 
-def store_state(store: Store) -> tuple[str, int, str]:
-    """What identifies an open store's contents: its location and its import records (count
-    and the latest), which every write adds to."""
+def store_state(store: Store) -> tuple[str, int, str, int]:
+    """What identifies an open store's contents: its location, its import records (count and
+    the latest) and, on PostgreSQL, its count of write transactions (a write that records no
+    import changes that)."""
     count, latest = store.import_state()
-    return str(store.location), count, latest
+    return str(store.location), count, latest, store.write_count()
 
 
 def _file_state(path: str) -> tuple[tuple[int, int, int, int] | None, ...] | None:

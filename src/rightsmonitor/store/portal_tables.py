@@ -26,6 +26,12 @@ class PortalTables:
         (count, latest) = self.backend.query("SELECT count(*), max(imported_at) FROM imports")[0]
         return int(count), str(latest or "")
 
+    def write_count(self) -> int:
+        """Write transactions committed on PostgreSQL (0 on DuckDB, whose portal state is its
+        file's), whether or not they recorded an import."""
+        rows = self.backend.query("SELECT value FROM meta WHERE key = 'write_count'")
+        return int(rows[0][0]) if rows else 0
+
     def search_recommendations(self, terms: Sequence[str]) -> list[str]:
         """Ids of the recommendations whose indexed terms hold every one of ``terms``, best
         (largest summed TF-IDF weight) first, ties by id."""

@@ -93,6 +93,18 @@ class PostgresBackend(Backend):
         self.run(f"SET LOCAL lock_timeout = {max(1, round(lock_timeout() * 1000))}")
         self.run("SELECT pg_advisory_xact_lock(?)", [WRITER_LOCK])
 
+    def _commit(self) -> None:
+        """COMMIT, after counting the write (schema 13's ``write_count``; before that schema
+        the row is absent and nothing is counted), so that readers that cache by the store's
+        state see every write, whether or not it records an import. A transaction that only
+        read (an import found already imported) is not counted."""
+        if not self.read_only:  # a transaction that wrote nothing has no transaction id yet
+            self.run(
+                "UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) "
+                "WHERE key = 'write_count' AND txid_current_if_assigned() IS NOT NULL"
+            )
+        self.run("COMMIT")
+
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         with self._statement(sql), self.con.cursor() as cursor:
             cursor.execute(to_pyformat(sql), list(params))
