@@ -79,14 +79,21 @@ def po_path(lang: str) -> Path:
 
 
 def update() -> None:
-    template = extract()
-    for lang, locale in LANGUAGES.items():
+    merge_catalogues(extract(), po_path, LANGUAGES, "Rights Monitor")
+
+
+def merge_catalogues(
+    template: Catalog, po_path: Callable[[str], Path], languages: dict[str, str], project: str
+) -> None:
+    """Merge a domain's extracted messages into each language's .po (a new one if missing);
+    the reports' and the portal's catalogues are merged alike."""
+    for lang, locale in languages.items():
         path = po_path(lang)
         if path.exists():
             with path.open("rb") as handle:
                 catalog = read_po(handle, locale=locale)
         else:
-            catalog = Catalog(locale=locale, project="Rights Monitor", charset="utf-8")
+            catalog = Catalog(locale=locale, project=project, charset="utf-8")
         catalog.update(template, no_fuzzy_matching=True)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(_po_text(catalog), encoding="utf-8")

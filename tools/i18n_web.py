@@ -17,11 +17,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
-from babel.messages.pofile import read_po
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from i18n import _po_text, catalogue_problems  # the report tool's own helpers
+from i18n import _po_text, catalogue_problems, merge_catalogues  # the report tool's
 
 WEB = Path(__file__).resolve().parents[1] / "src" / "rightsmonitor" / "web"
 LOCALE = WEB / "locale"
@@ -53,17 +52,7 @@ def po_path(lang: str) -> Path:
 
 
 def update() -> None:
-    template = extract()
-    for lang, locale in LANGUAGES.items():
-        path = po_path(lang)
-        if path.exists():
-            with path.open("rb") as handle:
-                catalog = read_po(handle, locale=locale)
-        else:
-            catalog = Catalog(locale=locale, project="Rights Monitor portal", charset="utf-8")
-        catalog.update(template, no_fuzzy_matching=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(_po_text(catalog), encoding="utf-8")
+    merge_catalogues(extract(), po_path, LANGUAGES, "Rights Monitor portal")
 
 
 def problems() -> list[str]:
