@@ -51,7 +51,8 @@ class Obligation:
         }
 
 
-def _date(value: object) -> dt.date | None:
+def as_date(value: object) -> dt.date | None:
+    """A stored date as a date, or None for a missing one (None, NaN, NaT)."""
     if value is None or pd.isna(value):
         return None
     if isinstance(value, dt.datetime):  # pandas Timestamps included
@@ -82,7 +83,7 @@ def obligations_for(
         mine = reports[reports["treaty"] == code]
         history = [
             {
-                key: (_date(value).isoformat() if _date(value) else None)
+                key: (as_date(value).isoformat() if as_date(value) else None)
                 if key in ("due", "submitted", "reviewed", "next_due")
                 else value
                 for key, value in record.items()
@@ -128,20 +129,20 @@ def _next_due(
     treaty: Treaty, year: int | None, history: pd.DataFrame
 ) -> tuple[dt.date | None, str]:
     if not history.empty:
-        scheduled = [d for d in history["next_due"].map(_date) if d]
+        scheduled = [d for d in history["next_due"].map(as_date) if d]
         # The committee's date is met once a report due on or after it is recorded as
         # submitted (the report it asked for): the next one then follows from the submission.
-        dates = zip(history["due"].map(_date), history["submitted"].map(_date), strict=True)
+        dates = zip(history["due"].map(as_date), history["submitted"].map(as_date), strict=True)
         sent_due = [due for due, sent in dates if due and sent]
         if scheduled and not any(due >= max(scheduled) for due in sent_due):
             return max(scheduled), "next due date set by the committee"
-        submitted = [d for d in history["submitted"].map(_date) if d]
+        submitted = [d for d in history["submitted"].map(as_date) if d]
         if submitted and treaty.periodic:
             last = max(submitted)
             return _add_years(last, treaty.periodic), f"last report + {treaty.periodic} years"
         if submitted:
             return None, "initial report submitted; no periodic reports under this instrument"
-        due = [d for d in history["due"].map(_date) if d]
+        due = [d for d in history["due"].map(as_date) if d]
         if due:
             return min(due), "recorded due date of a report not yet submitted"
     if year is None:

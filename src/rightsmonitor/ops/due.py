@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from rightsmonitor.assess.obligations import as_date
 from rightsmonitor.model.workspace import Principal, Role
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.permissions import require
@@ -104,8 +105,9 @@ def what_is_due(
             *_targets(store, loaded, agencies),
         ]
         if loaded.country:
-            items += _recommendations(store, loaded.country, on, silent_days, agencies)
-            items += _upr_midterm(store, loaded.country, on)
+            recommendations = store.recommendations(recipient=loaded.country.upper())
+            items += _recommendations(recommendations, on, silent_days, agencies)
+            items += _upr_midterm(recommendations, on)
     if loaded.country:
         items += _treaty_reports(ctx, loaded.country, on)
     due = DueList(on, loaded.id, tuple(sorted(items, key=lambda i: (i.due or dt.date.max, i.kind))))
@@ -165,13 +167,12 @@ def _targets(store: Store, plan: Plan, agencies: dict[str, str]) -> list[DueItem
 
 
 def _recommendations(
-    store: Store, country: str, on: dt.date, silent: int, agencies: dict[str, str]
+    frame: pd.DataFrame, on: dt.date, silent: int, agencies: dict[str, str]
 ) -> list[DueItem]:
-    frame = store.recommendations(recipient=country.upper())
     items = []
     limit = on - dt.timedelta(days=silent)
     for row in frame.itertuples(index=False):
-        last = _day(row.status_date)
+        last = as_date(row.status_date)
         if last is not None and last >= limit:
             continue
         named = [n.strip() for n in str(row.responsible or "").split(";") if n.strip()]
@@ -183,22 +184,12 @@ def _recommendations(
     return items
 
 
-def _day(value: object) -> dt.date | None:
-    """A stored date, or None for a missing one (None, NaN or NaT)."""
-    import pandas as pd
-
-    if value is None or pd.isna(value):
-        return None
-    return value.date() if isinstance(value, dt.datetime) else value  # type: ignore[return-value]
-
-
-def _upr_midterm(store: Store, country: str, on: dt.date) -> list[DueItem]:
-    frame = store.recommendations(recipient=country.upper())
+def _upr_midterm(frame: pd.DataFrame, on: dt.date) -> list[DueItem]:
     upr = frame[(frame["mechanism"] == "UPR") & frame["date"].notna()] if len(frame) else frame
     if not len(upr):
         return []
     cycle = int(upr["cycle"].max())
-    reviewed = max(d for d in map(_day, upr[upr["cycle"] == cycle]["date"]) if d is not None)
+    reviewed = max(d for d in map(as_date, upr[upr["cycle"] == cycle]["date"]) if d is not None)
     month = reviewed.month - 1 + UPR_MIDTERM
     due = dt.date(reviewed.year + month // 12, month % 12 + 1, min(reviewed.day, 28))
     state = "overdue" if due < on else "due soon"
