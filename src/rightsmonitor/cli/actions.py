@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -67,8 +67,13 @@ def actions_status_command(
         rows,
         title=f"{plan}: {len(rows)} action(s) as of {result.on}",
     )
-    counts = ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in result.status_counts().items() if n)
-    console.print(f"{counts or 'no actions'}; {result.overdue_count()} overdue")
+    console.print(f"{status_summary(result) or 'no actions'}; {result.overdue_count()} overdue")
+
+
+def status_summary(actions: Any) -> str:
+    """'1 not assessed, 1 in progress': the statuses that occur, with their counts."""
+    counts = actions.status_counts().items()
+    return ", ".join(f"{n} {status.replace('_', ' ')}" for status, n in counts if n)
 
 
 def register(parent: typer.Typer) -> None:

@@ -115,9 +115,9 @@ def print_summary(assessment: Any) -> None:
         console.print(table)
     actions = assessment.actions
     if actions is not None and actions.results:
-        counts = ", ".join(
-            f"{n} {s.replace('_', ' ')}" for s, n in actions.status_counts().items() if n
-        )
+        from rightsmonitor.cli.actions import status_summary
+
+        counts = status_summary(actions)
         console.print(
             f"{assessment.plan.title}: {len(actions.results)} action(s) as of {actions.on}: "
             f"{counts}; [red]{actions.overdue_count()} overdue[/]"
