@@ -269,11 +269,90 @@ class ServingContext(Context):
             _close_all(self._pool)
 
 
+class ReadersWriter:
+    """Many readers or one writer at a time, a waiting writer first; re-entered freely by the
+    thread that holds it (a read inside a read, a write inside a write)."""
+
+    def __init__(self) -> None:
+        self._turn = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._waiting = 0
+        self._mine = threading.local()
+
+    def _held(self, kind: str) -> int:
+        return int(getattr(self._mine, kind, 0))
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[None]:
+        if self._held("reads") or self._held("writes"):
+            yield  # this thread already holds it
+            return
+        with self._turn:
+            self._turn.wait_for(lambda: not self._writing and not self._waiting)
+            self._readers += 1
+        self._mine.reads = 1
+        try:
+            yield
+        finally:
+            self._mine.reads = 0
+            with self._turn:
+                self._readers -= 1
+                self._turn.notify_all()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[None]:
+        if self._held("writes"):
+            yield
+            return
+        if self._held("reads"):
+            raise RuntimeError("a write opened inside a read of the same store would deadlock")
+        with self._turn:
+            self._waiting += 1
+            self._turn.wait_for(lambda: not self._writing and not self._readers)
+            self._waiting -= 1
+            self._writing = True
+        self._mine.writes = 1
+        try:
+            yield
+        finally:
+            self._mine.writes = 0
+            with self._turn:
+                self._writing = False
+                self._turn.notify_all()
+
+
+@dataclass
+class EmbeddedServingContext(Context):
+    """A context for a server on a DuckDB file that also writes (the workspace): DuckDB lets
+    one process hold a file either read-only or writable, and two writers of one process
+    would share one instance and conflict, so within the server readers share the file and
+    each writer has it alone. The file is still opened per request and closed after it, so
+    the command line's writers get it between requests."""
+
+    _lock: ReadersWriter = field(default_factory=ReadersWriter, repr=False)
+
+    @contextlib.contextmanager
+    def reader(self) -> Iterator[Store]:
+        with self._lock.reading(), super().reader() as store:
+            yield store
+
+    @contextlib.contextmanager
+    def reader_if_any(self) -> Iterator[Store | None]:
+        with self._lock.reading(), super().reader_if_any() as store:
+            yield store
+
+    @contextlib.contextmanager
+    def writer(self) -> Iterator[Store]:
+        with self._lock.writing(), super().writer() as store:
+            yield store
+
+
 def serving_context(db: str | None) -> Context:
-    """The context a web server reads through: connections kept open on PostgreSQL; on
-    DuckDB the file opened per read and closed again."""
+    """The context a web server works through: connections kept open on PostgreSQL; on
+    DuckDB the file opened per request and closed again, one writer at a time."""
     from rightsmonitor.store import default_store_location
     from rightsmonitor.store.postgres_backend import is_postgres_url
 
     where = db if db is not None else default_store_location()
-    return ServingContext(db=db) if is_postgres_url(where) else Context(db=db)
+    return ServingContext(db=db) if is_postgres_url(where) else EmbeddedServingContext(db=db)

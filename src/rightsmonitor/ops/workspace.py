@@ -15,7 +15,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from rightsmonitor.errors import InvalidRequest, NotFound, NotSignedIn
-from rightsmonitor.model.workspace import CLI, Agency, Change, Principal, Role, User
+from rightsmonitor.model.workspace import CLI, Agency, AuditRecord, Change, Principal, Role, User
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.permissions import require
 
@@ -233,6 +233,18 @@ def revoke_token(ctx: Context, actor: Principal, token_id: str, why: str = "") -
             raise NotFound(f"no live token '{token_id}'")
 
 
+def tokens(ctx: Context, actor: Principal) -> tuple[dict[str, Any], ...]:
+    """The API tokens, live and revoked, without their secrets (admin)."""
+    require(actor, "user.save")
+    with ctx.reader() as store:
+        return store.tokens()
+
+
+def agencies(ctx: Context) -> tuple[Agency, ...]:
+    with ctx.reader() as store:
+        return store.agencies()
+
+
 def token_principal(ctx: Context, secret: str) -> Principal:
     """Who a token acts as, or NotSignedIn for an unknown or revoked one (or its user's
     account closed)."""
@@ -245,8 +257,36 @@ def token_principal(ctx: Context, secret: str) -> Principal:
     return Principal(found["user"], Role(found["role"]), found["agency"])
 
 
-def audit(ctx: Context, actor: Principal, *, entity: str | None = None) -> tuple:
-    """The audit records, oldest first (admin, coordinator, reviewer)."""
+def session_principal(ctx: Context, user_id: str) -> Principal:
+    """Who a signed-in session acts as now: the user's current role and agency (a change an
+    admin makes holds from the next request), or NotSignedIn once the account is closed."""
+    with ctx.reader() as store:
+        row = store.user_row(user_id)
+    if row is None or not row["active"]:
+        raise NotSignedIn(f"the account '{user_id}' is closed: sign in again")
+    return Principal(row["id"], Role(row["role"]), row["agency"])
+
+
+def audit(
+    ctx: Context,
+    actor: Principal,
+    *,
+    entity: str | None = None,
+    by: str | None = None,
+    operation: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> tuple[AuditRecord, ...]:
+    """The audit records, oldest first (admin, coordinator, reviewer), of one kind of entity,
+    one actor (its label, as recorded), one operation, and changed within ``since``..``until``
+    (whole days, UTC), when given."""
     require(actor, "audit.read")
     with ctx.reader() as store:
-        return store.audit_records(entity=entity)
+        records = store.audit_records(entity=entity, actor=by)
+    return tuple(
+        r
+        for r in records
+        if (operation is None or r.operation == operation)
+        and (since is None or r.changed_at[:10] >= since.isoformat())
+        and (until is None or r.changed_at[:10] <= until.isoformat())
+    )

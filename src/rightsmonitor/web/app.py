@@ -1,8 +1,9 @@
 """The web application: the public portal and the REST API over the operations layer.
 
-FastAPI (on Starlette): the OpenAPI document comes from the typed results the pages render;
-Starlette's middleware and signed-cookie sessions carry the permissions the agency workspace
-adds next. Reading is public; every state-changing method is refused to anonymous callers.
+FastAPI (on Starlette): the OpenAPI document comes from the typed results the pages render.
+Reading is public; writing is the agency workspace's (web/workspace*.py), for signed-in users
+and API tokens, behind the protections of web/auth.py; every state-changing request from an
+anonymous caller is refused.
 """
 
 from __future__ import annotations
@@ -14,35 +15,14 @@ from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException
+from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rightsmonitor.errors import RightsMonitorError
 from rightsmonitor.ops.portal_cache import ServingContext, serving_context
-from rightsmonitor.web import api, errors, pages
-
-READING = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-class RefuseWrites:
-    """Every state-changing method, to any path, is refused with 401 until logins exist (a
-    plain ASGI middleware: it costs a reader's request nothing)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] not in READING:
-            response = JSONResponse(
-                errors.error_body(401, "writing needs a login; the public portal only reads"),
-                status_code=401,
-                headers={"WWW-Authenticate": 'Session realm="rights-monitor"'},
-            )
-            await response(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+from rightsmonitor.web import api, auth, errors, pages, workspace, workspace_admin, workspace_api
 
 
 class EmptyMeansAbsent:
@@ -91,23 +71,32 @@ class CloseWhenIdle:
 
 
 def create_app(db: str | Path | None = None) -> FastAPI:
-    """The portal on the store at ``db`` (a DuckDB path, a ``postgresql://`` URL, or None for
-    the default store), read-only: a DuckDB file is opened per read and closed after it (the
-    CLI's writers get the lock between reads); PostgreSQL connections are kept open."""
+    """The portal and workspace on the store at ``db`` (a DuckDB path, a ``postgresql://`` URL,
+    or None for the default store): a DuckDB file is opened per request and closed after it
+    (the CLI's writers get the lock between requests); PostgreSQL connections are kept open."""
     app = FastAPI(
         lifespan=_lifespan,
         title="Rights Monitor",
         version="1",
-        summary="Plans, evidence, assessments and recommendations, read-only.",
+        summary="Plans, evidence, assessments and recommendations; the agencies' workspace.",
         openapi_url="/api/v1/openapi.json",
         docs_url=None,  # Swagger UI loads from a CDN: /api/v1/docs is served locally instead
         redoc_url=None,
     )
     app.state.ctx = serving_context(None if db is None else str(db))
-    app.add_middleware(RefuseWrites)
-    app.add_middleware(EmptyMeansAbsent)
+    secret = auth.secret_key()
+    # the last added runs first: headers on every answer, then CSRF, then who is asking
     if isinstance(app.state.ctx, ServingContext):
         app.add_middleware(CloseWhenIdle, ctx=app.state.ctx)
+    app.add_middleware(EmptyMeansAbsent)
+    app.add_middleware(auth.RefuseAnonymousWrites)
+    app.add_middleware(
+        SessionMiddleware, secret_key=secret, session_cookie=auth.SESSION_COOKIE,
+        max_age=auth.SESSION_SECONDS, same_site="lax", https_only=False,
+    )  # fmt: skip
+    app.add_middleware(auth.Csrf, secret=secret)
+    app.add_middleware(auth.SecureCookiesOverHttps)
+    app.add_middleware(auth.SecurityHeaders)
     app.add_exception_handler(RightsMonitorError, errors.project_error)
     app.add_exception_handler(RequestValidationError, errors.validation_error)
     app.add_exception_handler(HTTPException, errors.http_error)
@@ -116,5 +105,8 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     fonts = resources.files("rightsmonitor.publish").joinpath("fonts")
     app.mount("/fonts", StaticFiles(directory=str(fonts)), name="fonts")  # the reports' CJK font
     app.include_router(api.router)
+    app.include_router(workspace_api.router)
     app.include_router(pages.router)
+    app.include_router(workspace.router)
+    app.include_router(workspace_admin.router)
     return app

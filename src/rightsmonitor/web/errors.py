@@ -1,7 +1,8 @@
 """One error shape for every error the API and the pages answer with.
 
 ``{"error": {"status": 404, "message": "...", "fields": ["country"]}}``: built from the
-project's own exceptions (NotFound 404, InvalidRequest/InvalidInput 400, StoreError 503), from
+project's own exceptions (NotFound 404, InvalidRequest/InvalidInput 400, NotSignedIn 401,
+Forbidden 403, StoreError 503), from
 FastAPI's parameter validation (400, each bad parameter named) and from routing (404, 405). A
 page answers with the same status and the message in HTML.
 """
@@ -16,9 +17,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from rightsmonitor.errors import (
+    Forbidden,
     InvalidInput,
     InvalidRequest,
     NotFound,
+    NotSignedIn,
     RightsMonitorError,
     StoreError,
 )
@@ -51,6 +54,10 @@ def _of_project(exc: RightsMonitorError) -> tuple[int, str, tuple[str, ...]]:
         return 400, str(exc), exc.fields
     if isinstance(exc, InvalidInput):
         return 400, str(exc), tuple(p.column for p in exc.problems if p.column)
+    if isinstance(exc, NotSignedIn):
+        return 401, str(exc), ()
+    if isinstance(exc, Forbidden):
+        return 403, str(exc), ()
     if isinstance(exc, StoreError):
         return 503, str(exc), ()
     return 500, str(exc), ()

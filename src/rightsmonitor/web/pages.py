@@ -209,13 +209,13 @@ def api_docs(request: Request) -> Response:
     from fastapi.responses import HTMLResponse
 
     from rightsmonitor.web.i18n import environment
-    from rightsmonitor.web.render import _common
+    from rightsmonitor.web.render import common
 
     lang = language(request)
     spec = request.app.openapi()
     html = (
         environment(lang)
         .get_template("api.html")
-        .render(data=None, spec=spec, **_common(request, lang))
+        .render(data=None, spec=spec, **common(request, lang))
     )
     return HTMLResponse(html)

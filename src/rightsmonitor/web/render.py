@@ -148,12 +148,12 @@ def _html(
     html = (
         environment(lang)
         .get_template(template)
-        .render(data=result, **_common(request, lang), **extra)
+        .render(data=result, **common(request, lang), **extra)
     )
     return html.encode("utf-8")
 
 
-def _common(request: Request, lang: str) -> dict[str, object]:
+def common(request: Request, lang: str) -> dict[str, object]:
     here = {k: v for k, v in request.query_params.items() if k not in ("lang", "format")}
     path = request.url.path
 
@@ -183,5 +183,5 @@ def error_page(request: Request, status: int, message: str, fields: Sequence[str
         message=message,
         fields=fields,
         title=translate(lang, W_("Error")),
-        **_common(request, lang),
+        **common(request, lang),
     )
