@@ -4,6 +4,7 @@ CSRF, sessions, headers and the refusals that keep agencies apart."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
@@ -12,10 +13,10 @@ from web.workspace_setup import MINE, PLAN, browser, staff, token_of
 
 
 @pytest.fixture
-def app(bundled_copy: str) -> Iterator[FastAPI]:
+def app(bundled_copy: str, tmp_path: Path) -> Iterator[FastAPI]:
     from rightsmonitor.web.app import create_app
 
-    staff(bundled_copy)
+    staff(bundled_copy, tmp_path)
     made = create_app(bundled_copy)
     yield made
     ctx = made.state.ctx

@@ -5,12 +5,15 @@ environment ministry; and browsers (TestClients with their own cookies) signed i
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from rightsmonitor.model.evidence import ImportRequest
 from rightsmonitor.model.workspace import Agency, Principal, Role, User
 from rightsmonitor.ops import workspace as ws
 from rightsmonitor.ops.context import Context
+from rightsmonitor.ops.imports import import_files
 
 PASSWORD = "correct horse battery"
 PLAN = "china-nhrap-2021-2025"
@@ -29,8 +32,23 @@ PEOPLE = {
 AGENCY = {"li": "mee", "ma": "nhc"}
 
 
-def staff(location: str) -> None:
+CATALOGUE = """\
+sources:
+  - id: nhc-bulletin-2025
+    title: Statistical Bulletin on the Development of Health Care, 2025
+    publisher: National Health Commission
+    edition: "2025"
+    licence: Government work (PRC Copyright Law, art. 5)
+"""
+GOOD_ROWS = "indicator,area,year,value,source\nSP.DYN.LE00.IN,CHN,2025,79.25,nhc-bulletin-2025\n"
+BAD_ROWS = GOOD_ROWS + "SP.DYN.LE00.IN,CHN,2024,seventy-nine,nhc-bulletin-2025\n"
+
+
+def staff(location: str, folder: Path) -> None:
+    """The people, agencies and assignments; the health bulletin's source in the catalogue."""
     ctx = Context(db=location)
+    (folder / "catalogue.yaml").write_text(CATALOGUE, "utf-8")
+    import_files(ctx, ImportRequest((folder / "catalogue.yaml",)))
     ws.first_admin(ctx, User(id="root", name="Admin", role=Role.ADMIN), PASSWORD)
     ws.save_agency(ctx, ADMIN, Agency(id="mee", name="Ministry of Ecology and Environment"))
     ws.save_agency(ctx, ADMIN, Agency(id="nhc", name="National Health Commission"))
@@ -40,6 +58,12 @@ def staff(location: str) -> None:
             ws.save_user(ctx, ADMIN, made, PASSWORD)
     ws.save_assignment(ctx, ADMIN, PLAN, MINE, "mee")
     ws.save_assignment(ctx, ADMIN, PLAN, THEIRS, "nhc")
+
+
+def tokens(location: str) -> dict[str, str]:
+    """An API token for every user."""
+    ctx = Context(db=location)
+    return {user: ws.create_token(ctx, ADMIN, user)[1] for user in PEOPLE}
 
 
 def token_of(page: str) -> str:

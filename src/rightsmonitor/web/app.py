@@ -85,6 +85,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     )
     app.state.ctx = serving_context(None if db is None else str(db))
     secret = auth.secret_key()
+    app.state.logins = auth.LoginLimiter()
     # the last added runs first: headers on every answer, then CSRF, then who is asking
     if isinstance(app.state.ctx, ServingContext):
         app.add_middleware(CloseWhenIdle, ctx=app.state.ctx)

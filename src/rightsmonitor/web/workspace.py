@@ -24,7 +24,6 @@ from rightsmonitor.model.workspace import Principal, Submission, SubmissionKind
 from rightsmonitor.ops import desk, submissions, workspace
 from rightsmonitor.ops.context import Context
 from rightsmonitor.web.auth import (
-    LoginLimiter,
     csrf_token,
     principal,
     require_csrf,
@@ -34,7 +33,6 @@ from rightsmonitor.web.i18n import W_, environment
 from rightsmonitor.web.render import common, language, link
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
-LOGINS = LoginLimiter()
 Text = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=200)]
 Files = Annotated[list[UploadFile] | None, File()]
@@ -96,7 +94,7 @@ def login_form(request: Request, next: str = "/workspace") -> Response:
 
 @router.post("/login")
 def login(request: Request, user: Short, password: Text, next: Short = "/workspace") -> Response:
-    if not LOGINS.allow(request):
+    if not request.app.state.logins.allow(request):
         response = render(request, "login.html", None, 429, next=_local(next), first_run=False,
                           problem=TOO_MANY)  # fmt: skip
         response.headers["Retry-After"] = "60"
@@ -312,21 +310,30 @@ def _edit_again(
     )  # fmt: skip
 
 
+def visible(request: Request, submission_id: str) -> Principal:
+    """The caller, once it is clear they may see the submission (else 404, whatever they
+    asked to do with it: visibility comes before the role's permission)."""
+    who = signed_in(request)
+    desk.submission(context(request), who, submission_id)
+    return who
+
+
 @router.post("/workspace/submissions/{submission_id}/submit")
 def submit_submission(request: Request, submission_id: str) -> Response:
-    submissions.submit(context(request), signed_in(request), submission_id)
+    submissions.submit(context(request), visible(request, submission_id), submission_id)
     return back_to(request, f"/workspace/submissions/{submission_id}")
 
 
 @router.post("/workspace/submissions/{submission_id}/approve")
 def approve_submission(request: Request, submission_id: str, note: Text = "") -> Response:
-    submissions.approve(context(request), signed_in(request), submission_id, note)
+    who = visible(request, submission_id)
+    submissions.approve(context(request), who, submission_id, note)
     return back_to(request, f"/workspace/submissions/{submission_id}")
 
 
 @router.post("/workspace/submissions/{submission_id}/return")
 def return_submission(request: Request, submission_id: str, note: Text = "") -> Response:
-    who = signed_in(request)
+    who = visible(request, submission_id)
     try:
         submissions.return_to_author(context(request), who, submission_id, note)
     except InvalidRequest as exc:

@@ -25,7 +25,7 @@ from rightsmonitor.ops.due import DueList, what_is_due
 from rightsmonitor.ops.observation_submissions import draft_observations
 from rightsmonitor.web.api import ERROR
 from rightsmonitor.web.auth import require_csrf, signed_in
-from rightsmonitor.web.workspace import KINDS, context
+from rightsmonitor.web.workspace import KINDS, context, visible
 
 BEARER = HTTPBearer(auto_error=False, description="An API token (rmt_...) an admin made")
 router = APIRouter(
@@ -126,26 +126,27 @@ def get_submission(request: Request, submission_id: str) -> Submission:
 def edit_submission(request: Request, submission_id: str, body: Update) -> Submission:
     """Replace a draft's or a returned submission's content (its author)."""
     return submissions.edit(
-        context(request), signed_in(request), submission_id, date=body.date,
+        context(request), visible(request, submission_id), submission_id, date=body.date,
         status=body.status, text=body.text, evidence=tuple(body.evidence),
     )  # fmt: skip
 
 
 @router.post("/submissions/{submission_id}/submit", response_model=Submission)
 def submit_submission(request: Request, submission_id: str) -> Submission:
-    return submissions.submit(context(request), signed_in(request), submission_id)
+    return submissions.submit(context(request), visible(request, submission_id), submission_id)
 
 
 @router.post("/submissions/{submission_id}/approve", response_model=Submission)
 def approve_submission(request: Request, submission_id: str, body: Decision) -> Submission:
     """Approve (a reviewer who did not write it); an official update becomes public."""
-    return submissions.approve(context(request), signed_in(request), submission_id, body.note)
+    who = visible(request, submission_id)
+    return submissions.approve(context(request), who, submission_id, body.note)
 
 
 @router.post("/submissions/{submission_id}/return", response_model=Submission)
 def return_submission(request: Request, submission_id: str, body: Decision) -> Submission:
     """Send back to the author, saying why (a reviewer)."""
-    who = signed_in(request)
+    who = visible(request, submission_id)
     return submissions.return_to_author(context(request), who, submission_id, body.note)
 
 
