@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 from asgi_csrf import asgi_csrf
@@ -181,20 +181,29 @@ class Csrf:
 STALE_FORM = "the form's CSRF token is missing or stale: reload the page and try again"
 
 
-async def require_csrf(request: Request) -> None:
+async def require_csrf(request: Request) -> AsyncIterator[None]:
     """Every state-changing request of the workspace carries the CSRF token of its cookie, in
     the ``X-CSRFToken`` header or the form's ``csrftoken`` field; a token caller needs none.
-    (Checked again after asgi-csrf, whatever the body: it costs one comparison.)"""
+    (Checked again after asgi-csrf, whatever the body: it costs one comparison.) A form read
+    here is closed once the answer is sent."""
     if request.method in READING or _bearer(request.scope):
+        yield
         return
     expected = csrf_token(request)  # a fresh one, matching nothing, when the cookie is bad
     given = request.headers.get("x-csrftoken")
     kind = request.headers.get("content-type", "")
+    form = None
     if given is None and kind.startswith(("multipart/form-data", "application/x-www-form")):
-        value = (await request.form()).get("csrftoken")
+        form = await request.form()
+        value = form.get("csrftoken")
         given = value if isinstance(value, str) else None
-    if given is None or not secrets.compare_digest(given.encode(), expected.encode()):
-        raise Forbidden(STALE_FORM)
+    try:
+        if given is None or not secrets.compare_digest(given.encode(), expected.encode()):
+            raise Forbidden(STALE_FORM)
+        yield
+    finally:
+        if form is not None:
+            await form.close()
 
 
 def csrf_token(request: Request) -> str:

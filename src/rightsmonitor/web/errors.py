@@ -4,7 +4,8 @@
 project's own exceptions (NotFound 404, InvalidRequest/InvalidInput 400, NotSignedIn 401,
 Forbidden 403, StoreError 503), from
 FastAPI's parameter validation (400, each bad parameter named) and from routing (404, 405). A
-page answers with the same status and the message in HTML.
+page answers with the same status and the message in HTML; a page that needs a sign-in sends
+the browser to the login form, and back after it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException
 
 from rightsmonitor.errors import (
@@ -65,6 +66,11 @@ def _of_project(exc: RightsMonitorError) -> tuple[int, str, tuple[str, ...]]:
 
 async def project_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RightsMonitorError)
+    if isinstance(exc, NotSignedIn) and request.method == "GET" and not _wants_json(request):
+        from urllib.parse import urlencode
+
+        there = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse(f"/login?{urlencode({'next': there})}", status_code=303)
     status, message, fields = _of_project(exc)
     return respond(request, status, message, fields)
 
