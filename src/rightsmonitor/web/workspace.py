@@ -157,11 +157,21 @@ def new_submission(request: Request, kind: str, subject: str, plan: str = "") ->
 
 
 def _kind(name: str) -> SubmissionKind:
-    for key, (kind, _draft) in KINDS.items():
+    return _entry(name)[0]
+
+
+def draft_of(name: str) -> Any:
+    """How a draft of the kind named ``name`` (``action`` or ``action_update``) is made."""
+    return _entry(name)[1]
+
+
+def _entry(name: str) -> tuple[SubmissionKind, Any]:
+    for key, (kind, make) in KINDS.items():
         if name in (key, kind.value):
-            return kind
-    raise InvalidRequest(f"'{name}' is not a kind of update; one of {', '.join(KINDS)}",
-                         fields=["kind"])  # fmt: skip
+            return kind, make
+    raise InvalidRequest(
+        f"'{name}' is not a kind of update; one of {', '.join(KINDS)}", fields=["kind"]
+    )
 
 
 @router.post("/workspace/submissions")
@@ -201,8 +211,8 @@ def _fields(form: Any) -> dict[str, str]:
 def _draft(
     ctx: Context, who: Principal, kind: SubmissionKind, fields: dict[str, str], update: dict
 ) -> Submission:
-    make = next(draft for k, draft in KINDS.values() if k is kind)
-    return make(ctx, who, fields.get("plan", ""), fields.get("subject", ""), **update)
+    make = draft_of(kind.value)
+    return make(ctx, who, fields.get("plan", ""), fields.get("subject", ""), **update)  # type: ignore[no-any-return]
 
 
 async def _update(

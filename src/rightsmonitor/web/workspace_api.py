@@ -25,7 +25,7 @@ from rightsmonitor.ops.due import DueList, what_is_due
 from rightsmonitor.ops.observation_submissions import draft_observations
 from rightsmonitor.web.api import ERROR
 from rightsmonitor.web.auth import require_csrf, signed_in
-from rightsmonitor.web.workspace import KINDS, context, visible
+from rightsmonitor.web.workspace import context, draft_of, visible
 
 BEARER = HTTPBearer(auto_error=False, description="An API token (rmt_...) an admin made")
 router = APIRouter(
@@ -110,7 +110,7 @@ def list_submissions(request: Request, state: Filter = None) -> tuple[Submission
 @router.post("/submissions", response_model=Submission, status_code=201)
 def create_submission(request: Request, body: NewUpdate) -> Submission:
     """A draft update on an action, a target or a recommendation."""
-    _kind, make = KINDS[body.kind]
+    make = draft_of(body.kind)
     return make(  # type: ignore[no-any-return]
         context(request), signed_in(request), body.plan, body.subject, date=body.date,
         status=body.status, text=body.text, evidence=tuple(body.evidence),
