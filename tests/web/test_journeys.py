@@ -15,20 +15,17 @@ import io
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from rightsmonitor.errors import RightsMonitorError
 from rightsmonitor.publish.pdf import chromium_path
+from web.live import serving
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]  # about 115 s with both stores
 
@@ -68,24 +65,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture(scope="module")
 def base(portal_db: str) -> Iterator[str]:
-    """``rights serve`` as it runs: uvicorn on a free loopback port, in a thread of this process."""
+    """``rights serve`` as it runs (web/live.py)."""
     from rightsmonitor.web.app import create_app
 
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(portal_db), log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serving(create_app(portal_db)) as url:
+        yield url
 
 
 @pytest.fixture
