@@ -218,17 +218,22 @@ def test_errors_have_one_shape(client: TestClient) -> None:
 
 
 def test_anonymous_writes_are_refused_everywhere(client: TestClient) -> None:
-    for method, path in [("POST", "/api/v1/home"), ("PUT", "/"), ("DELETE", "/api/v1/x"),
-                         ("PATCH", f"/api/v1/plans/{CHINA}")]:  # fmt: skip
+    """Whatever the path, in the error shape for the API and as a page elsewhere."""
+    for method, path in [("POST", "/api/v1/home"), ("DELETE", "/api/v1/x"),
+                         ("PATCH", f"/api/v1/plans/{CHINA}"), ("PUT", "/")]:  # fmt: skip
         answer = client.request(method, path)
         assert answer.status_code == 401, (method, path)
-        assert answer.json() == {
-            "error": {
-                "status": 401,
-                "message": "writing needs a login; the public portal only reads",
-                "fields": [],
+        assert answer.headers["www-authenticate"] == 'Bearer realm="rights-monitor"'
+        if path.startswith("/api/"):
+            assert answer.json() == {
+                "error": {
+                    "status": 401,
+                    "message": "writing needs a login or an API token",
+                    "fields": [],
+                }
             }
-        }
+        else:
+            assert "writing needs a login or an API token" in answer.text
 
 
 def test_openapi_and_docs_are_served_locally(client: TestClient) -> None:

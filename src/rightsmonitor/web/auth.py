@@ -73,6 +73,8 @@ async def refuse(scope: Scope, receive: Receive, send: Send, status: int, messag
         from rightsmonitor.web.render import error_page
 
         response = HTMLResponse(error_page(request, status, message, ()), status_code=status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="rights-monitor"'
     await response(scope, receive, send)
 
 

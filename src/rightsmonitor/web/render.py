@@ -32,6 +32,7 @@ NAV = (
     ("/surveys", W_("Surveys")),
     ("/cooperation", W_("Cooperation")),
     ("/api/v1/docs", W_("API")),
+    ("/workspace", W_("Workspace")),
 )
 
 
