@@ -234,3 +234,37 @@ def test_a_bad_field_comes_back_with_the_form_and_what_was_typed(app) -> None:
     assert answer.status_code == 400
     assert "not an http(s) address" in answer.text and "Kept text" in answer.text
     assert submissions_of(app, "li") == []
+
+
+def test_civil_society_reports_are_shown_apart_once_approved_and_targets_get_updates(app) -> None:
+    from web.workspace_setup import TARGET
+
+    ngo, ma, wu = browser(app, "ngo"), browser(app, "ma"), browser(app, "wu")
+    reader = browser(app, None)
+    action = f"/plans/{PLAN}/actions/{MINE}"
+    ours = report(ngo, then="submit").headers["location"].split("?")[0]
+    assert "Civil-society reports" not in reader.get(action).text  # not before review
+    wu.post(ours + "/approve", data={"csrftoken": wu.cookies["csrftoken"]})
+    page = reader.get(action).text
+    apart = page[page.index("Civil-society reports (not official data)") :]
+    assert "Monitoring stations in every prefecture." in apart and "Ngo" in apart
+    history = page[page.index("History of updates") : page.index("Civil-society reports")]
+    assert "Monitoring stations" not in history  # the official history is untouched
+    assert (
+        reader.get(action, params={"format": "json"}).json()["civil_society"][0]["approved_by"]
+        == "wu"
+    )
+    form = ma.get("/workspace/submissions/new", params={"kind": "target", "plan": PLAN,
+                                                          "subject": TARGET})  # fmt: skip
+    made = ma.post("/workspace/submissions", data={"csrftoken": token_of(form.text),
+        "kind": "target", "plan": PLAN, "subject": TARGET, "date": "2024-06-30",
+        "status": "in_progress", "text": "Free health checks for the elderly.",
+        "then": "submit"})  # fmt: skip
+    assert made.status_code == 303, made.text
+    target = f"/plans/{PLAN}/targets/{TARGET}"
+    assert "Free health checks" not in reader.get(target).text
+    wu.post(made.headers["location"].split("?")[0] + "/approve",
+            data={"csrftoken": wu.cookies["csrftoken"]})  # fmt: skip
+    shown = reader.get(target).text
+    part = shown[shown.index("What the responsible agencies report doing") :]
+    assert "Free health checks for the elderly." in part and "National Health Commission" in part

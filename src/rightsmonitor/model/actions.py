@@ -122,3 +122,17 @@ class ActionUpdate(_Strict):
     text: str = ""
     evidence: tuple[EvidenceItem, ...] = ()
     import_id: str = ""
+
+
+class TargetUpdate(_Strict):
+    """A dated, attributed report of what an agency did towards one indicator target (its
+    progress status still comes from the indicator's data alone)."""
+
+    plan: str = Field(pattern=SLUG)
+    target: str = Field(pattern=SLUG)
+    date: dt.date
+    status: ActionStatus
+    reported_by: str = Field(min_length=1)
+    text: str = ""
+    evidence: tuple[EvidenceItem, ...] = ()
+    import_id: str = ""

@@ -147,6 +147,26 @@ class SourceRef(_Frozen):
     citation: str
 
 
+class EvidenceRef(_Frozen):
+    title: str
+    url: str | None
+    file: str | None
+    sha256: str | None
+
+
+class UpdateEntry(_Frozen):
+    """A dated, attributed update; on a civil-society report, ``reported_by`` is the
+    contributor and ``approved_by`` the reviewer who let it be shown."""
+
+    date: str
+    status: str
+    status_label: str
+    reported_by: str
+    text: str
+    evidence: tuple[EvidenceRef, ...]
+    approved_by: str | None = None
+
+
 class TargetPage(_Frozen):
     plan: str
     plan_title: str
@@ -167,22 +187,8 @@ class TargetPage(_Frozen):
     other_sources: tuple[SourceRef, ...]
     breakdowns: tuple[dict[str, Any], ...]
     actions: tuple[ActionRow, ...]
-
-
-class EvidenceRef(_Frozen):
-    title: str
-    url: str | None
-    file: str | None
-    sha256: str | None
-
-
-class UpdateEntry(_Frozen):
-    date: str
-    status: str
-    status_label: str
-    reported_by: str
-    text: str
-    evidence: tuple[EvidenceRef, ...]
+    history: tuple[UpdateEntry, ...] = ()  # what agencies report doing (not the data's status)
+    civil_society: tuple[UpdateEntry, ...] = ()  # approved, unofficial: shown apart
 
 
 class ActionPage(_Frozen):
@@ -198,6 +204,7 @@ class ActionPage(_Frozen):
     targets: tuple[str, ...]
     recommendations: tuple[str, ...]
     history: tuple[UpdateEntry, ...]
+    civil_society: tuple[UpdateEntry, ...] = ()  # approved, unofficial: shown apart
 
 
 class IndicatorRow(_Frozen):

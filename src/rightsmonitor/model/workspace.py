@@ -61,6 +61,8 @@ class SubmissionState(StrEnum):
 
 class SubmissionKind(StrEnum):
     ACTION_UPDATE = "action_update"
+    TARGET_UPDATE = "target_update"
+    RECOMMENDATION_UPDATE = "recommendation_update"
     OBSERVATIONS = "observations"
 
 
@@ -108,8 +110,8 @@ CLI = Principal("command-line", Role.ADMIN)
 
 
 class Submission(_Strict):
-    """What a person submitted for review: an update on one subject (an action), its state,
-    and who decided on it."""
+    """What a person submitted for review: an update on one subject (an action, a target, a
+    recommendation) or new observations, its state, and who decided on it."""
 
     id: str
     kind: SubmissionKind

@@ -293,6 +293,7 @@ def _target_page(ctx: Context, name: str, target: str, country: str | None) -> T
         other_sources=tuple(source_ref(sources[s]) for s in result.other_sources if s in sources),
         breakdowns=tuple(b.to_record() for b in result.breakdowns),
         actions=tuple(action_row(a) for a in actions if target in a.action.targets),
+        **_reports(ctx, "target_update", assessment.plan.id, target),
     )
 
 
@@ -359,21 +360,50 @@ def _action_page(ctx: Context, name: str, action: str, country: str | None) -> A
         start=item.start.isoformat() if item.start else None,
         targets=item.targets,
         recommendations=item.recommendations,
-        history=tuple(
-            UpdateEntry(
-                date=u.date.isoformat(),
-                status=u.status.value,
-                status_label=ACTION_STATUS_LABELS[u.status.value],
-                reported_by=u.reported_by,
-                text=u.text,
-                evidence=tuple(
-                    EvidenceRef(title=e.title, url=e.url, file=e.file, sha256=e.sha256)
-                    for e in u.evidence
-                ),
-            )
-            for u in reversed(found.history)
-        ),
+        history=tuple(update_entry(u) for u in reversed(found.history)),
+        civil_society=_reports(ctx, "action_update", assessment.plan.id, action)["civil_society"],
     )
+
+
+def update_entry(update: Any) -> UpdateEntry:
+    """An action's or a target's stored update as a page shows it."""
+    return UpdateEntry(
+        date=update.date.isoformat(),
+        status=update.status.value,
+        status_label=ACTION_STATUS_LABELS[update.status.value],
+        reported_by=update.reported_by,
+        text=update.text,
+        evidence=tuple(_evidence(e) for e in update.evidence),
+    )
+
+
+def _evidence(item: Any) -> EvidenceRef:
+    get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)
+    return EvidenceRef(
+        title=get("title") or "", url=get("url"), file=get("file"), sha256=get("sha256")
+    )
+
+
+def _reports(
+    ctx: Context, kind: str, plan: str, subject: str
+) -> dict[str, tuple[UpdateEntry, ...]]:
+    """The subject's official implementation updates (targets: from the store's table) and
+    the civil-society reports a reviewer approved, newest first, kept apart."""
+    with ctx.reader() as store:
+        official = store.target_updates(plan) if kind == "target_update" else ()
+        approved = store.submissions(state="approved")
+        names = {u.id: u.name for u in store.users()}
+    civil = [
+        s for s in approved
+        if not s.official and s.kind.value == kind and s.plan == plan and s.subject == subject
+    ]  # fmt: skip
+    return {
+        "history": tuple(update_entry(u) for u in reversed(official) if u.target == subject),
+        "civil_society": tuple(
+            _civil_entry(s, names.get(s.author, s.author))
+            for s in sorted(civil, key=lambda s: (s.payload["date"], s.updated_at), reverse=True)
+        ),
+    }
 
 
 def store_location(ctx: Context) -> tuple[str, int]:
@@ -381,3 +411,16 @@ def store_location(ctx: Context) -> tuple[str, int]:
     so that a missing or unreadable store is one clear error, not one per page."""
     with ctx.reader() as store:
         return str(store.location), store.counts()["observations"]
+
+
+def _civil_entry(submission: Any, contributor: str) -> UpdateEntry:
+    payload = submission.payload
+    return UpdateEntry(
+        date=payload["date"],
+        status=payload["status"],
+        status_label=ACTION_STATUS_LABELS.get(payload["status"], payload["status"]),
+        reported_by=contributor,
+        text=payload["text"],
+        evidence=tuple(_evidence(e) for e in payload["evidence"]),
+        approved_by=submission.decided_by,
+    )

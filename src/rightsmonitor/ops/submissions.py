@@ -1,11 +1,13 @@
-"""Submissions: an update on a plan's action, written by a focal point (or, unofficially, a
-civil-society contributor), submitted, then approved or returned by a reviewer.
+"""Submissions: an update on a plan's action or indicator target, or on a recommendation,
+written by a focal point (or, unofficially, a civil-society contributor), submitted, then
+approved or returned by a reviewer.
 
 Life cycle: draft -> submitted -> approved, or -> returned -> (edited) -> submitted again. Only
-an approved official submission reaches the public store (the action's updates, with an import
-record naming the submission); an approved civil-society submission stays in the workspace,
-labelled, and never becomes an official update. Each operation writes one audit record in the
-transaction of its change.
+an approved official submission reaches the public store (the action's or target's updates,
+the recommendation's status updates, with an import record naming the submission); an approved
+civil-society submission stays in the workspace, shown apart and labelled on the public pages,
+and never becomes official data. Each operation writes one audit record in the transaction of
+its change.
 """
 
 from __future__ import annotations
@@ -35,8 +37,11 @@ from rightsmonitor.ops.permissions import (
     require_author,
     require_not_author,
 )
+from rightsmonitor.sources.recommendations import STATUSES as RECOMMENDATION_UPDATE_STATUSES
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from rightsmonitor.model import Plan
     from rightsmonitor.store import Store
 
@@ -55,16 +60,29 @@ def responsible_agencies(store: Store, plan: Plan, subject: str) -> set[str]:
     return {a.id for a in store.agencies() if a.name in names}
 
 
+RECOMMENDATION_STATUSES = RECOMMENDATION_UPDATE_STATUSES
+
+
+def statuses(kind: SubmissionKind) -> tuple[str, ...]:
+    """What an update of this kind may report: a recommendation's implementation statuses
+    (as follow-up files report them), else an action's."""
+    if kind is SubmissionKind.RECOMMENDATION_UPDATE:
+        return RECOMMENDATION_STATUSES
+    return tuple(s.value for s in ActionStatus)
+
+
 def _payload(
-    date: dt.date, status: str, text: str, evidence: Sequence[EvidenceItem]
+    kind: SubmissionKind,
+    date: dt.date,
+    status: str,
+    text: str,
+    evidence: Sequence[EvidenceItem],
 ) -> dict[str, Any]:
-    try:
-        status = ActionStatus(status).value
-    except ValueError:
-        known = ", ".join(s.value for s in ActionStatus)
+    known = statuses(kind)
+    if status not in known:
         raise InvalidRequest(
-            f"'{status}' is not a status; one of {known}", fields=["status"]
-        ) from None
+            f"'{status}' is not a status; one of {', '.join(known)}", fields=["status"]
+        )
     if date > dt.datetime.now(dt.UTC).date():
         raise InvalidRequest(f"{date} is after today", fields=["date"])
     return {
@@ -94,14 +112,81 @@ def draft_action_update(
     loaded = plan_named(plan)
     if action not in {a.id for _, a in loaded.actions()}:
         raise NotFound(f"plan '{loaded.id}' has no action '{action}'")
-    payload = _payload(date, status, text, evidence)
+    payload = _payload(SubmissionKind.ACTION_UPDATE, date, status, text, evidence)
+    return _new(ctx, actor, SubmissionKind.ACTION_UPDATE, loaded, action, payload)
+
+
+def draft_target_update(
+    ctx: Context,
+    actor: Principal,
+    plan: str,
+    target: str,
+    *,
+    date: dt.date,
+    status: str,
+    text: str = "",
+    evidence: Sequence[EvidenceItem] = (),
+) -> Submission:
+    """A new draft implementation update on indicator ``target`` of ``plan`` (what was done
+    towards it; its progress status stays the data's)."""
+    from rightsmonitor.ops.actions import plan_named
+
+    require(actor, "submission.draft")
+    loaded = plan_named(plan)
+    if target not in {t.id for _, t in loaded.targets()}:
+        raise NotFound(f"plan '{loaded.id}' has no target '{target}'")
+    payload = _payload(SubmissionKind.TARGET_UPDATE, date, status, text, evidence)
+    return _new(ctx, actor, SubmissionKind.TARGET_UPDATE, loaded, target, payload)
+
+
+def draft_recommendation_update(
+    ctx: Context,
+    actor: Principal,
+    plan: str,
+    recommendation: str,
+    *,
+    date: dt.date,
+    status: str,
+    text: str = "",
+    evidence: Sequence[EvidenceItem] = (),
+) -> Submission:
+    """A new draft status update on a stored recommendation (a focal point of an agency it
+    names as responsible; ``plan`` is ignored: a recommendation belongs to no plan)."""
+    require(actor, "submission.draft")
+    payload = _payload(SubmissionKind.RECOMMENDATION_UPDATE, date, status, text, evidence)
+    return _new(ctx, actor, SubmissionKind.RECOMMENDATION_UPDATE, None, recommendation, payload)
+
+
+def recommendation_agencies(store: Store, recommendation: str) -> set[str]:
+    """The agency ids a recommendation names as responsible (its latest update's, else its
+    own), matched by name or id."""
+    found = store.recommendations(ids=[recommendation])
+    if found.empty:
+        raise NotFound(f"no recommendation '{recommendation}'")
+    named = {n.strip() for n in str(found["responsible"].iloc[0] or "").split(";") if n.strip()}
+    return {a.id for a in store.agencies() if a.name in named or a.id in named}
+
+
+def _new(
+    ctx: Context,
+    actor: Principal,
+    kind: SubmissionKind,
+    plan: Plan | None,
+    subject: str,
+    payload: dict[str, Any],
+) -> Submission:
     with ctx.writer() as store, store.transaction():
-        agencies = responsible_agencies(store, loaded, action)
-        require_agency(actor, agencies, f"action '{action}'")
+        if plan is None:
+            agencies = recommendation_agencies(store, subject)
+            label = f"recommendation '{subject}'"
+        else:
+            agencies = responsible_agencies(store, plan, subject)
+            label = f"{'action' if kind is SubmissionKind.ACTION_UPDATE else 'target'} '{subject}'"
+        require_agency(actor, agencies, label)
         now = utc_now()
         submission = Submission(
-            id=uuid.uuid4().hex[:16], kind=SubmissionKind.ACTION_UPDATE, plan=loaded.id,
-            subject=action, agency=actor.agency or "", author=actor.user,
+            id=uuid.uuid4().hex[:16], kind=kind, plan=plan.id if plan else "",
+            subject=subject, agency=actor.agency or "", author=actor.user,
             official=actor.role is Role.FOCAL_POINT, state=SubmissionState.DRAFT,
             payload=payload, created_at=now, updated_at=now,
         )  # fmt: skip
@@ -137,11 +222,15 @@ def edit(
 ) -> Submission:
     """Change a draft or returned submission (its author only)."""
     require(actor, "submission.edit")
-    payload = _payload(date, status, text, evidence)
     with ctx.writer() as store, store.transaction():
         before = _stored(store, submission_id)
         require_author(actor, before.author, submission_id)
         _require_state(before, OPEN, "edited")
+        if before.kind is SubmissionKind.OBSERVATIONS:
+            raise InvalidRequest(
+                "an upload is replaced by a new upload, not edited", fields=["kind"]
+            )
+        payload = _payload(before.kind, date, status, text, evidence)
         after = before.model_copy(update={"payload": payload, "updated_at": utc_now()})
         store.save_submission(after, _change(actor, "submission.edit", before, after))
     return after
@@ -214,27 +303,47 @@ def _require_state(submission: Submission, states: Sequence[SubmissionState], ve
 
 
 def _publish(store: Store, submission: Submission) -> None:
-    """The approved update as the action's public update, with a provenance record naming the
-    submission (as a file import's names its file)."""
+    """The approved update as the subject's public update, with a provenance record naming
+    the submission (as a file import's names its file)."""
+    from rightsmonitor.model.actions import TargetUpdate
     from rightsmonitor.store import ImportRecord
 
     payload = submission.payload
     agency = next((a for a in store.agencies() if a.id == submission.agency), None)
-    update = ActionUpdate(
-        plan=submission.plan, action=submission.subject,
-        date=dt.date.fromisoformat(payload["date"]), status=payload["status"],
-        reported_by=agency.name if agency else submission.author, text=payload["text"],
-        evidence=tuple(EvidenceItem(**e) for e in payload["evidence"]),
-    )  # fmt: skip
+    by = agency.name if agency else submission.author
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     record = ImportRecord.for_file(
         path=f"workspace submission {submission.id}",
         sha256=hashlib.sha256(text.encode()).hexdigest(),
-        format="workspace-action-update",
+        format=f"workspace-{submission.kind.value.replace('_', '-')}",
         options={"submission": submission.id, "approved_by": submission.decided_by},
         imported_at=utc_now(),
     )
-    store.write_action_updates([update], record)
+    if submission.kind is SubmissionKind.RECOMMENDATION_UPDATE:
+        store.write_recommendation_updates(_recommendation_row(submission, by), record)
+        return
+    common = {
+        "plan": submission.plan, "date": dt.date.fromisoformat(payload["date"]),
+        "status": payload["status"], "reported_by": by, "text": payload["text"],
+        "evidence": tuple(EvidenceItem(**e) for e in payload["evidence"]),
+    }  # fmt: skip
+    if submission.kind is SubmissionKind.TARGET_UPDATE:
+        store.write_target_updates([TargetUpdate(target=submission.subject, **common)], record)
+    else:
+        store.write_action_updates([ActionUpdate(action=submission.subject, **common)], record)
+
+
+def _recommendation_row(submission: Submission, by: str) -> pd.DataFrame:
+    """The follow-up table's row: the narrative, then each piece of evidence, in the note."""
+    import pandas as pd
+
+    payload = submission.payload
+    evidence = [e.get("url") or f"{e['file']} (SHA-256 {e['sha256']})" for e in payload["evidence"]]
+    note = payload["text"] + (f" Evidence: {'; '.join(evidence)}" if evidence else "")
+    return pd.DataFrame(
+        [{"recommendation": submission.subject, "date": dt.date.fromisoformat(payload["date"]),
+          "status": payload["status"], "author": by, "note": note.strip(), "agencies": by}]
+    )  # fmt: skip
 
 
 def submissions(

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from rightsmonitor.errors import Forbidden, InvalidInput, InvalidRequest, NotSignedIn
-from rightsmonitor.model.actions import ActionStatus, EvidenceItem
+from rightsmonitor.model.actions import EvidenceItem
 from rightsmonitor.model.workspace import Principal, Submission, SubmissionKind
 from rightsmonitor.ops import desk, submissions, workspace
 from rightsmonitor.ops.context import Context
@@ -128,21 +128,16 @@ def desk_page(request: Request) -> Response:
 
 
 # submissions ------------------------------------------------------------------------------
-def _action_update(
-    ctx: Context, who: Principal, plan: str, subject: str, **update: Any
-) -> Submission:
-    return submissions.draft_action_update(ctx, who, plan, subject, **update)
-
-
 # the kinds of update a form may make: name in the URL -> (kind, how a draft is made)
 KINDS: dict[str, tuple[SubmissionKind, Any]] = {
-    "action": (SubmissionKind.ACTION_UPDATE, _action_update),
+    "action": (SubmissionKind.ACTION_UPDATE, submissions.draft_action_update),
+    "target": (SubmissionKind.TARGET_UPDATE, submissions.draft_target_update),
+    "recommendation": (
+        SubmissionKind.RECOMMENDATION_UPDATE,
+        submissions.draft_recommendation_update,
+    ),
 }
-
-
-def statuses(kind: SubmissionKind) -> tuple[str, ...]:
-    """What an update of this kind may report."""
-    return tuple(s.value for s in ActionStatus)
+statuses = submissions.statuses
 
 
 @router.get("/workspace/submissions/new")
