@@ -6,7 +6,9 @@ the workspace will call :func:`import_updates`' checks and the same store write.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 from collections.abc import Collection
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,12 +26,25 @@ KIND = "action-updates"
 
 
 def plan_named(name: str, folder: Path | None = None) -> Plan:
-    """A bundled plan by name, or a plan file (relative to ``folder`` when given there)."""
-    from rightsmonitor.plans import is_file, load_plan
+    """A bundled plan by name, or a plan file (relative to ``folder`` when given there),
+    parsed once per version of its file (a server asks for the same plan on every request)."""
+    return _parsed(*plan_version(name, folder))
 
-    if folder is not None and is_file(folder / name):
-        return load_plan(folder / name)
-    return load_plan(name)
+
+def plan_version(name: str, folder: Path | None = None) -> tuple[str, int, int, int]:
+    """Which file, in which version, ``name`` is: (path, mtime_ns, size, inode)."""
+    from rightsmonitor.plans import is_file, resolve_plan
+
+    path = folder / name if folder is not None and is_file(folder / name) else resolve_plan(name)
+    stat = os.stat(path)
+    return str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed(path: str, mtime_ns: int, size: int, inode: int) -> Plan:
+    from rightsmonitor.plans import load_plan
+
+    return load_plan(Path(path))
 
 
 def _plan_actions(name: str, folder: Path) -> tuple[str, Collection[str]]:

@@ -9,16 +9,19 @@ lets them see.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rightsmonitor.errors import NotFound
+from rightsmonitor.model.actions import ACTION_STATUS_LABELS, NOT_ASSESSED
 from rightsmonitor.model.desk import Commitment, Desk, PlanChoice
 from rightsmonitor.model.workspace import Principal, Role, Submission, SubmissionState
-from rightsmonitor.ops import portal
 from rightsmonitor.ops.context import Context
 from rightsmonitor.ops.permissions import allowed
 
 
 def desk(ctx: Context, actor: Principal) -> Desk:
     """The desk of ``actor`` over every bundled plan."""
+    from rightsmonitor.ops.actions import plan_named
     from rightsmonitor.ops.submissions import submissions
     from rightsmonitor.plans import bundled_plans
 
@@ -32,43 +35,51 @@ def desk(ctx: Context, actor: Principal) -> Desk:
         waiting = tuple(
             s for s in seen if s.state is SubmissionState.SUBMITTED and s.author != actor.user
         )
-    pages = [portal.plan_page(ctx, name) for name in names]
+    plans = [plan_named(name) for name in names]
     return Desk(
         user=actor.user, role=actor.role.value, role_label=actor.role.label,
-        agency=actor.agency, plans=tuple(PlanChoice(id=p.id, title=p.title) for p in pages),
+        agency=actor.agency, plans=tuple(PlanChoice(id=p.id, title=p.title) for p in plans),
         commitments=commitments, submissions=seen, to_review=waiting,
     )  # fmt: skip
 
 
 def _commitments(ctx: Context, actor: Principal, name: str) -> list[Commitment]:
+    """A plan's actions (with where they stand, from their updates) and targets (with the
+    latest implementation status reported, if any), read in one visit to the store: the desk
+    does not assess the indicators, so a write elsewhere in the workspace costs it nothing."""
+    from rightsmonitor.assess.actions import assess_actions
     from rightsmonitor.ops.actions import plan_named
-    from rightsmonitor.ops.submissions import responsible_agencies
+    from rightsmonitor.ops.submissions import answerable
 
-    page = portal.plan_page(ctx, name)
     plan = plan_named(name)
     drafts = allowed(actor, "submission.draft")
-    found = []
     with ctx.reader() as store:
-        for goal in page.goals:
-            rows = [("action", a, a.due) for a in goal.actions]
-            rows += [("target", t, str(t.target_year)) for t in goal.targets]
-            for kind, row, due in rows:
-                agencies = tuple(sorted(responsible_agencies(store, plan, row.id)))
-                mine = actor.role is Role.CIVIL_SOCIETY or actor.agency in agencies
-                found.append(
-                    Commitment(
-                        plan=page.id,
-                        kind=kind,
-                        id=row.id,
-                        title=row.title,
-                        due=due,
-                        status=row.status,
-                        status_label=row.status_label,
-                        agencies=agencies,
-                        can_report=drafts and mine,
-                    )
-                )
+        assigned, agencies = store.assignments(plan.id), store.agencies()
+        actions = assess_actions(plan, store.action_updates(plan.id), on=utc_today())
+        reported = {u.target: u.status.value for u in store.target_updates(plan.id)}
+
+    def row(kind: str, subject: str, title: str, due: str | None, status: str) -> Commitment:
+        who = tuple(sorted(answerable(plan, subject, assigned, agencies)))
+        mine = actor.role is Role.CIVIL_SOCIETY or actor.agency in who
+        return Commitment(
+            plan=plan.id, kind=kind, id=subject, title=title, due=due, status=status,
+            status_label=ACTION_STATUS_LABELS[status], agencies=who, can_report=drafts and mine,
+        )  # fmt: skip
+
+    found = [
+        row("action", r.action.id, r.action.title,
+            r.action.due.isoformat() if r.action.due else None, r.status)
+        for r in actions.results
+    ]  # fmt: skip
+    found += [
+        row("target", t.id, t.title, str(t.target.year), reported.get(t.id, NOT_ASSESSED))
+        for _, t in plan.targets()
+    ]
     return found
+
+
+def utc_today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
 
 
 def submission(ctx: Context, actor: Principal, submission_id: str) -> Submission:

@@ -93,11 +93,20 @@ def what_is_due(
     silent_days : int
         Recommendations whose latest update is older than this (or that have none).
     """
-    from rightsmonitor.ops.actions import plan_named
+    from rightsmonitor.ops.actions import plan_named, plan_version
+    from rightsmonitor.ops.portal_cache import cached
 
     require(actor, "due.read")
     on = on or dt.datetime.now(dt.UTC).date()
     loaded = plan_named(plan)
+    key = ("what-is-due", plan_version(plan), on, horizon_days, silent_days)
+    due = cached(ctx, key, lambda: _due(ctx, loaded, on, horizon_days, silent_days))
+    if actor.role is Role.FOCAL_POINT and actor.agency:
+        return due.for_agency(actor.agency)
+    return due
+
+
+def _due(ctx: Context, loaded: Plan, on: dt.date, horizon_days: int, silent_days: int) -> DueList:
     with ctx.reader() as store:
         agencies = _agency_ids(store)
         items = [
@@ -110,10 +119,9 @@ def what_is_due(
             items += _upr_midterm(recommendations, on)
     if loaded.country:
         items += _treaty_reports(ctx, loaded.country, on)
-    due = DueList(on, loaded.id, tuple(sorted(items, key=lambda i: (i.due or dt.date.max, i.kind))))
-    if actor.role is Role.FOCAL_POINT and actor.agency:
-        return due.for_agency(actor.agency)
-    return due
+    return DueList(
+        on, loaded.id, tuple(sorted(items, key=lambda i: (i.due or dt.date.max, i.kind)))
+    )
 
 
 def _agency_ids(store: Store) -> dict[str, str]:

@@ -324,18 +324,31 @@ class ReadersWriter:
 
 @dataclass
 class EmbeddedServingContext(Context):
-    """A context for a server on a DuckDB file that also writes (the workspace): DuckDB lets
-    one process hold a file either read-only or writable, and two writers of one process
-    would share one instance and conflict, so within the server readers share the file and
-    each writer has it alone. The file is still opened per request and closed after it, so
-    the command line's writers get it between requests."""
+    """A context for a server on a DuckDB file that also writes (the workspace). DuckDB lets
+    one process hold a file either read-only or writable, and two writers of one process would
+    share one instance and conflict; so readers share read-only connections kept open while
+    requests keep coming (up to ``keep``), and a writer has the file alone: it waits for the
+    readers, closes the kept connections, writes, and closes. Kept connections are closed when
+    the server is idle (web/app.py's CloseWhenIdle), so the command line's writers get the
+    file between bursts of requests; none ever sees a state older than the server's last
+    write, because no other process can write while they are open."""
 
+    keep: int = KEEP_OPEN
     _lock: ReadersWriter = field(default_factory=ReadersWriter, repr=False)
+    _pool: list[Store] = field(default_factory=list, repr=False)
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def __post_init__(self) -> None:
+        weakref.finalize(self, _close_all, self._pool)
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Store]:
-        with self._lock.reading(), super().reader() as store:
-            yield store
+        with self._lock.reading():
+            store = self._borrow()
+            try:
+                yield store
+            finally:
+                self._give_back(store)
 
     @contextlib.contextmanager
     def reader_if_any(self) -> Iterator[Store | None]:
@@ -344,8 +357,29 @@ class EmbeddedServingContext(Context):
 
     @contextlib.contextmanager
     def writer(self) -> Iterator[Store]:
-        with self._lock.writing(), super().writer() as store:
-            yield store
+        with self._lock.writing():
+            self.close()  # no reader is active now: the read-only instance goes first
+            with super().writer() as store:
+                yield store
+
+    def _borrow(self) -> Store:
+        with self._pool_lock:
+            if self._pool:
+                return self._pool.pop()
+        from rightsmonitor.store import open_store
+
+        return open_store(self.db, read_only=True)
+
+    def _give_back(self, store: Store) -> None:
+        with self._pool_lock:
+            if len(self._pool) < self.keep:
+                self._pool.append(store)
+                return
+        store.close()
+
+    def close(self) -> None:
+        with self._pool_lock:
+            _close_all(self._pool)
 
 
 def serving_context(db: str | None) -> Context:

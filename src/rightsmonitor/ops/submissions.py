@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from rightsmonitor.errors import Forbidden, InvalidRequest, NotFound
 from rightsmonitor.model.actions import ActionStatus, ActionUpdate, EvidenceItem
 from rightsmonitor.model.workspace import (
+    Agency,
     Change,
     Principal,
     Role,
@@ -51,13 +52,20 @@ OPEN = (SubmissionState.DRAFT, SubmissionState.RETURNED)
 def responsible_agencies(store: Store, plan: Plan, subject: str) -> set[str]:
     """The agency ids answerable for a plan's action or target: the coordinator's assignment,
     else every stored agency the plan names as responsible for it."""
-    assigned = store.assignments(plan.id).get(subject)
-    if assigned is not None:
-        return {assigned[0]}
+    return answerable(plan, subject, store.assignments(plan.id), store.agencies())
+
+
+def answerable(
+    plan: Plan, subject: str, assigned: dict[str, tuple[str, Any]], agencies: Sequence[Agency]
+) -> set[str]:
+    """:func:`responsible_agencies` from the plan's assignments and the agencies, read once
+    for many subjects."""
+    if subject in assigned:
+        return {assigned[subject][0]}
     items = [a for _, a in plan.actions()] + [t for _, t in plan.targets()]
     item = next((i for i in items if i.id == subject), None)
     names = set(item.responsible) if item else set()
-    return {a.id for a in store.agencies() if a.name in names}
+    return {a.id for a in agencies if a.name in names}
 
 
 RECOMMENDATION_STATUSES = RECOMMENDATION_UPDATE_STATUSES

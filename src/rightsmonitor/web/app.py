@@ -21,7 +21,11 @@ from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from rightsmonitor.errors import RightsMonitorError
-from rightsmonitor.ops.portal_cache import ServingContext, serving_context
+from rightsmonitor.ops.portal_cache import (
+    EmbeddedServingContext,
+    ServingContext,
+    serving_context,
+)
 from rightsmonitor.web import api, auth, errors, pages, workspace, workspace_admin, workspace_api
 
 
@@ -45,16 +49,17 @@ class EmptyMeansAbsent:
 @contextlib.asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     yield
-    if isinstance(app.state.ctx, ServingContext):
+    if isinstance(app.state.ctx, ServingContext | EmbeddedServingContext):
         app.state.ctx.close()  # the PostgreSQL connections kept between requests
 
 
 class CloseWhenIdle:
-    """On PostgreSQL the portal keeps connections open while requests are in flight and
-    closes them when the last one is answered, so that an idle server holds nothing open
-    (an administrator's ``CREATE DATABASE ... TEMPLATE`` or ``DROP DATABASE`` goes ahead)."""
+    """The server keeps store connections open while requests are in flight and closes them
+    when the last one is answered, so that an idle server holds nothing open: on PostgreSQL an
+    administrator's ``CREATE DATABASE ... TEMPLATE`` or ``DROP DATABASE`` goes ahead, on DuckDB
+    the command line's writers get the file."""
 
-    def __init__(self, app: ASGIApp, ctx: ServingContext) -> None:
+    def __init__(self, app: ASGIApp, ctx: ServingContext | EmbeddedServingContext) -> None:
         self.app, self.ctx, self.busy = app, ctx, 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -87,7 +92,7 @@ def create_app(db: str | Path | None = None) -> FastAPI:
     secret = auth.secret_key()
     app.state.logins = auth.LoginLimiter()
     # the last added runs first: headers on every answer, then CSRF, then who is asking
-    if isinstance(app.state.ctx, ServingContext):
+    if isinstance(app.state.ctx, ServingContext | EmbeddedServingContext):
         app.add_middleware(CloseWhenIdle, ctx=app.state.ctx)
     app.add_middleware(EmptyMeansAbsent)
     app.add_middleware(auth.RefuseAnonymousWrites)

@@ -40,6 +40,7 @@ SESSION_SECONDS = 8 * 3600
 READING = frozenset({"GET", "HEAD", "OPTIONS"})
 LOGIN_PATH = "/login"
 LOGINS_PER_MINUTE = 10  # per client address; the account itself locks after five failures
+LOGINS_ENV = "RIGHTSMONITOR_LOGINS_PER_MINUTE"  # behind a proxy every client has its address
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "font-src 'self'; object-src 'none'; frame-ancestors 'none'; form-action 'self'; "
@@ -215,9 +216,13 @@ def csrf_token(request: Request) -> str:
 
 
 class LoginLimiter:
-    """At most :data:`LOGINS_PER_MINUTE` login attempts per client address in any minute."""
+    """At most :data:`LOGINS_PER_MINUTE` login attempts per client address in any minute
+    (``$RIGHTSMONITOR_LOGINS_PER_MINUTE`` to change it: behind a reverse proxy, run uvicorn with
+    ``--proxy-headers`` so that the address is the client's, not the proxy's)."""
 
-    def __init__(self, per_minute: int = LOGINS_PER_MINUTE) -> None:
+    def __init__(self, per_minute: int | None = None) -> None:
+        if per_minute is None:
+            per_minute = int(os.environ.get(LOGINS_ENV) or LOGINS_PER_MINUTE)
         self.rate = RateLimitItemPerMinute(per_minute)
         self.limiter = MovingWindowRateLimiter(MemoryStorage())
 
