@@ -35,7 +35,6 @@ from rightsmonitor.web.render import common, language, link
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_csrf)])
 Text = Annotated[str, Form(max_length=20_000)]
 Short = Annotated[str, Form(max_length=200)]
-Files = Annotated[list[UploadFile] | None, File()]
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 STATE_LABELS = {
     "draft": W_("draft"),
