@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -225,23 +226,41 @@ def test_each_store_has_its_own_cache() -> None:
 
 def test_a_shared_probe_answers_waiting_requests_with_a_read_begun_after_them() -> None:
     """Requests that arrive while a read of the state runs must not take its answer (a write
-    may have committed after it began): they share the next read, all of them."""
+    may have committed after it began): they share the next read, all of them. Read 1 is held
+    until all ten have arrived and wait (no timing assumed: a busy machine starts threads late),
+    and read 2 until nobody else is left to arrive."""
     reads: list[int] = []
     lock = threading.Lock()
+    release = [threading.Event(), threading.Event()]
 
     def read() -> int:
         with lock:
             reads.append(len(reads) + 1)
             number = len(reads)
-        time.sleep(0.2)
+        if number <= 2:
+            assert release[number - 1].wait(30), f"read {number} was never released"
         return number
+
+    def waiting() -> int:
+        with probe._cond:
+            return len(probe._cond._waiters)  # type: ignore[attr-defined]
+
+    def until(condition: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 30
+        while not condition():
+            assert time.monotonic() < deadline, "the requests never arrived"
+            time.sleep(0.005)
 
     probe = SharedProbe(read)
     with ThreadPoolExecutor(11) as pool:
         first = pool.submit(probe.get)
-        time.sleep(0.05)  # read 1 is running
+        until(lambda: reads == [1])  # read 1 is running
         later = [pool.submit(probe.get) for _ in range(10)]
+        until(lambda: waiting() == 10)  # all ten came after read 1 began, and wait
+        release[0].set()
         assert first.result() == 1
+        until(lambda: reads == [1, 2] and waiting() == 9)  # one of them reads, nine wait
+        release[1].set()
         assert [f.result() for f in later] == [2] * 10
     assert reads == [1, 2]
     assert probe.get() == 3  # nothing running: a read of its own

@@ -227,6 +227,34 @@ def test_nobody_decides_on_their_own_submission(staffed: Context, plan: str) -> 
         subs.approve(staffed, Principal("li", Role.REVIEWER), mine.id)
 
 
+def test_control_characters_in_free_text_are_refused_naming_the_field_on_both_stores(
+    staffed: Context, plan: str
+) -> None:
+    """PostgreSQL refuses NUL in text and DuckDB keeps it: both refuse it (and the other
+    control characters) before writing, naming the field; tabs and line breaks are text."""
+    from pydantic import ValidationError
+
+    before = table_dump(staffed.store)
+    with pytest.raises(ValidationError, match="U\\+0000 at character 9"):
+        Agency(id="nul", name="Ministry\x00of Water")
+    li, wu = PEOPLE[Role.FOCAL_POINT], PEOPLE[Role.REVIEWER]
+    with pytest.raises(InvalidRequest, match="why: holds the control character U\\+001B") as why:
+        ws.save_agency(staffed, ADMIN, Agency(id="mwr", name="Water"), why="typo\x1b[2J")
+    assert why.value.fields == ("why",)
+    with pytest.raises(InvalidRequest) as text:
+        subs.draft_action_update(
+            staffed, li, plan, "legal-aid", date=dt.date(2024, 6, 30), status="in_progress",
+            text="Legal aid\x00centres",
+        )  # fmt: skip
+    assert text.value.fields == ("text",)
+    assert table_dump(staffed.store) == before
+    mine = subs.submit(staffed, li, draft(staffed, li, plan).id)
+    with pytest.raises(InvalidRequest) as note:
+        subs.return_to_author(staffed, wu, mine.id, "please\x07 add the report")
+    assert note.value.fields == ("note",)
+    ws.save_agency(staffed, ADMIN, Agency(id="mwr", name="Water"), why="line one\n\tline two")
+
+
 def test_the_audit_holds_before_and_after_and_never_a_password_hash(staffed: Context) -> None:
     ws.save_user(staffed, ADMIN, User(id="zhao", name="Zhao Lei", role=Role.VIEWER), None, "typo")
     last = staffed.store.audit_records(entity="user")[-1]

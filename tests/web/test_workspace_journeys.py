@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from web.live import serving
 from web.test_journeys import DUCKDB_ONLY, launch, violations
@@ -55,6 +55,9 @@ def signed_in(chromium: Browser, base: str, user: str) -> Page:
     page.get_by_label("User name").fill(user)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    # the desk, whole: its URL commits before its HTML is parsed, and a count() does not wait
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    page.wait_for_load_state()
     assert page.url.startswith(f"{base}/workspace")
     return page
 
@@ -90,8 +93,7 @@ def test_report_upload_fix_review_and_publish(chromium: Browser, base: str) -> N
     assert ma.locator(".state-submitted").inner_text() == "submitted"
 
     wu = signed_in(chromium, base, "wu")
-    queue = wu.locator("#review + ul a")
-    assert queue.count() == 2
+    expect(wu.locator("#review + ul a")).to_have_count(2)
     for _ in range(2):
         wu.goto(f"{base}/workspace")
         wu.locator("#review + ul a").first.click()

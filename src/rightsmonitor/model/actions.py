@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rightsmonitor.model.text import N_
+from rightsmonitor.model.text import N_, PlainText
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
 SHA256 = r"^[0-9a-f]{64}$"
@@ -96,9 +96,9 @@ class EvidenceItem(_Strict):
     """What an update rests on: a link, or a file named by its SHA-256 (so that anyone holding
     the file can check it is the one reported)."""
 
-    title: str = ""
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
-    file: str | None = None
+    title: PlainText = ""
+    url: PlainText | None = Field(default=None, pattern=r"^https?://\S+$")
+    file: PlainText | None = None
     sha256: str | None = Field(default=None, pattern=SHA256)
     bytes: int | None = Field(default=None, ge=0)
 

@@ -15,7 +15,38 @@ JSON, CSV and the command line show.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+# C0 controls and DEL, less tab, line feed and carriage return: what a person never types, what
+# no reader sees, and what the stores do not keep alike (PostgreSQL refuses NUL, DuckDB keeps it)
+CONTROL_CHARACTER = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def plain_text(value: str) -> str:
+    r"""``value`` if it holds no control character (tabs and line breaks are text), else a
+    ValueError saying which character and where.
+
+    >>> plain_text("Monitoring stations\tin every city")
+    'Monitoring stations\tin every city'
+    >>> plain_text("Ministry\x00of Justice")
+    Traceback (most recent call last):
+    ...
+    ValueError: holds the control character U+0000 at character 9: text may hold tabs and ...
+    """
+    found = CONTROL_CHARACTER.search(value)
+    if found is not None:
+        raise ValueError(
+            f"holds the control character U+{ord(found.group()):04X} at character "
+            f"{found.start() + 1}: text may hold tabs and line breaks, not control characters"
+        )
+    return value
+
+
+PlainText = Annotated[str, AfterValidator(plain_text)]
 
 
 def N_(message: str) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from rightsmonitor.model.text import N_
+from rightsmonitor.model.text import N_, PlainText
 
 SLUG = r"^[a-z0-9][a-z0-9-]{0,79}$"
 LOGIN = r"^[a-z0-9][a-z0-9._@-]{1,79}$"
@@ -70,16 +70,16 @@ class Agency(_Strict):
     """A body a plan makes responsible; ``name`` is how plans name it (matched exactly)."""
 
     id: str = Field(pattern=SLUG)
-    name: str = Field(min_length=1)
-    name_zh: str = ""
+    name: PlainText = Field(min_length=1)
+    name_zh: PlainText = ""
 
 
 class User(_Strict):
     """A person with one role; a focal point belongs to the agency it reports for."""
 
     id: str = Field(pattern=LOGIN)
-    name: str = Field(min_length=1)
-    email: str = ""
+    name: PlainText = Field(min_length=1)
+    email: PlainText = ""
     role: Role
     agency: str | None = Field(default=None, pattern=SLUG)
     active: bool = True

@@ -38,6 +38,7 @@ from rightsmonitor.ops.permissions import (
     require_author,
     require_not_author,
 )
+from rightsmonitor.ops.workspace import plain
 from rightsmonitor.sources.recommendations import STATUSES as RECOMMENDATION_UPDATE_STATUSES
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def _payload(
     text: str,
     evidence: Sequence[EvidenceItem],
 ) -> dict[str, Any]:
+    plain(text=text)
     known = statuses(kind)
     if status not in known:
         raise InvalidRequest(
@@ -273,6 +275,7 @@ def _move(
     to: SubmissionState,
     note: str = "",
 ) -> Submission:
+    plain(note=note)
     with ctx.writer() as store, store.transaction():
         before = _stored(store, submission_id)
         if to is SubmissionState.SUBMITTED:

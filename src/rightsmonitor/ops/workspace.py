@@ -34,6 +34,7 @@ def _json(value: Any) -> str | None:
 def save_agency(ctx: Context, actor: Principal, agency: Agency, why: str = "") -> Agency:
     """Add an agency, or rename one (admin)."""
     require(actor, "agency.save")
+    plain(why=why)
     with ctx.writer() as store, store.transaction():
         before = next((a for a in store.agencies() if a.id == agency.id), None)
         change = Change(
@@ -56,6 +57,7 @@ def save_user(
     """Add a user or change one (admin). A new user needs a password of at least 12
     characters; ``None`` keeps a stored user's password. The audit never holds the hash."""
     require(actor, "user.save")
+    plain(why=why)
     with ctx.writer() as store, store.transaction():
         stored = store.user_row(user.id)
         if user.agency is not None and user.agency not in {a.id for a in store.agencies()}:
@@ -95,6 +97,18 @@ def checked(model: type, **fields: Any) -> Any:
             f"{'.'.join(map(str, e['loc'])) or model.__name__.lower()}: {_said(e)}" for e in errors
         )
         raise InvalidRequest(text, fields=named) from None
+
+
+def plain(**fields: str) -> None:
+    """Refuse free text given with a write (a narrative, a note, why) that holds a control
+    character, naming the field: no store keeps such text alike (PostgreSQL refuses NUL)."""
+    from rightsmonitor.model.text import plain_text
+
+    for name, value in fields.items():
+        try:
+            plain_text(value)
+        except ValueError as exc:
+            raise InvalidRequest(f"{name}: {exc}", fields=[name]) from None
 
 
 def _said(error: dict[str, Any]) -> str:
@@ -181,6 +195,7 @@ def save_assignment(
     from rightsmonitor.ops.actions import plan_named
 
     require(actor, "assignment.save")
+    plain(why=why)
     loaded = plan_named(plan)
     subjects = {a.id for _, a in loaded.actions()} | {t.id for _, t in loaded.targets()}
     if subject not in subjects:
@@ -209,6 +224,7 @@ def create_token(ctx: Context, actor: Principal, user_id: str, why: str = "") ->
     import secrets
 
     require(actor, "user.save")
+    plain(why=why)
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token_id = secrets.token_hex(8)
     with ctx.writer() as store, store.transaction():
@@ -225,6 +241,7 @@ def create_token(ctx: Context, actor: Principal, user_id: str, why: str = "") ->
 def revoke_token(ctx: Context, actor: Principal, token_id: str, why: str = "") -> None:
     """Revoke a token (admin); from then on it is refused."""
     require(actor, "user.save")
+    plain(why=why)
     with ctx.writer() as store, store.transaction():
         change = Change(
             actor, "token.revoke", "token", token_id, None, _json({"revoked": True}), why
