@@ -14,6 +14,7 @@ from rightsmonitor import __version__
 from rightsmonitor.cli import (
     actions,
     assessment,
+    claims,
     evidence,
     measures,
     obligations,
@@ -56,6 +57,7 @@ app.add_typer(surveys.app, name="survey")
 app.add_typer(obligations.obligations_app, name="obligations")
 app.add_typer(recommendations.app, name="recommendations")
 app.add_typer(obligations.cooperation_app, name="cooperation")
+app.add_typer(claims.app, name="claims")
 actions.register(app)
 serve.register(app)
 workspace.register(app)
