@@ -17,7 +17,13 @@ from collections.abc import Mapping as MappingType
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rightsmonitor.methods.claim_verdicts import agrees, converted, difference, rounding
+from rightsmonitor.methods.claim_verdicts import (
+    agrees,
+    converted,
+    difference,
+    last_digit,
+    rounding,
+)
 from rightsmonitor.model.claims import Claim, ClaimCheck, EvidenceValue, Mapping, Verdict
 from rightsmonitor.model.indicator import Indicator
 from rightsmonitor.model.observation import Source
@@ -55,11 +61,21 @@ def map_claim(claim: Claim, terms: Sequence[ClaimTerm]) -> _Match | None:
             distance = _distance(claim.sentence, term, start, end)
             limit = NEAR_DIFFERENT if entry.different else NEAR
             if distance is not None and distance <= limit:
-                found.append(_Match(entry, term, distance, claim.unit in entry.units))
+                fits = claim.unit in entry.units and _as_growth(entry, term, claim)
+                found.append(_Match(entry, term, distance, fits))
     fitting = [m for m in found if m.fits] or [m for m in found if not m.entry.different]
     if not fitting:
         return None
     return min(fitting, key=lambda m: (m.distance, -len(m.term), m.entry.different))
+
+
+GROWTH_WORDS = re.compile(r"grow|grew|growth|expan|增长|增速", re.I)
+
+
+def _as_growth(entry: ClaimTerm, term: str, claim: Claim) -> bool:
+    """A growth series fits a claim that states a change ("GDP ... up 2.3 percent") or whose
+    words say growth ("GDP growth was 2.3 percent"); "6.1 per cent of GDP" is not growth."""
+    return not entry.growth or claim.change == "by" or GROWTH_WORDS.search(term) is not None
 
 
 def _sentence_start(claim: Claim) -> int:
@@ -70,8 +86,9 @@ def _sentence_start(claim: Claim) -> int:
 
 def _distance(sentence: str, term: str, start: int, end: int) -> int | None:
     ascii_term = term.isascii()
-    pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])" if ascii_term else
-                         re.escape(term), re.I)  # fmt: skip
+    pattern = re.compile(
+        rf"(?<![\w-]){re.escape(term)}(?![\w-])" if ascii_term else re.escape(term), re.I
+    )
     best = None
     for match in pattern.finditer(sentence):
         if match.end() <= start:
@@ -96,32 +113,59 @@ def check_claim(
     if match is None:
         where = f" for {area}" if area else ""
         when = f" in {claim.year}" if claim.year else ""
-        return _verdict(claim, area, None, Verdict.NOT_CHECKABLE,
-                        f"No stored series matches what this claim is about ('{claim.about}'); "
-                        f"a series of that quantity{where}{when} would decide it.")  # fmt: skip
+        return _verdict(
+            claim,
+            area,
+            None,
+            Verdict.NOT_CHECKABLE,
+            f"No stored series matches what this claim is about ('{claim.about}'); "
+            f"a series of that quantity{where}{when} would decide it.",
+        )
     entry = match.entry
     main = series.get(entry.indicator)
     mapping = Mapping(
-        indicator=entry.indicator, name=main.indicator.name if main else entry.indicator,
-        unit=entry.units[0], term=match.term,
+        indicator=entry.indicator,
+        name=main.indicator.name if main else entry.indicator,
+        unit=entry.units[0],
+        term=match.term,
         rule=f"term '{match.term}' {match.distance} characters from the number; "
         f"units {', '.join(entry.units)}" + (" (a different measure)" if entry.different else ""),
-    )  # fmt: skip
+    )
     if entry.different:
         text = f"The nearest stored series, {mapping.name} ({entry.indicator}), measures "
-        return _verdict(claim, area, mapping, Verdict.DIFFERENT_DEFINITION,
-                        text + f"something else: {' '.join(entry.says.split())}.")  # fmt: skip
+        return _verdict(
+            claim,
+            area,
+            mapping,
+            Verdict.DIFFERENT_DEFINITION,
+            text + f"something else: {' '.join(entry.says.split())}.",
+        )
     if not match.fits:
-        return _verdict(claim, area, mapping, Verdict.DIFFERENT_DEFINITION,
-                        f"The words fit {mapping.name} ({entry.indicator}), which is in "
-                        f"{entry.units[0]}; the claim is in {claim.unit}.")  # fmt: skip
-    if claim.change == "by":
-        return _verdict(claim, area, mapping, Verdict.NOT_CHECKABLE,
-                        "The claim states a change, not a level: checking it needs the level "
-                        "at its start and at its end.")  # fmt: skip
+        return _verdict(
+            claim,
+            area,
+            mapping,
+            Verdict.DIFFERENT_DEFINITION,
+            f"The words fit {mapping.name} ({entry.indicator}), which is in "
+            f"{entry.units[0]}; the claim is in {claim.unit}.",
+        )
+    if claim.change == "by" and not entry.growth:
+        return _verdict(
+            claim,
+            area,
+            mapping,
+            Verdict.NOT_CHECKABLE,
+            "The claim states a change, not a level: checking it needs the level "
+            "at its start and at its end.",
+        )
     if area is None:
-        return _verdict(claim, None, mapping, Verdict.NOT_CHECKABLE,
-                        "No country is named: give one (--country).")  # fmt: skip
+        return _verdict(
+            claim,
+            None,
+            mapping,
+            Verdict.NOT_CHECKABLE,
+            "No country is named: give one (--country).",
+        )
     return _compare(claim, area, mapping, entry, series, sources, document_year)
 
 
@@ -137,6 +181,7 @@ def _compare(
     claimed = converted(claim, entry.units[0], entry.scale)
     factor = claimed / claim.value if claim.value else 1.0
     tolerance = rounding(claim) * abs(factor)
+    written = last_digit(claim) * abs(factor)
     rows: list[EvidenceValue] = []
     for code in (entry.indicator, *entry.also):
         found = series.get(code)
@@ -145,23 +190,33 @@ def _compare(
         for (source, where), by_year in sorted(found.values.items()):
             if where != area:
                 continue
-            year = _year(claim, by_year, claimed, tolerance, document_year)
+            year = _year(claim, by_year, claimed, (tolerance, written), document_year)
             if year is None:
                 continue
             value = by_year[year]
             rows.append(
                 EvidenceValue(
-                    indicator=code, indicator_name=found.indicator.name, unit=found.indicator.unit,
-                    source=source, edition=_edition(sources.get(source), source), area=area,
-                    year=year, value=value,
-                    consistent=agrees(claimed, tolerance, claim.qualifier, value),
-                )  # fmt: skip
+                    indicator=code,
+                    indicator_name=found.indicator.name,
+                    unit=found.indicator.unit,
+                    source=source,
+                    edition=_edition(sources.get(source), source),
+                    area=area,
+                    year=year,
+                    value=value,
+                    consistent=agrees(claimed, tolerance, claim.qualifier, value, written),
+                )
             )
     if not rows:
         when = f"in {claim.year}" if claim.year else "at or before the document's date"
-        return _verdict(claim, area, mapping, Verdict.NOT_CHECKABLE,
-                        f"No stored value of {mapping.name} ({entry.indicator}) for {area} "
-                        f"{when}: that value, from any edition, would decide it.")  # fmt: skip
+        return _verdict(
+            claim,
+            area,
+            mapping,
+            Verdict.NOT_CHECKABLE,
+            f"No stored value of {mapping.name} ({entry.indicator}) for {area} "
+            f"{when}: that value, from any edition, would decide it.",
+        )
     return _decided(claim, area, mapping, rows, claimed, sources)
 
 
@@ -169,7 +224,7 @@ def _year(
     claim: Claim,
     by_year: MappingType[int, float],
     claimed: float,
-    tolerance: float,
+    tolerances: tuple[float, float],
     document_year: int | None,
 ) -> int | None:
     if claim.year is not None:
@@ -177,8 +232,11 @@ def _year(
     years = sorted(y for y in by_year if document_year is None or y <= document_year)
     if not years:
         return None
-    recent = years[-1 - LOOK_BACK :][::-1]
-    agreeing = [y for y in recent if agrees(claimed, tolerance, claim.qualifier, by_year[y])]
+    recent = [y for y in reversed(years) if y >= years[-1] - LOOK_BACK]
+    tolerance, written = tolerances
+    agreeing = [
+        y for y in recent if agrees(claimed, tolerance, claim.qualifier, by_year[y], written)
+    ]
     return agreeing[0] if agreeing else recent[0]
 
 
@@ -204,24 +262,37 @@ def _decided(
         said += f" ({claimed:g} {mapping.unit})"
     if len(agreeing) == len({r.source for r in rows}):
         uses = "; ".join(f"{r.source} {r.year}: {r.value:g}" for r in rows)
-        return _verdict(claim, area, mapping, Verdict.CONSISTENT, f"{said} agrees with {uses}.",
-                        rows=rows)  # fmt: skip
+        return _verdict(
+            claim, area, mapping, Verdict.CONSISTENT, f"{said} agrees with {uses}.", rows=rows
+        )
     if agreeing:
         names = " and ".join(agreeing)
         others = "; ".join(f"{r.source} {r.year}: {r.value:g}" for r in rows if not r.consistent)
-        return _verdict(claim, area, mapping, Verdict.CONSISTENT_WITH_EDITION_ONLY,
-                        f"{said} agrees with {names}; other editions differ ({others}).",
-                        text=f"consistent with {names} only", rows=rows)  # fmt: skip
+        return _verdict(
+            claim,
+            area,
+            mapping,
+            Verdict.CONSISTENT_WITH_EDITION_ONLY,
+            f"{said} agrees with {names}; other editions differ ({others}).",
+            text=f"consistent with {names} only",
+            rows=rows,
+        )
     newest = max(
         [r for r in rows if r.indicator == mapping.indicator] or rows,
         key=lambda r: (sources[r.source].released if r.source in sources else "", r.year),
     )
     delta, percent = difference(claimed, newest.value)
     share = f", {percent:+.1f} %" if percent is not None else ""
-    return _verdict(claim, area, mapping, Verdict.DIFFERS,
-                    f"{said} differs from {newest.source} {newest.year}: {newest.value:g} "
-                    f"({delta:+.4g} {mapping.unit}{share}).",
-                    rows=rows, delta=(delta, percent))  # fmt: skip
+    return _verdict(
+        claim,
+        area,
+        mapping,
+        Verdict.DIFFERS,
+        f"{said} differs from {newest.source} {newest.year}: {newest.value:g} "
+        f"({delta:+.4g} {mapping.unit}{share}).",
+        rows=rows,
+        delta=(delta, percent),
+    )
 
 
 def _verdict(
@@ -236,8 +307,13 @@ def _verdict(
     delta: tuple[float, float | None] | None = None,
 ) -> ClaimCheck:
     return ClaimCheck(
-        claim=claim, area=area, mapping=mapping, verdict=verdict,
-        verdict_text=text or verdict.label, explanation=explanation,
-        difference=delta[0] if delta else None, difference_percent=delta[1] if delta else None,
+        claim=claim,
+        area=area,
+        mapping=mapping,
+        verdict=verdict,
+        verdict_text=text or verdict.label,
+        explanation=explanation,
+        difference=delta[0] if delta else None,
+        difference_percent=delta[1] if delta else None,
         evidence=tuple(rows),
-    )  # fmt: skip
+    )

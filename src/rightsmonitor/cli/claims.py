@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,6 +20,9 @@ from rightsmonitor.cli.common import (
     print_table,
 )
 
+if TYPE_CHECKING:
+    from rightsmonitor.model.claims import ClaimsCheckResult
+
 app = typer.Typer(help="Quantitative claims in reports, checked against the stored evidence.")
 
 
@@ -28,7 +31,8 @@ app = typer.Typer(help="Quantitative claims in reports, checked against the stor
 def check_command(
     document: Annotated[Path, typer.Argument(help="The report: .txt, .md, .html or .pdf.")],
     country: Annotated[
-        str | None, typer.Option(help="ISO3 country the report is about (default: the one it names most).")
+        str | None,
+        typer.Option(help="ISO3 country the report is about (default: the one it names most)."),
     ] = None,
     date: Annotated[
         str | None,
@@ -58,20 +62,30 @@ def check_command(
     if json_output:
         print_json(claims_json(result))
     else:
-        print_table(
-            ["id", "page", "claim", "year", "series", "verdict"],
-            (
-                (c.claim.id, c.claim.page, c.claim.text, c.claim.year,
-                 c.mapping.indicator if c.mapping else "", c.verdict_text)
-                for c in result.checks
-            ),
-        )  # fmt: skip
-        counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in result.counts.items() if n)
-        console.print(f"{len(result.checks)} claims: {counts or 'none'}")
+        _print_checks(result)
     if out is not None:
         paths = write_claims(result, out, lang=lang)
         if not json_output:
             console.print(f"wrote {paths['html']}, {paths['json'].name}, {paths['csv'].name}")
+
+
+def _print_checks(result: ClaimsCheckResult) -> None:
+    print_table(
+        ["id", "page", "claim", "year", "series", "verdict"],
+        (
+            (
+                c.claim.id,
+                c.claim.page,
+                c.claim.text,
+                c.claim.year,
+                c.mapping.indicator if c.mapping else "",
+                c.verdict_text,
+            )
+            for c in result.checks
+        ),
+    )
+    counts = ", ".join(f"{n} {v.replace('_', ' ')}" for v, n in result.counts.items() if n)
+    console.print(f"{len(result.checks)} claims: {counts or 'none'}")
 
 
 def _date(text: str | None) -> dt.date | None:

@@ -8,10 +8,10 @@ not claims. For each claim the rules read:
 
 * the **value** with its scale ("770 million" is 770,000,000; thousands separated by commas or
   spaces, "816 000", are one number; "2012-13" is a period, not a value);
-* the **unit**, one of a closed list (:data:`rightsmonitor.model.claims.CLAIM_UNITS`), from the words after the number ("78.2
-  years", "17.8 per 100,000", "180 times", "RMB2,300") or the noun counted (people,
-  households; other things are a ``count``); a bare number beside an index name is an
-  ``index`` value;
+* the **unit**, one of a closed list (``model.claims.CLAIM_UNITS``), from the words after
+  the number ("78.2 years", "17.8 per 100,000", "180 times", "RMB2,300") or the noun
+  counted (people, households; other things are a ``count``); a decimal beside an index name
+  is an ``index`` value;
 * the **qualifier** just before it ("over", "nearly", "about"...; in Chinese also after it,
   "以上", "左右");
 * the **year** it refers to: a year phrase right after it ("to 0.761 in 2019"), else the last
@@ -39,11 +39,23 @@ from dataclasses import dataclass
 
 from rightsmonitor.model.claims import Claim, Document, Paragraph, Qualifier
 
-SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12, "mn": 1e6,
-          "bn": 1e9, "万亿": 1e12, "亿": 1e8, "万": 1e4, "千": 1e3}  # fmt: skip
+SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "mn": 1e6,
+    "bn": 1e9,
+    "万亿": 1e12,
+    "亿": 1e8,
+    "万": 1e4,
+    "千": 1e3,
+}
 
 _NUMBER = (
-    r"(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?"
+    r"(?P<number>\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![\d.])"  # 1.250.000 (continental Europe)
+    r"|\d+,\d{1,2}(?=\s?(?:%|per ?cent))"  # 41,2 % (a decimal comma)
+    r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
     r"|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,])(?:\.\d+)?"
     r"|\d+(?:\.\d+)?)"
 )
@@ -52,23 +64,29 @@ _NUMBER = (
 _CURRENCY = (
     r"(?:(?<![A-Za-z])(?P<currency>RMB|US\$|USD|HK\$|\$|¥|€|£)\s?|(?<![A-Za-z0-9_.,:/\-–$+]))"
 )
-_SCALE = r"(?:[ \u00a0]?(?P<scale>thousand|million|billion|trillion|mn|bn)\b|(?P<cscale>万亿|亿|万|千))?"
+_SCALE = (
+    r"(?:[ \u00a0]?(?P<scale>thousand|million|billion|trillion|mn|bn)\b|(?P<cscale>万亿|亿|万|千))?"
+)
 NUMBER = re.compile(_CURRENCY + _NUMBER + _SCALE, re.I)
 
 # the unit words after the number (and its scale), longest first; each with its canonical unit
 _AFTER = [
     (r"percentage points?|個百分點|个百分点", "percentage points"),
     (r"%|％|per ?cent\b|pct\b", "percent"),
-    (r"per (?:100,000|100 000|100000|hundred thousand)", "per 100,000"),
-    (r"per (?:10,000|10 000|10000|ten thousand)|‱", "per 10,000"),
-    (r"per (?:1,000|1 000|1000|thousand)|‰", "per 1,000"),
+    (r"per (?:100,000|100 000|100000|hundred thousand)|/10万|/十万", "per 100,000"),
+    (r"per (?:10,000|10 000|10000|ten thousand)|‱|/万", "per 10,000"),
+    (r"per (?:1,000|1 000|1000|thousand)|‰|/千", "per 1,000"),
     (r"(?:-fold|fold|times)\b|倍", "times"),
     (r"(?:years?|yrs?)\b|岁|年(?!代)", "years"),
     (r"months?\b|个月", "months"),
     (r"days?\b|天", "days"),
     (r"hours?\b|小时", "hours"),
     (r"(?:yuan|renminbi|RMB)\b|元", "yuan"),
-    (r"(?:US )?dollars\b|USD\b|美元", "US$"),
+    (
+        r"(?:U\.S\. |US )?dollars\b|USD\b|美元|\((?:\d{4} )?PPP \$\)"
+        r"|(?:PPP|international) dollars\b",
+        "US$",
+    ),
     (r"(?:sq(?:uare)?\.? ?(?:km|kilomet(?:re|er)s?)|km2|km²)|平方公里", "sq km"),
     (r"(?:km|kilomet(?:re|er)s?)\b|公里", "km"),
     (r"(?:hectares?|ha)\b|公顷", "hectares"),
@@ -76,19 +94,27 @@ _AFTER = [
     (r"(?:metric )?(?:tonnes?|tons?)\b|吨", "tonnes"),
     (r"cubic met(?:re|er)s\b|立方米", "cubic metres"),
     (r"(?:kWh|kilowatt[- ]hours?)\b|千瓦时", "kWh"),
-    (r"(?:micrograms? per cubic met(?:re|er)|[µμ]g/m[3³])|微克/立方米", "micrograms per cubic metre"),
+    (
+        r"(?:micrograms? per cubic met(?:re|er)|[µμ]g/m[3³])|微克/立方米",
+        "micrograms per cubic metre",
+    ),
     (r"(?:人次|人|名)", "people"),
     (r"户", "households"),
 ]
-AFTER_UNIT = re.compile(r"\s?(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _) in
-                                             enumerate(_AFTER)) + ")", re.I)  # fmt: skip
+AFTER_UNIT = re.compile(
+    r"\s?(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(_AFTER)) + ")", re.I
+)
 PEOPLE = (
     "people|persons|person|residents|citizens|individuals|chinese|children|students|pupils|"
     "patients|workers|employees|women|men|girls|boys|poor|farmers|migrants|villagers|refugees|"
     "beneficiaries|doctors|teachers|nurses|elderly|seniors|inhabitants|adults|youths|"
     "graduates|volunteers|officials|judges|lawyers|prisoners|detainees|victims|voters|"
     "deputies|members|mothers|infants|babies|minors|retirees|pensioners|recipients|"
-    "immigrants|nationals|tourists|visitors|participants|trainees|applicants|staff"
+    "immigrants|nationals|tourists|visitors|participants|trainees|applicants|staff|personnel|"
+    "dwellers|guests|statisticians|scientists|representatives|experts|politicians|"
+    "secretaries|officers|soldiers|troops|defenders|peacekeepers|arrivals|inmates|"
+    "physicians|researchers|journalists|activists|delegates|survivors|orphans|students|"
+    "households'|citizens|beneficiaries|deaths|casualties|people's"
 )
 _WORD = re.compile(r"\s+(?P<word>[A-Za-z'-]+)")
 _STOP = re.compile(
@@ -113,10 +139,11 @@ QUALIFIERS_BEFORE = [
     (r"up to", Qualifier.UP_TO),
 ]
 _QUALIFIER_BEFORE = re.compile(
-    r"(?<![A-Za-z])(?:" + "|".join(f"(?P<q{i}>{p})" for i, (p, _) in
-                                   enumerate(QUALIFIERS_BEFORE)) + r")(?:\s(?:of\s)?|(?<=[\u4e00-\u9fff]))$",
+    r"(?<![A-Za-z])(?:"
+    + "|".join(f"(?P<q{i}>{p})" for i, (p, _) in enumerate(QUALIFIERS_BEFORE))
+    + r")(?:\s(?:of\s)?|(?<=[\u4e00-\u9fff]))$",
     re.I,
-)  # fmt: skip
+)
 _QUALIFIER_AFTER = [
     (re.compile(r"^\s?(?:以上|多|余)"), Qualifier.MORE_THAN),
     (re.compile(r"^\s?(?:左右)"), Qualifier.ABOUT),
@@ -124,8 +151,10 @@ _QUALIFIER_AFTER = [
     (re.compile(r"^\s?(?:or|and) (?:more|above|over)\b", re.I), Qualifier.AT_LEAST),
 ]
 
-MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")  # fmt: skip
+MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:\b(?:article|articles|art\.|no\.|nos\.|number|resolution|chapter|section|paragraph|"
     r"paras?\.|page|pages|pp?\.|goal|goals|target|targets|rule|decision|protocol|order|item|"
@@ -136,7 +165,8 @@ _IDENTIFIER_BEFORE = re.compile(
 )
 _AGE_BEFORE = re.compile(
     r"(?:\baged?|\bages|age of|under the age of|over the age of|above the age of|aged between|"
-    r"between the ages of|年满|周岁以上)\s*$",
+    r"between the ages of|turning|turned|年满|周岁以上)\s*$"
+    r"|(?:\baged?|\bages)\s\d+\s?(?:to|-|–|and)\s?$",
     re.I,
 )
 _DATE_AFTER = re.compile(rf"^\s?(?:{MONTHS})\b\.?", re.I)
@@ -145,13 +175,20 @@ _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^(?:届|次|号|条|款|项|章
 _PER_DAY_AFTER = re.compile(r"^\s?(?:a|per) (?:day|person a day|person per day)\b", re.I)
 _PERIOD_AFTER = re.compile(r"^\s?[-–—/]\s?(?:\d{4}|\d{2})(?!\d)")
 _YEAR_PHRASE = re.compile(
-    r"(?:\b(?:in|by|as of|at|end of|until|till|through|for|during|to|from|before|after|"
+    r"(?:\b(?:in|by|as of|at|end of|until|till|through|for|during|to|from|before|after|on|"
     r"and|since|year|fiscal year|FY)\s"
-    r"(?:the\s(?:(?:end|beginning|start|middle|close) of\s|year\s)"
-    r"|(?:end|beginning|start|middle|close) of\s)?|\()"
-    r"(?P<year>(?:19|20)\d\d)(?:\s?[-–—/]\s?(?P<to>(?:19|20)?\d\d))?(?!\d)"
+    r"(?:the\s(?:(?:end|beginning|start|middle|close) of\s|year\s|(?=(?:19|20)\d\d\s?[-–/]\s?\d\d))"
+    r"|(?:end|beginning|start|middle|close) of\s)?"
+    rf"(?:(?:\d{{1,2}}\s)?(?:{MONTHS})\.?\s(?:\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?,?\s)?)?"
+    r"|\(|(?<![\w,])"
+    rf"(?:\d{{1,2}}\s)?(?:{MONTHS})\.?\s(?:\d{{1,2}}(?:\s(?:to|-|–)\s\d{{1,2}})?,?\s)?)"
+    r"(?P<year>(?:19|20)\d\d)(?:\s?[-–—/]\s?(?P<to>(?:19|20)?\d\d))?(?![\d年])"
     r"|(?P<cyear>(?:19|20)\d\d)(?:\s?[-–—至到]\s?(?P<cto>(?:19|20)?\d\d))?年(?:底|末|初|中)?",
     re.I,
+)
+# a Chinese year just before its number: "1949年的35岁", "2020年底9899万"
+_CHINESE_YEAR_BEFORE = re.compile(
+    r"((?:19|20)\d\d)年(?:底|末|初|中)?(?:的|，|,)?\s?(?:[^\d\s]{0,2})$"
 )
 _RELATIVE_YEAR = re.compile(
     r"\b(?P<rel>last year|the previous year|the past year|this year|the current year|"
@@ -159,10 +196,8 @@ _RELATIVE_YEAR = re.compile(
     re.I,
 )
 _SINCE = re.compile(r"\bsince\s$|以来", re.I)
-_FROM_BEFORE = re.compile(r"\bfrom\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|从$",
-                          re.I)  # fmt: skip
-_TO_BEFORE = re.compile(r"\bto\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|到$|至$",
-                        re.I)  # fmt: skip
+_FROM_BEFORE = re.compile(r"\bfrom\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|从$", re.I)
+_TO_BEFORE = re.compile(r"\bto\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|到$|至$", re.I)
 _BY_BEFORE = re.compile(
     r"\b(?:rose|risen|rise|rises|increased|increase|increases|grew|grown|grow|fell|fallen|"
     r"fall|dropped|drop|declined|decline|decreased|decrease|went up|went down|up|down|cut|"
@@ -171,9 +206,11 @@ _BY_BEFORE = re.compile(
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s+(?=[A-Z\"“(\u4e00-\u9fff])|(?<=[。！？；])")
-_ABBREVIATIONS = re.compile(r"\b(?:No|Nos|Art|Vol|pp|p|Fig|Mr|Mrs|Dr|St|U\.S|U\.N|e\.g|i\.e|"
-                            r"etc|approx|para|paras|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
-                            r"Nov|Dec|vs)\.$")  # fmt: skip
+_ABBREVIATIONS = re.compile(
+    r"\b(?:No|Nos|Art|Vol|pp|p|Fig|Mr|Mrs|Dr|St|U\.S|U\.N|e\.g|i\.e|"
+    r"etc|approx|para|paras|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
+    r"Nov|Dec|vs)\.$"
+)
 
 
 @dataclass(frozen=True)
@@ -187,8 +224,9 @@ def sentences(paragraph: str, offset: int = 0) -> Iterator[Sentence]:
     such as "No." or "U.S." does not end one)."""
     begin = 0
     for match in _SENTENCE_END.finditer(paragraph):
-        if _ABBREVIATIONS.search(paragraph[: match.start()]):
-            continue
+        head = paragraph[begin : match.start()]
+        if _ABBREVIATIONS.search(head) or re.fullmatch(r"[\s\-*•]*\d+(?:\.\d+)*\.", head):
+            continue  # "No. 5", "U.S.", or the numbering of a heading: "1. The Basics"
         if match.start() > begin:
             yield Sentence(offset + begin, paragraph[begin : match.start()])
         begin = match.end()
@@ -259,12 +297,24 @@ def _sentence_claims(sentence: Sentence, paragraph: Paragraph, document: Documen
         year, said = _year_of(text, item, after_limit, document)
         claims.append(
             Claim(
-                id="", text=text[item.start : item.end], number=item.number, value=item.value,
-                unit=item.unit, qualifier=item.qualifier, year=year, year_said=said,
-                about=_about(text, item), sentence=text, start=sentence.start + item.start,
-                end=sentence.start + item.end, page=paragraph.page, paragraph=paragraph.number,
-                change=_change(text[: item.start]), decimals=item.decimals, rule=item.rule,
-            )  # fmt: skip
+                id="",
+                text=text[item.start : item.end],
+                number=item.number,
+                value=item.value,
+                unit=item.unit,
+                qualifier=item.qualifier,
+                year=year,
+                year_said=said,
+                about=_about(text, item),
+                sentence=text,
+                start=sentence.start + item.start,
+                end=sentence.start + item.end,
+                page=paragraph.page,
+                paragraph=paragraph.number,
+                change=_change(text[: item.start]),
+                decimals=item.decimals,
+                rule=item.rule,
+            )
         )
     return claims
 
@@ -277,7 +327,7 @@ def _read(match: re.Match[str], text: str) -> _Found | None:
     before, after = text[: match.start()], text[match.end("number") :]
     if _not_a_quantity(number, text[: match.start("number")], after, match):
         return None
-    digits = re.sub(r"[ ,\u00a0\u202f\u2009]", "", number)
+    digits = number_digits(number)
     value = float(digits)
     decimals = len(digits.split(".")[1]) if "." in digits else 0
     scale = (match.group("scale") or match.group("cscale") or "").lower()
@@ -293,8 +343,26 @@ def _read(match: re.Match[str], text: str) -> _Found | None:
     qualifier, start = _qualifier(before, tail[unit_end:])
     if qualifier is not Qualifier.NONE and start is None:  # a qualifier after: "1,000 以上"
         end += len(_QUALIFIER_AFTER_TEXT.match(tail[unit_end:]).group())  # type: ignore[union-attr]
-    return _Found(start if start is not None else match.start(), end, number, value, unit,
-                  qualifier, decimals, rule)  # fmt: skip
+    return _Found(
+        start if start is not None else match.start(),
+        end,
+        number,
+        value,
+        unit,
+        qualifier,
+        decimals,
+        rule,
+    )
+
+
+def number_digits(number: str) -> str:
+    """The number as Python reads it: thousands separators dropped, a decimal comma a point
+    ("1.250.000" -> "1250000", "41,2" -> "41.2", "816 000" -> "816000")."""
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?", number):
+        return number.replace(".", "").replace(",", ".")
+    if re.fullmatch(r"\d+,\d{1,2}", number):
+        return number.replace(",", ".")
+    return re.sub(r"[ ,\u00a0\u202f\u2009]", "", number)
 
 
 _AGE_AFTER = re.compile(r"^\s?(?:old\s)?(?:and|or) (?:above|over|older)\b|^\s?of age\b", re.I)
@@ -304,9 +372,11 @@ def _not_a_quantity(number: str, before: str, after: str, match: re.Match[str]) 
     bare = re.fullmatch(r"\d+", number) is not None
     if after[:1] == ":" and after[1:3].isdigit():
         return True  # a clock time, 18:49
-    if re.match(r"^[A-Za-z]", after) and not re.match(
-        r"^(?:st|nd|rd|th)\b", after
-    ) and not AFTER_UNIT.match(after):
+    if (
+        re.match(r"^[A-Za-z]", after)
+        and not re.match(r"^(?:st|nd|rd|th)\b", after)
+        and not AFTER_UNIT.match(after)
+    ):
         return True  # part of a name or code: 5G, 3D, 2nd excluded next
     if _ORDINAL_AFTER.match(after) or _IDENTIFIER_BEFORE.search(before[-40:]):
         return True
@@ -316,6 +386,10 @@ def _not_a_quantity(number: str, before: str, after: str, match: re.Match[str]) 
         return True  # an age threshold; the base of a rate ("per 100,000")
     if _DATE_AFTER.match(after) or _DATE_BEFORE.search(before[-16:]):
         return True
+    if re.match(r"^,\s(?:19|20)\d\d\b", after) and re.fullmatch(r"[1-9]|[12]\d|3[01]", number):
+        return True  # "June 14 to 15, 2023"
+    if re.match(r"^(?:周岁|岁及以上|岁以上|岁以下|岁及以下)", after):
+        return True  # an age threshold in Chinese
     if bare and match.group("currency") is None and not match.group("scale"):
         if re.fullmatch(r"(?:1[89]|20)\d\d", number) and not _counted_after(after):
             return True  # a calendar year
@@ -325,9 +399,34 @@ def _not_a_quantity(number: str, before: str, after: str, match: re.Match[str]) 
             return True
     if re.match(r"^\s?[-–—]\s?\d", after) and bare and len(number) == 4:
         return True  # 2016-2020
-    if re.match(r"^\s*[.)]\s+\S", after) and re.fullmatch(r"[\s\-*•(]*", before) is not None:
-        return True  # numbering at the start of a paragraph: "1. The Basics"
-    return False
+    return _numbering_or_norm(number, before, after)
+
+
+_NORM_BEFORE = re.compile(
+    r"\b(?:benchmark|guideline(?: value)?|threshold|target|norm|standard|recommended level|"
+    r"richest|poorest|top|bottom|wealthiest)\s(?:of\s|is\s|at\s)?(?:about\s|around\s)?$",
+    re.I,
+)
+
+
+def _numbering_or_norm(number: str, before: str, after: str) -> bool:
+    """Numbering ("1.1 Removing ..."), a page number of a table of contents ("Happiness 5**
+    - 1.1", "Rights\t26 — "), a title ("40 Years of Reform", "A 100-Year Quest"), a norm
+    the claim is measured against ("the UN target of 0.7 per cent") or a group's definition
+    ("the richest 10%")."""
+    start = re.search(r"(?:^|[-—–•*]\s|\t)[\s\-*•(]*$", before) is not None
+    if start and re.match(r"^\s*[.)]?\s+[\"“A-Z\u4e00-\u9fff]|^\s*[.)]\s", after):
+        return True
+    whole = re.fullmatch(r"\d{1,3}", number) is not None
+    if (
+        whole
+        and re.match(r"^(?:\*\*)?\s*(?:[-—–]\s|\t|$)", after)
+        and re.search(r"(?:[A-Za-z\"”)]|\.{3,})\s*$", before)
+    ):
+        return True
+    if re.match(r"^\s?(?:-[A-Z]|Years\b|Times\b)", after):
+        return True
+    return _NORM_BEFORE.search(before[-40:]) is not None
 
 
 def _counted_after(after: str) -> bool:
@@ -364,20 +463,50 @@ def _unit(match: re.Match[str], tail: str, text: str) -> tuple[str, int, str]:
     if currency:
         unit = "yuan" if currency.upper() in ("RMB", "¥") else "US$"
         return unit, 0, "currency before the number"
-    found = AFTER_UNIT.match(tail)
+    bold = re.match(r"^[*_]{1,2}", tail)  # Markdown emphasis around the number: "**7.6 million**"
+    skip = bold.end() if bold else 0
+    found = AFTER_UNIT.match(tail, skip)
     if found is not None:
         index = int(next(k for k, v in found.groupdict().items() if v is not None)[1:])
         unit = _AFTER[index][1]
-        if unit == "years" and re.match(r"^\s?years? ago\b", tail, re.I):
+        if unit == "years" and re.match(r"^\s?years? ago\b", tail[skip:], re.I):
             return "years", found.end(), "years ago (a duration)"
         return unit, found.end(), f"unit word '{found.group().strip()}'"
-    counted = _counted_noun(tail)
+    old = _OLD.match(tail)
+    if old is not None:
+        return _OLD_UNITS[old.group(1).lower()], old.end(), f"'{old.group().strip('-')}'"
+    shared = _SHARED.match(tail, skip)
+    if shared is not None:  # "10.6 and 16.4 years", "from 4 to 6 months", "1.5-2 percent"
+        unit, _, rule = _unit(match, tail[shared.end() :], text)
+        if unit not in ("count", "index"):
+            return unit, 0, f"{rule}, shared with the next number"
+    per = _PER_AFTER_WORDS.match(tail, skip)
+    if per is not None:
+        base = re.sub(r"[ ,]", "", per.group("base"))
+        unit = {"1000": "per 1,000", "10000": "per 10,000", "100000": "per 100,000"}[base]
+        return unit, per.end(), f"rate '{per.group().strip()}'"
+    counted = _counted_noun(tail[skip:])
     if counted is not None:
-        return counted[0], counted[1], f"counted noun '{counted[2]}'"
+        return counted[0], skip + counted[1], f"counted noun '{counted[2]}'"
     number = match.group("number")
     if _INDEX_WORDS.search(text) and "." in number and float(number.replace(",", "")) < 100:
         return "index", 0, "decimal number in a sentence about an index"
+    if _POPULATION_BEFORE.search(text[: match.start()][-50:]):
+        return "people", 0, "a population's size"
     return "count", 0, "bare number (a count)"
+
+
+_OLD = re.compile(r"^-(year|hour|day|month|week)s?-old\b", re.I)
+_OLD_UNITS = {"year": "years", "hour": "hours", "day": "days", "month": "months", "week": "days"}
+_SHARED = re.compile(r"^\s?(?:and|to|or|-|–)\s?(?:\*\*)?\d[\d.,]*(?:\*\*)?(?=\s?\S)", re.I)
+_PER_AFTER_WORDS = re.compile(
+    r"^(?:\s[A-Za-z-]+){1,3}\sper\s(?P<base>1,000|1000|10,000|10000|100,000|100000)\b", re.I
+)
+_POPULATION_BEFORE = re.compile(
+    r"\bpopulation\b[^.;]{0,30}?\b(?:of|at|to|was|is|reached|stood at|totalled|totaled)"
+    r"(?:\s(?:about|around|nearly|over|more than|some))?\s$",
+    re.I,
+)
 
 
 def _qualifier(before: str, after: str) -> tuple[Qualifier, int | None]:
@@ -405,8 +534,13 @@ def _change(before: str) -> str:
     return ""
 
 
-def _year_of(text: str, item: _Found, after_limit: int, document: Document) -> tuple[int | None, str]:
+def _year_of(
+    text: str, item: _Found, after_limit: int, document: Document
+) -> tuple[int | None, str]:
     """The year the number refers to and the words that said so (see the module's text)."""
+    chinese = _CHINESE_YEAR_BEFORE.search(text[: item.start])
+    if chinese is not None:
+        return int(chinese.group(1)), chinese.group().strip("的，, ")
     after = text[item.end : after_limit]
     after = re.split(r";|, (?:and|while|whereas|but)\b|\bwhile\b|\bwhereas\b", after)[0]
     near = after[:40]
@@ -425,7 +559,9 @@ def _year_of(text: str, item: _Found, after_limit: int, document: Document) -> t
         return None, ""
     if last.re is _RELATIVE_YEAR:
         return _relative(last, document), last.group(0)
-    if last.group(0).lower().startswith("since") or _SINCE.search(text[last.end():last.end() + 4]):
+    if last.group(0).lower().startswith("since") or _SINCE.search(
+        text[last.end() : last.end() + 4]
+    ):
         return None, last.group(0).strip()
     return _year_value(last), last.group(0).strip(" (")
 

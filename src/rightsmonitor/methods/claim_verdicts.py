@@ -4,25 +4,26 @@ A report rounds: "78.2 years" says the value is in [78.15, 78.25), so a stored 7
 78.30 does not. The rounding is read from the number as written: half a unit of its last digit
 (78.2: 0.05; 98.99 million: 0.005 million) and, for a whole number, of its last non-zero digit
 ("770 million": 5 million; "180 times": 5); a trailing zero is taken as rounding, the reading
-a careful reader gives "770 million" [1]_.
+a careful reader gives "770 million" (the rounding interval of [1]_).
 
 The qualifier bounds the value: "over 70 percent" agrees with 71.2 and not with 69.9 or 70.0;
 "at least" and "at most" include the number itself; "about" allows the rounding or 5 percent of
-the value, whichever is larger; "nearly" the same below the number and only the rounding
-above it. A rate given per 1,000 is compared with a series per 100,000 after conversion, and an
-index of at most 1 with a 0-100 series after the catalogue's ``scale``.
+the value, whichever is larger; "nearly" the same below the number and, above it, only half a
+unit of the last digit written ("nearly 80" allows 80.4, not 84). A rate given per 1,000 is
+compared with a series per 100,000 after conversion, and an index of at most 1 with a 0-100
+series after the catalogue's ``scale``.
 
 References
 ----------
-.. [1] Eurostat (2021). Statistical rounding, and the presentation of rounded figures. In:
-   Eurostat style guide, section 7 (numbers). Publications Office of the European Union.
+.. [1] ISO 80000-1:2009, Quantities and units, Part 1: General. Annex B, Rounding of
+   numbers.
 """
 
 from __future__ import annotations
 
 import math
-import re
 
+from rightsmonitor.methods.claim_extraction import number_digits
 from rightsmonitor.model.claims import Claim, Qualifier
 
 LOOSE = 0.05  # "about" / "nearly": within 5 percent of the value (or the rounding, if larger)
@@ -41,7 +42,7 @@ def rounding(claim: Claim) -> float:
     >>> round(rounding(replace(c, number="770", value=770e6, decimals=0)), 1)
     5000000.0
     """
-    digits = re.sub(r"[^\d.]", "", claim.number)
+    digits = number_digits(claim.number)
     written = float(digits) if digits else claim.value
     scale = claim.value / written if written else 1.0
     if claim.decimals > 0:
@@ -49,6 +50,14 @@ def rounding(claim: Claim) -> float:
     whole = digits.split(".")[0].lstrip("0") or "0"
     zeros = len(whole) - len(whole.rstrip("0")) if whole != "0" else 0
     return 0.5 * 10**zeros * scale
+
+
+def last_digit(claim: Claim) -> float:
+    """Half a unit of the last digit as written (trailing zeros taken as exact): "80" 0.5."""
+    digits = number_digits(claim.number)
+    written = float(digits) if digits else claim.value
+    scale = claim.value / written if written else 1.0
+    return 0.5 * 10 ** (-claim.decimals) * scale
 
 
 def converted(claim: Claim, series_unit: str, scale: float | None = None) -> float:
@@ -62,9 +71,16 @@ def converted(claim: Claim, series_unit: str, scale: float | None = None) -> flo
     return value
 
 
-def agrees(claimed: float, tolerance: float, qualifier: Qualifier, stored: float) -> bool:
+def agrees(
+    claimed: float,
+    tolerance: float,
+    qualifier: Qualifier,
+    stored: float,
+    written: float | None = None,
+) -> bool:
     """Whether ``stored`` is what a claim of ``claimed`` (rounded to ``tolerance``) with
-    ``qualifier`` says.
+    ``qualifier`` says. ``written`` is half a unit of the last digit written (default
+    ``tolerance``): "nearly 80" allows 80.4 above the number, not 84.
 
     >>> agrees(70, 0.5, Qualifier.MORE_THAN, 71.2), agrees(70, 0.5, Qualifier.MORE_THAN, 69.9)
     (True, False)
@@ -87,7 +103,8 @@ def agrees(claimed: float, tolerance: float, qualifier: Qualifier, stored: float
         case Qualifier.ABOUT:
             return abs(stored - claimed) <= loose + eps
         case Qualifier.NEARLY:
-            return claimed - loose - eps <= stored <= claimed + tolerance + eps
+            above = tolerance if written is None else written
+            return claimed - loose - eps <= stored <= claimed + above + eps
     raise ValueError(f"unknown qualifier {qualifier!r}")
 
 

@@ -20,15 +20,35 @@ from enum import StrEnum
 from rightsmonitor.model.results import Result
 from rightsmonitor.model.text import N_
 
-
 # what a claim's number can be in: the canonical units the extraction reads and the
 # claim-terms catalogue names (a count of things other than people or households is a "count")
 CLAIM_UNITS = (
-    "percent", "percentage points", "years", "months", "days", "hours", "times", "people",
-    "households", "yuan", "US$", "per 1,000", "per 10,000", "per 100,000", "km", "sq km",
-    "hectares", "mu", "tonnes", "cubic metres", "kWh", "micrograms per cubic metre", "count",
-    "index", "rank",
-)  # fmt: skip
+    "percent",
+    "percentage points",
+    "years",
+    "months",
+    "days",
+    "hours",
+    "times",
+    "people",
+    "households",
+    "yuan",
+    "US$",
+    "per 1,000",
+    "per 10,000",
+    "per 100,000",
+    "km",
+    "sq km",
+    "hectares",
+    "mu",
+    "tonnes",
+    "cubic metres",
+    "kWh",
+    "micrograms per cubic metre",
+    "count",
+    "index",
+    "rank",
+)
 
 
 @dataclass(frozen=True)

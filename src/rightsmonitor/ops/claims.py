@@ -10,10 +10,15 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rightsmonitor.errors import InvalidRequest
 from rightsmonitor.model.claims import ClaimsCheckRequest, ClaimsCheckResult, Document
 from rightsmonitor.ops.context import Context
+
+if TYPE_CHECKING:
+    from rightsmonitor.assess.claims import Series
+    from rightsmonitor.store import Store
 
 
 def check_claims(
@@ -51,7 +56,10 @@ def check_claims(
     matches = {c.id: map_claim(c, terms) for c in claims}
     areas = {c.id: _sentence_country(c.sentence) or area for c in claims}
     codes = {
-        code for m in matches.values() if m is not None for code in (m.entry.indicator, *m.entry.also)
+        code
+        for m in matches.values()
+        if m is not None
+        for code in (m.entry.indicator, *m.entry.also)
     }
     with ctx.reader() as store:
         series = _series(store, codes, {a for a in areas.values() if a})
@@ -62,9 +70,11 @@ def check_claims(
         check_claim(c, areas[c.id], matches[c.id], series, sources, year) for c in claims
     )
     return ClaimsCheckResult(
-        document=document, area=area, checks=checks,
+        document=document,
+        area=area,
+        checks=checks,
         checked_on=f"{state[0]} imports, the latest at {state[1] or 'none'}",
-    )  # fmt: skip
+    )
 
 
 def _country(text: str) -> str:
@@ -72,8 +82,9 @@ def _country(text: str) -> str:
 
     found = lookup_area(text.strip().upper())
     if found is None or found.kind != AreaKind.COUNTRY:
-        raise InvalidRequest(f"'{text}' is not an ISO 3166-1 alpha-3 country code (e.g. CHN)",
-                             fields=["country"])  # fmt: skip
+        raise InvalidRequest(
+            f"'{text}' is not an ISO 3166-1 alpha-3 country code (e.g. CHN)", fields=["country"]
+        )
     return found.code
 
 
@@ -93,20 +104,19 @@ def _sentence_country(sentence: str) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
-def _series(store, codes: set[str], areas: set[str]):  # noqa: ANN001, ANN202
+def _series(store: Store, codes: set[str], areas: set[str]) -> dict[str, Series]:
     """The stored totals of ``codes`` for ``areas``, by indicator, (source, area) and year."""
     from rightsmonitor.assess.claims import Series
 
+    frame = store.observations_in(sorted(codes), sorted(areas))
+    values: dict[str, dict[tuple[str, str], dict[int, float]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for row in frame.itertuples(index=False):
+        values[row.indicator][(row.source, row.area)][int(row.year)] = float(row.value)
     found = {}
     for code in sorted(codes):
         meta = store.indicator(code)
-        if meta is None:
-            continue
-        values: dict[tuple[str, str], dict[int, float]] = defaultdict(dict)
-        for area in sorted(areas):
-            frame = store.observations(indicator=code, area=area)
-            frame = frame[frame["disaggregation"].fillna("") == ""]
-            for row in frame.itertuples(index=False):
-                values[(row.source, row.area)][int(row.year)] = float(row.value)
-        found[code] = Series(meta, dict(values))
+        if meta is not None:
+            found[code] = Series(meta, {k: dict(v) for k, v in values[code].items()})
     return found

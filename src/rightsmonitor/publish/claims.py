@@ -20,10 +20,24 @@ from rightsmonitor.publish.fonts import FONT_STACK, embed_fonts
 from rightsmonitor.publish.i18n import environment
 
 COLUMNS = (
-    "id", "text", "page", "value", "unit", "qualifier", "year", "area", "indicator", "verdict",
-    "difference", "evidence", "rule", "paragraph", "difference_percent", "verdict_code",
+    "id",
+    "text",
+    "page",
+    "value",
+    "unit",
+    "qualifier",
+    "year",
+    "area",
+    "indicator",
+    "verdict",
+    "difference",
+    "evidence",
+    "rule",
+    "paragraph",
+    "difference_percent",
+    "verdict_code",
     "explanation",
-)  # fmt: skip
+)
 # each verdict's colours (background, border): the label is always written too, never colour alone
 VERDICT_STYLES = {
     Verdict.CONSISTENT: ("#d5f0dc", "#1e8449"),
@@ -39,19 +53,34 @@ def claim_row(check: ClaimCheck) -> dict[str, Any]:
     claim = check.claim
     rule = claim.rule + (f"; mapped by {check.mapping.rule}" if check.mapping else "")
     return {
-        "id": claim.id, "text": claim.text, "page": claim.page, "value": claim.value,
-        "unit": claim.unit, "qualifier": claim.qualifier.value, "year": claim.year,
-        "area": check.area, "indicator": check.mapping.indicator if check.mapping else None,
-        "verdict": check.verdict_text, "difference": check.difference,
+        "id": claim.id,
+        "text": claim.text,
+        "page": claim.page,
+        "value": claim.value,
+        "unit": claim.unit,
+        "qualifier": claim.qualifier.value,
+        "year": claim.year,
+        "area": check.area,
+        "indicator": check.mapping.indicator if check.mapping else None,
+        "verdict": check.verdict_text,
+        "difference": check.difference,
         "evidence": [
-            {"series": e.indicator, "edition": e.source, "edition_name": e.edition,
-             "year": e.year, "value": e.value, "consistent": e.consistent}
+            {
+                "series": e.indicator,
+                "edition": e.source,
+                "edition_name": e.edition,
+                "year": e.year,
+                "value": e.value,
+                "consistent": e.consistent,
+            }
             for e in check.evidence
         ],
-        "rule": rule, "paragraph": claim.paragraph,
-        "difference_percent": check.difference_percent, "verdict_code": check.verdict.value,
+        "rule": rule,
+        "paragraph": claim.paragraph,
+        "difference_percent": check.difference_percent,
+        "verdict_code": check.verdict.value,
         "explanation": check.explanation,
-    }  # fmt: skip
+    }
 
 
 def claims_json(result: ClaimsCheckResult) -> dict[str, Any]:
@@ -59,15 +88,20 @@ def claims_json(result: ClaimsCheckResult) -> dict[str, Any]:
     document = result.document
     return jsonable(
         {
-            "document": {"path": document.path, "kind": document.kind, "title": document.title,
-                         "date": document.date, "pages": document.pages,
-                         "paragraphs": len(document.paragraphs)},
+            "document": {
+                "path": document.path,
+                "kind": document.kind,
+                "title": document.title,
+                "date": document.date,
+                "pages": document.pages,
+                "paragraphs": len(document.paragraphs),
+            },
             "area": result.area,
             "store": result.checked_on,
             "counts": result.counts,
             "claims": [claim_row(c) for c in result.checks],
         }
-    )  # fmt: skip
+    )
 
 
 def claims_csv(result: ClaimsCheckResult) -> str:
@@ -109,7 +143,9 @@ def pieces(result: ClaimsCheckResult) -> list[tuple[int, list[Piece]]]:
     return cut
 
 
-def write_claims(result: ClaimsCheckResult, out: str | Path, *, lang: str = "en") -> dict[str, Path]:
+def write_claims(
+    result: ClaimsCheckResult, out: str | Path, *, lang: str = "en"
+) -> dict[str, Path]:
     """Write ``index.html``, ``claims.json`` and ``claims.csv`` into the folder ``out``.
 
     Parameters
@@ -126,10 +162,15 @@ def write_claims(result: ClaimsCheckResult, out: str | Path, *, lang: str = "en"
         environment(lang)
         .get_template("claims.html.j2")
         .render(
-            result=result, paragraphs=pieces(result), counts=result.counts,
-            verdicts=list(Verdict), styles=VERDICT_STYLES, font_stack=FONT_STACK,
-            version=__version__, rows=[claim_row(c) for c in result.checks],
-        )  # fmt: skip
+            result=result,
+            paragraphs=pieces(result),
+            counts=result.counts,
+            verdicts=list(Verdict),
+            styles=VERDICT_STYLES,
+            font_stack=FONT_STACK,
+            version=__version__,
+            rows=[claim_row(c) for c in result.checks],
+        )
     )
     output_folder(out)
     paths = {"html": out / "index.html", "json": out / "claims.json", "csv": out / "claims.csv"}

@@ -36,6 +36,7 @@ class ClaimTerm(BaseModel):
     scale: float | None = Field(default=None, gt=0, allow_inf_nan=False)
     different: bool = False
     says: str = ""
+    growth: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> ClaimTerm:

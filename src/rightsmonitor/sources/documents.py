@@ -17,6 +17,7 @@ import datetime as dt
 import html.parser
 import re
 from pathlib import Path
+from typing import ClassVar
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model.claims import Document, Paragraph
@@ -90,9 +91,7 @@ def _text_of(data: bytes, label: str) -> str:
     return text
 
 
-def _document(
-    label: str, kind: str, blocks: list[tuple[int, str]], title: str = ""
-) -> Document:
+def _document(label: str, kind: str, blocks: list[tuple[int, str]], title: str = "") -> Document:
     paragraphs: list[Paragraph] = []
     offset = 0
     for page, raw in blocks:
@@ -108,17 +107,21 @@ def _document(
     return Document(label, kind, first, document_date(paragraphs), tuple(paragraphs))
 
 
-MONTHS = (
-    "january|february|march|april|may|june|july|august|september|october|november|december"
-)
+MONTHS = "january|february|march|april|may|june|july|august|september|october|november|december"
 _MONTH_NUMBER = {m: i for i, m in enumerate(MONTHS.split("|"), start=1)}
 _DATES = (
     (re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"), ("y", "m", "d")),
     (re.compile(rf"\b((?:19|20)\d\d)-({MONTHS})-(\d{{1,2}})\b", re.I), ("y", "mn", "d")),
     (re.compile(rf"\b({MONTHS}) (\d{{1,2}}), ((?:19|20)\d\d)\b", re.I), ("mn", "d", "y")),
     (re.compile(rf"\b(\d{{1,2}}) ({MONTHS}) ((?:19|20)\d\d)\b", re.I), ("d", "mn", "y")),
-    (re.compile(rf"\b({MONTHS[:3]}|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[a-z]* "
-                r"(\d{1,2}), ((?:19|20)\d\d)\b", re.I), ("mn", "d", "y")),  # fmt: skip
+    (
+        re.compile(
+            rf"\b({MONTHS[:3]}|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)[a-z]* "
+            r"(\d{1,2}), ((?:19|20)\d\d)\b",
+            re.I,
+        ),
+        ("mn", "d", "y"),
+    ),
     (re.compile(r"((?:19|20)\d\d)年(\d{1,2})月(\d{1,2})日"), ("y", "m", "d")),
 )
 
@@ -143,7 +146,9 @@ def document_date(paragraphs: list[Paragraph] | tuple[Paragraph, ...]) -> dt.dat
             values = dict(zip(parts, match.groups(), strict=True))
             month = values.get("m") or _MONTH_NUMBER.get(_month_name(values.get("mn", "")))
             try:
-                found.append((match.start(), dt.date(int(values["y"]), int(month), int(values["d"]))))
+                found.append(
+                    (match.start(), dt.date(int(values["y"]), int(month), int(values["d"])))
+                )
             except (TypeError, ValueError):
                 continue
     return min(found)[1] if found else None
@@ -158,9 +163,39 @@ class _Blocks(html.parser.HTMLParser):
     """The text of an HTML page in blocks (paragraphs, headings, list items, cells), without
     scripts, styles, navigation or forms."""
 
-    BLOCK = {"p", "div", "li", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "br",
-             "section", "article", "blockquote", "pre", "tr", "dt", "dd", "caption"}  # fmt: skip
-    SKIP = {"script", "style", "noscript", "template", "nav", "form", "select", "svg", "head"}
+    BLOCK: ClassVar[set[str]] = {
+        "p",
+        "div",
+        "li",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "td",
+        "th",
+        "br",
+        "section",
+        "article",
+        "blockquote",
+        "pre",
+        "tr",
+        "dt",
+        "dd",
+        "caption",
+    }
+    SKIP: ClassVar[set[str]] = {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "nav",
+        "form",
+        "select",
+        "svg",
+        "head",
+    }
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -222,9 +257,13 @@ def _markdown_blocks(text: str) -> list[str]:
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.type == "inline" and token.children is not None:
             words = "".join(
-                c.content if c.type in ("text", "code_inline") else " " if c.type in
-                ("softbreak", "hardbreak") else "" for c in token.children
-            )  # fmt: skip
+                c.content
+                if c.type in ("text", "code_inline")
+                else " "
+                if c.type in ("softbreak", "hardbreak")
+                else ""
+                for c in token.children
+            )
             blocks.append(words)
     return blocks
 
@@ -243,8 +282,15 @@ def _read_pdf(data: bytes, label: str) -> Document:
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise InvalidInput([Problem(label, f"is not a readable PDF ({exc})")]) from None
     if not any(p.strip() for p in pages):
-        raise InvalidInput([Problem(label, f"has {len(pages)} page(s) but no text layer (a "
-                                    "scanned PDF?): run OCR on it first, e.g. ocrmypdf")])  # fmt: skip
+        raise InvalidInput(
+            [
+                Problem(
+                    label,
+                    f"has {len(pages)} page(s) but no text layer (a "
+                    "scanned PDF?): run OCR on it first, e.g. ocrmypdf",
+                )
+            ]
+        )
     blocks = [(n, b) for n, page in enumerate(pages, start=1) for b in _pdf_blocks(page)]
     title = ""
     if reader.metadata is not None and reader.metadata.title:

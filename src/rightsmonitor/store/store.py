@@ -9,7 +9,7 @@ opened read-only refuses every write before touching the database.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from rightsmonitor.errors import InvalidInput, NotFound, Problem, StoreError
@@ -382,6 +382,21 @@ class Store(FollowUpTables, ActionTables, PortalTables, WorkspaceTables):
             f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations {where} "
             "ORDER BY indicator, area, disaggregation, source, year",
             params,
+        )
+
+    def observations_in(self, indicators: Sequence[str], areas: Sequence[str]) -> pd.DataFrame:
+        """The totals (no disaggregation) of several indicators for several areas, in one
+        query: what a claims check compares with."""
+        if not indicators or not areas:
+            return self.backend.frame(
+                f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations WHERE 1 = 0", []
+            )
+        marks = lambda n: ", ".join("?" * n)  # noqa: E731
+        return self.backend.frame(
+            f"SELECT {', '.join(OBSERVATION_COLUMNS)} FROM observations "
+            f"WHERE indicator IN ({marks(len(indicators))}) AND area IN ({marks(len(areas))}) "
+            "AND disaggregation = '' ORDER BY indicator, area, source, year",
+            [*indicators, *areas],
         )
 
     def observations_table(self) -> ir.Table:
