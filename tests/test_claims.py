@@ -450,3 +450,15 @@ def test_qualifiers_are_closed_list() -> None:
         "at most",
         "up to",
     }
+
+
+def test_the_report_reads_in_chinese(bundled_db: str, tmp_path: Path) -> None:
+    from rightsmonitor.publish.claims import write_claims
+
+    result = check(
+        Context(db=bundled_db), tmp_path, "中国人类发展指数从1990年的0.499提高到2019年的0.761。"
+    )
+    assert [c.claim.year for c in result.checks] == [1990, 2019]
+    paths = write_claims(result, tmp_path / "zh", lang="zh")
+    page = paths["html"].read_text("utf-8")
+    assert "数字核查" in page and "仅与 undp-hdr-2020 一致" in page and 'lang="zh' in page

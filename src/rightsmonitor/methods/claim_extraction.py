@@ -264,10 +264,10 @@ def _numbered(claim: Claim, n: int) -> Claim:
     return replace(claim, id=f"c{n}")
 
 
-def _is_contents_line(text: str) -> bool:
+def _is_contents_line(words: str) -> bool:
     """A table-of-contents line ("Introduction 1", "- 1. The Basics ... 12"): short, no
     sentence end, ending in a page number."""
-    return len(text) < 120 and bool(re.search(r"\s\d{1,3}\**$", text)) and "." not in text[-6:-1]
+    return len(words) < 120 and bool(re.search(r"\s\d{1,3}\**$", words)) and "." not in words[-6:-1]
 
 
 @dataclass(frozen=True)
@@ -283,35 +283,35 @@ class _Found:
 
 
 def _sentence_claims(sentence: Sentence, paragraph: Paragraph, document: Document) -> list[Claim]:
-    text = sentence.text
+    words = sentence.text
     found: list[_Found] = []
-    for match in NUMBER.finditer(text):
+    for match in NUMBER.finditer(words):
         if found and match.start() < found[-1].end:
             continue  # inside the previous claim's words: "17.8 per 100,000"
-        item = _read(match, text)
+        item = _read(match, words)
         if item is not None:
             found.append(item)
     claims = []
     for i, item in enumerate(found):
-        after_limit = found[i + 1].start if i + 1 < len(found) else len(text)
-        year, said = _year_of(text, item, after_limit, document)
+        after_limit = found[i + 1].start if i + 1 < len(found) else len(words)
+        year, said = _year_of(words, item, after_limit, document)
         claims.append(
             Claim(
                 id="",
-                text=text[item.start : item.end],
+                text=words[item.start : item.end],
                 number=item.number,
                 value=item.value,
                 unit=item.unit,
                 qualifier=item.qualifier,
                 year=year,
                 year_said=said,
-                about=_about(text, item),
-                sentence=text,
+                about=_about(words, item),
+                sentence=words,
                 start=sentence.start + item.start,
                 end=sentence.start + item.end,
                 page=paragraph.page,
                 paragraph=paragraph.number,
-                change=_change(text[: item.start]),
+                change=_change(words[: item.start]),
                 decimals=item.decimals,
                 rule=item.rule,
             )
@@ -319,13 +319,13 @@ def _sentence_claims(sentence: Sentence, paragraph: Paragraph, document: Documen
     return claims
 
 
-def _read(match: re.Match[str], text: str) -> _Found | None:
+def _read(match: re.Match[str], words: str) -> _Found | None:
     """A number match as a claim, or None when it is not one (a year, a date, an ordinal,
     numbering, part of a name, a threshold of a definition). The claim's span runs from its
     qualifier (if any) to the end of its unit words."""
     number = match.group("number")
-    before, after = text[: match.start()], text[match.end("number") :]
-    if _not_a_quantity(number, text[: match.start("number")], after, match):
+    before, after = words[: match.start()], words[match.end("number") :]
+    if _not_a_quantity(number, words[: match.start("number")], after, match):
         return None
     digits = number_digits(number)
     value = float(digits)
@@ -333,8 +333,8 @@ def _read(match: re.Match[str], text: str) -> _Found | None:
     scale = (match.group("scale") or match.group("cscale") or "").lower()
     if scale:
         value *= SCALES[scale]
-    tail = text[match.end() :]
-    unit, unit_end, rule = _unit(match, tail, text)
+    tail = words[match.end() :]
+    unit, unit_end, rule = _unit(match, tail, words)
     if match.group("currency") is not None and _PER_DAY_AFTER.match(tail):
         return None  # "$3.00 a day": a poverty line, the definition of a measure
     if unit == "years" and _AGE_AFTER.match(tail[unit_end:]):
@@ -457,7 +457,7 @@ def _counted_noun(tail: str) -> tuple[str, int, str] | None:
     return None
 
 
-def _unit(match: re.Match[str], tail: str, text: str) -> tuple[str, int, str]:
+def _unit(match: re.Match[str], tail: str, words: str) -> tuple[str, int, str]:
     """The canonical unit, how many characters of ``tail`` it took, and the rule's name."""
     currency = match.group("currency")
     if currency:
@@ -477,7 +477,7 @@ def _unit(match: re.Match[str], tail: str, text: str) -> tuple[str, int, str]:
         return _OLD_UNITS[old.group(1).lower()], old.end(), f"'{old.group().strip('-')}'"
     shared = _SHARED.match(tail, skip)
     if shared is not None:  # "10.6 and 16.4 years", "from 4 to 6 months", "1.5-2 percent"
-        unit, _, rule = _unit(match, tail[shared.end() :], text)
+        unit, _, rule = _unit(match, tail[shared.end() :], words)
         if unit not in ("count", "index"):
             return unit, 0, f"{rule}, shared with the next number"
     per = _PER_AFTER_WORDS.match(tail, skip)
@@ -489,9 +489,9 @@ def _unit(match: re.Match[str], tail: str, text: str) -> tuple[str, int, str]:
     if counted is not None:
         return counted[0], skip + counted[1], f"counted noun '{counted[2]}'"
     number = match.group("number")
-    if _INDEX_WORDS.search(text) and "." in number and float(number.replace(",", "")) < 100:
+    if _INDEX_WORDS.search(words) and "." in number and float(number.replace(",", "")) < 100:
         return "index", 0, "decimal number in a sentence about an index"
-    if _POPULATION_BEFORE.search(text[: match.start()][-50:]):
+    if _POPULATION_BEFORE.search(words[: match.start()][-50:]):
         return "people", 0, "a population's size"
     return "count", 0, "bare number (a count)"
 
@@ -535,13 +535,13 @@ def _change(before: str) -> str:
 
 
 def _year_of(
-    text: str, item: _Found, after_limit: int, document: Document
+    words: str, item: _Found, after_limit: int, document: Document
 ) -> tuple[int | None, str]:
     """The year the number refers to and the words that said so (see the module's text)."""
-    chinese = _CHINESE_YEAR_BEFORE.search(text[: item.start])
+    chinese = _CHINESE_YEAR_BEFORE.search(words[: item.start])
     if chinese is not None:
         return int(chinese.group(1)), chinese.group().strip("的，, ")
-    after = text[item.end : after_limit]
+    after = words[item.end : after_limit]
     after = re.split(r";|, (?:and|while|whereas|but)\b|\bwhile\b|\bwhereas\b", after)[0]
     near = after[:40]
     for match in _YEAR_PHRASE.finditer(near):
@@ -551,7 +551,7 @@ def _year_of(
     relative = _RELATIVE_YEAR.search(near)
     if relative is not None and document.date is not None:
         return _relative(relative, document), relative.group(0)
-    before = text[: item.start]
+    before = words[: item.start]
     phrases = [m for m in _YEAR_PHRASE.finditer(before)]
     relatives = [m for m in _RELATIVE_YEAR.finditer(before)] if document.date else []
     last = max(phrases + relatives, key=lambda m: m.start(), default=None)
@@ -560,7 +560,7 @@ def _year_of(
     if last.re is _RELATIVE_YEAR:
         return _relative(last, document), last.group(0)
     if last.group(0).lower().startswith("since") or _SINCE.search(
-        text[last.end() : last.end() + 4]
+        words[last.end() : last.end() + 4]
     ):
         return None, last.group(0).strip()
     return _year_value(last), last.group(0).strip(" (")
@@ -581,9 +581,9 @@ def _relative(match: re.Match[str], document: Document) -> int:
     return document.date.year if current else document.date.year - 1
 
 
-def _about(text: str, item: _Found) -> str:
+def _about(words: str, item: _Found) -> str:
     """The words around the number that say what it measures (for the reader and for the
     mapping): the clause before it and a few words after."""
-    clause = re.split(r"[,;:，；：]|\b(?:and|while|whereas)\b", text[: item.start])[-1]
-    words = clause.split()[-10:] + text[item.end :].split()[:6]
+    clause = re.split(r"[,;:，；：]|\b(?:and|while|whereas)\b", words[: item.start])[-1]
+    words = clause.split()[-10:] + words[item.end :].split()[:6]
     return " ".join(words).strip(" ,.;")

@@ -54,19 +54,19 @@ def read_document(path: str | Path) -> Document:
     kind = KINDS.get(path.suffix.lower()) or _sniff(data)
     if kind == "pdf":
         return _read_pdf(data, label)
-    text = _text_of(data, label)
+    content = _text_of(data, label)
     if kind == "html":
-        return _document(label, kind, _html_blocks(text), _html_title(text))
+        return _document(label, kind, _html_blocks(content), _html_title(content))
     if kind == "markdown":
-        return _document(label, kind, [(1, b) for b in _markdown_blocks(text)])
-    return read_document_text(text, label)
+        return _document(label, kind, [(1, b) for b in _markdown_blocks(content)])
+    return read_document_text(content, label)
 
 
-def read_document_text(text: str, label: str = "<text>") -> Document:
+def read_document_text(content: str, label: str = "<text>") -> Document:
     """Plain text: paragraphs are separated by blank lines; a form feed starts a new page."""
     blocks = [
         (page, block)
-        for page, page_text in enumerate(text.split("\f"), start=1)
+        for page, page_text in enumerate(content.split("\f"), start=1)
         for block in re.split(r"\n[ \t\u3000]*\n", page_text)
     ]
     return _document(label, "text", blocks)
@@ -84,23 +84,23 @@ def _sniff(data: bytes) -> str:
 def _text_of(data: bytes, label: str) -> str:
     if data.startswith(b"%PDF-"):
         raise InvalidInput([Problem(label, "is a PDF file: name it .pdf")])
-    text = decode_text(data, label)
-    printable = sum(c.isprintable() or c.isspace() for c in text[:10000])
-    if printable < 0.95 * min(len(text), 10000):
+    content = decode_text(data, label)
+    printable = sum(c.isprintable() or c.isspace() for c in content[:10000])
+    if printable < 0.95 * min(len(content), 10000):
         raise InvalidInput([Problem(label, "is not text (mostly unprintable characters)")])
-    return text
+    return content
 
 
 def _document(label: str, kind: str, blocks: list[tuple[int, str]], title: str = "") -> Document:
     paragraphs: list[Paragraph] = []
     offset = 0
     for page, raw in blocks:
-        text = re.sub(r"[ \t\u00a0]*\n[ \t\u00a0]*", " ", raw.strip())  # a block is one line
-        text = re.sub(r"[ \t]{2,}", " ", text)
-        if not text:
+        content = re.sub(r"[ \t\u00a0]*\n[ \t\u00a0]*", " ", raw.strip())  # a block is one line
+        content = re.sub(r"[ \t]{2,}", " ", content)
+        if not content:
             continue
-        paragraphs.append(Paragraph(page, len(paragraphs) + 1, offset, text))
-        offset += len(text) + 2  # joined by a blank line (Document.text)
+        paragraphs.append(Paragraph(page, len(paragraphs) + 1, offset, content))
+        offset += len(content) + 2  # joined by a blank line (Document.text)
     if not paragraphs:
         raise InvalidInput([Problem(label, "holds no text to check")])
     first = title or paragraphs[0].text[:200]
@@ -139,10 +139,10 @@ def document_date(paragraphs: list[Paragraph] | tuple[Paragraph, ...]) -> dt.dat
         seen += len(paragraph.text)
         if seen > 1500:
             break
-    text = "\n".join(head)[:1500]
+    content = "\n".join(head)[:1500]
     found: list[tuple[int, dt.date]] = []
     for pattern, parts in _DATES:
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(content):
             values = dict(zip(parts, match.groups(), strict=True))
             month = values.get("m") or _MONTH_NUMBER.get(_month_name(values.get("mn", "")))
             try:
@@ -154,9 +154,9 @@ def document_date(paragraphs: list[Paragraph] | tuple[Paragraph, ...]) -> dt.dat
     return min(found)[1] if found else None
 
 
-def _month_name(text: str) -> str:
-    text = text.lower()
-    return next((m for m in _MONTH_NUMBER if m.startswith(text[:3])), "") if text else ""
+def _month_name(content: str) -> str:
+    content = content.lower()
+    return next((m for m in _MONTH_NUMBER if m.startswith(content[:3])), "") if content else ""
 
 
 class _Blocks(html.parser.HTMLParser):
@@ -228,33 +228,33 @@ class _Blocks(html.parser.HTMLParser):
             self.current.append(data)
 
     def _flush(self) -> None:
-        text = " ".join("".join(self.current).split())
-        if text:
-            self.blocks.append(text)
+        content = " ".join("".join(self.current).split())
+        if content:
+            self.blocks.append(content)
         self.current = []
 
 
-def _html_blocks(text: str) -> list[tuple[int, str]]:
+def _html_blocks(content: str) -> list[tuple[int, str]]:
     parser = _Blocks()
-    parser.feed(text)
+    parser.feed(content)
     parser.close()
     parser._flush()
     return [(1, b) for b in parser.blocks]
 
 
-def _html_title(text: str) -> str:
+def _html_title(content: str) -> str:
     parser = _Blocks()
-    parser.feed(text[:200_000])
+    parser.feed(content[:200_000])
     return " ".join("".join(parser.title).split())
 
 
-def _markdown_blocks(text: str) -> list[str]:
+def _markdown_blocks(content: str) -> list[str]:
     """Markdown's block texts as a reader sees them: markup, link targets and code fences
     dropped, each heading, paragraph, list item and table cell its own block."""
     from markdown_it import MarkdownIt
 
     blocks: list[str] = []
-    for token in MarkdownIt("commonmark").enable("table").parse(text):
+    for token in MarkdownIt("commonmark").enable("table").parse(content):
         if token.type == "inline" and token.children is not None:
             words = "".join(
                 c.content
