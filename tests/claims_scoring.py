@@ -62,8 +62,14 @@ def labelled_set(seeds: Path) -> list[Labelled]:
         document = read_document(seeds / data["document"])
         document = dataclasses.replace(document, date=_date(data.get("date")) or document.date)
         found.append(Labelled(path.stem, document, _gold(document, data["claims"] or [])))
-    passages = yaml.safe_load((LABELS / "passages.yaml").read_text("utf-8"))["passages"]
-    for passage in passages:
+    return found + passages("passages.yaml")
+
+
+def passages(name: str) -> list[Labelled]:
+    """The labelled passages of ``name`` (``passages.yaml``, which the rules were written
+    against, or ``heldout.yaml``, written afterwards without sight of the rules)."""
+    found = []
+    for passage in yaml.safe_load((LABELS / name).read_text("utf-8"))["passages"]:
         document = read_document_text(passage["text"], passage["id"])
         document = dataclasses.replace(document, date=_date(passage.get("date")))
         found.append(Labelled(passage["id"], document, _gold(document, passage["claims"] or [])))

@@ -462,3 +462,42 @@ def test_the_report_reads_in_chinese(bundled_db: str, tmp_path: Path) -> None:
     paths = write_claims(result, tmp_path / "zh", lang="zh")
     page = paths["html"].read_text("utf-8")
     assert "数字核查" in page and "仅与 undp-hdr-2020 一致" in page and 'lang="zh' in page
+
+
+def test_a_malformed_terms_catalogue_is_refused_naming_its_lines(tmp_path: Path) -> None:
+    from rightsmonitor.sources.claim_terms import read_claim_terms
+
+    terms = tmp_path / "terms.yaml"
+    terms.write_text(
+        "- indicator: SP.DYN.LE00.IN\n  terms: [life expectancy]\n  units: [years]\n"
+        "- indicator: SH.STA.MMRT\n  terms: [maternal mortality]\n  units: [per 100,000]\n"
+        "- indicator: SI.POV.NAHC\n  terms: [rural poor]\n  units: [people]\n"
+        "  different: true\n",
+        "utf-8",
+    )
+    with pytest.raises(InvalidInput) as refused:
+        read_claim_terms(terms)
+    said = str(refused.value)
+    assert (
+        "terms.yaml, line 6: field '1.units'" in said and "quote a unit that holds a comma" in said
+    )
+    assert "line 7: field '2'" in said and "must say how the measures differ" in said
+
+
+def test_markdown_is_read_as_its_blocks_without_markup(tmp_path: Path) -> None:
+    page = tmp_path / "report.md"
+    page.write_text(
+        "# Health\n\nLife expectancy reached **78.2 years** in [2021](https://x.org).\n\n"
+        "- Over 95% of births were registered.\n\n```\ncode 12345\n```\n",
+        "utf-8",
+    )
+    document = read_document(page)
+    assert [p.text for p in document.paragraphs] == [
+        "Health",
+        "Life expectancy reached 78.2 years in 2021.",
+        "Over 95% of births were registered.",
+    ]
+    assert [(c.value, c.unit, c.qualifier.value) for c in extract_claims(document)] == [
+        (78.2, "years", "none"),
+        (95, "percent", "more than"),
+    ]

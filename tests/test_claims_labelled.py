@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from claims_scoring import LEVELS, labelled_set, ours, score
+from claims_scoring import LEVELS, labelled_set, ours, passages, score
 from conftest import shared_path
 
 
@@ -24,13 +24,22 @@ def test_the_labelled_set_is_whole(labelled) -> None:
 
 
 # the floors sit a little under the figures measured when the rules were written (BENCHMARKS.md)
-FLOORS = {"value": 0.97, "value+unit": 0.92, "value+unit+year": 0.78}
+FLOORS = {"value": 0.97, "value+unit": 0.92, "value+unit+year": 0.80}
+HELD_OUT_FLOORS = {"value": 0.96, "value+unit": 0.90, "value+unit+year": 0.80}
 
 
 def test_extraction_keeps_its_accuracy_on_the_labelled_set(labelled) -> None:
     scores = score(labelled, ours)
     assert set(scores) == set(LEVELS)
     low = {level: round(s.f1, 3) for level, s in scores.items() if s.f1 < FLOORS[level]}
+    assert low == {}
+
+
+def test_extraction_keeps_its_accuracy_on_the_held_out_passages() -> None:
+    """Written after the rules, without sight of them (heldout.yaml); their first score is
+    kept in bench/results/claims-heldout-first-run.md, since later rules saw their errors."""
+    scores = score(passages("heldout.yaml"), ours)
+    low = {level: round(s.f1, 3) for level, s in scores.items() if s.f1 < HELD_OUT_FLOORS[level]}
     assert low == {}
 
 

@@ -46,6 +46,9 @@ SCALES = {
     "trillion": 1e12,
     "mn": 1e6,
     "bn": 1e9,
+    "tn": 1e12,
+    "crore": 1e7,
+    "lakh": 1e5,
     "万亿": 1e12,
     "亿": 1e8,
     "万": 1e4,
@@ -65,7 +68,8 @@ _CURRENCY = (
     r"(?:(?<![A-Za-z])(?P<currency>RMB|US\$|USD|HK\$|\$|¥|€|£)\s?|(?<![A-Za-z0-9_.,:/\-–$+]))"
 )
 _SCALE = (
-    r"(?:[ \u00a0]?(?P<scale>thousand|million|billion|trillion|mn|bn)\b|(?P<cscale>万亿|亿|万|千))?"
+    r"(?:[ \u00a0]?(?P<scale>thousand|million|billion|trillion|mn|bn|tn|crore|lakh)\b"
+    r"|(?P<cscale>万亿|亿|万|千))?"
 )
 NUMBER = re.compile(_CURRENCY + _NUMBER + _SCALE, re.I)
 
@@ -166,24 +170,35 @@ _IDENTIFIER_BEFORE = re.compile(
 _AGE_BEFORE = re.compile(
     r"(?:\baged?|\bages|age of|under the age of|over the age of|above the age of|aged between|"
     r"between the ages of|turning|turned|年满|周岁以上)\s*$"
-    r"|(?:\baged?|\bages)\s\d+\s?(?:to|-|–|and)\s?$",
+    r"|(?:\baged?|\bages)\s\d+\s?(?:to|-|–|and)\s?$"
+    r"|\b(?:children|girls|boys|people|persons|adults|women|men|youths?|those|population)\s"
+    r"(?:under|over|below|above|older than|younger than)\s$",
     re.I,
 )
 _DATE_AFTER = re.compile(rf"^\s?(?:{MONTHS})\b\.?", re.I)
 _DATE_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$|\b(?:{MONTHS})\.?\s\d{{1,2}},\s$", re.I)
+_RANK_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s?out of\s\d", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^(?:届|次|号|条|款|项|章|节|期|月|日|点)", re.I)
 _PER_DAY_AFTER = re.compile(r"^\s?(?:a|per) (?:day|person a day|person per day)\b", re.I)
 _PERIOD_AFTER = re.compile(r"^\s?[-–—/]\s?(?:\d{4}|\d{2})(?!\d)")
 _YEAR_PHRASE = re.compile(
     r"(?:\b(?:in|by|as of|at|end of|until|till|through|for|during|to|from|before|after|on|"
     r"and|since|year|fiscal year|FY)\s"
-    r"(?:the\s(?:(?:end|beginning|start|middle|close) of\s|year\s|(?=(?:19|20)\d\d\s?[-–/]\s?\d\d))"
+    r"(?:the\s(?:(?:end|beginning|start|middle|close) of\s|year\s|(?=(?:19|20)\d\d\s?[-–/]\s?\d\d)"
+    r"|(?:first|second|third|fourth|last) (?:quarter|half) of\s)"
     r"|(?:end|beginning|start|middle|close) of\s)?"
     rf"(?:(?:\d{{1,2}}\s)?(?:{MONTHS})\.?\s(?:\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?,?\s)?)?"
-    r"|\(|(?<![\w,])"
+    r"|\(|\bmid-|(?<![\w,])"
     rf"(?:\d{{1,2}}\s)?(?:{MONTHS})\.?\s(?:\d{{1,2}}(?:\s(?:to|-|–)\s\d{{1,2}})?,?\s)?)"
     r"(?P<year>(?:19|20)\d\d)(?:\s?[-–—/]\s?(?P<to>(?:19|20)?\d\d))?(?![\d年])"
     r"|(?P<cyear>(?:19|20)\d\d)(?:\s?[-–—至到]\s?(?P<cto>(?:19|20)?\d\d))?年(?:底|末|初|中)?",
+    re.I,
+)
+# the year of a census, survey or election the sentence cites: "the 2011 Census", "Survey 2014"
+_EVENT_YEAR = re.compile(
+    r"\b(?P<year>(?:19|20)\d\d)(?:/\d\d)?\s(?:[A-Za-z-]+\s){0,2}?"
+    r"(?:census|survey|elections?|polls?|budget|school year|academic year)\b"
+    r"|\b(?:census|survey)\s(?P<after>(?:19|20)\d\d)\b",
     re.I,
 )
 # a Chinese year just before its number: "1949年的35岁", "2020年底9899万"
@@ -205,7 +220,7 @@ _BY_BEFORE = re.compile(
     r"|(?:增长|提高|下降|降低|减少|增加)了?$",
     re.I,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?。！？；;])\s+(?=[A-Z\"“(\u4e00-\u9fff])|(?<=[。！？；])")
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z\"“(\u4e00-\u9fff])|(?<=[。！？])")
 _ABBREVIATIONS = re.compile(
     r"\b(?:No|Nos|Art|Vol|pp|p|Fig|Mr|Mrs|Dr|St|U\.S|U\.N|e\.g|i\.e|"
     r"etc|approx|para|paras|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|"
@@ -252,9 +267,11 @@ def extract_claims(document: Document) -> tuple[Claim, ...]:
     for paragraph in document.paragraphs:
         if _is_contents_line(paragraph.text):
             continue
+        context: int | None = None  # the year the paragraph's sentences last named
         for sentence in sentences(paragraph.text, paragraph.start):
-            for claim in _sentence_claims(sentence, paragraph, document):
+            for claim in _sentence_claims(sentence, paragraph, document, context):
                 found.append(_numbered(claim, len(found) + 1))
+            context = _year_named(sentence.text) or context
     return tuple(found)
 
 
@@ -282,7 +299,15 @@ class _Found:
     rule: str
 
 
-def _sentence_claims(sentence: Sentence, paragraph: Paragraph, document: Document) -> list[Claim]:
+def _year_named(words: str) -> int | None:
+    """The last year a sentence names as the time of what it says (for a later "that year")."""
+    phrases = [m for m in _YEAR_PHRASE.finditer(words) if not _is_baseline(words, m)]
+    return _year_value(phrases[-1]) if phrases else None
+
+
+def _sentence_claims(
+    sentence: Sentence, paragraph: Paragraph, document: Document, context: int | None = None
+) -> list[Claim]:
     words = sentence.text
     found: list[_Found] = []
     for match in NUMBER.finditer(words):
@@ -291,10 +316,11 @@ def _sentence_claims(sentence: Sentence, paragraph: Paragraph, document: Documen
         item = _read(match, words)
         if item is not None:
             found.append(item)
+    found = _units_of_changes(found, words)
     claims = []
     for i, item in enumerate(found):
         after_limit = found[i + 1].start if i + 1 < len(found) else len(words)
-        year, said = _year_of(words, item, after_limit, document)
+        year, said = _year_of(words, item, after_limit, document, context)
         claims.append(
             Claim(
                 id="",
@@ -317,6 +343,25 @@ def _sentence_claims(sentence: Sentence, paragraph: Paragraph, document: Documen
             )
         )
     return claims
+
+
+def _units_of_changes(found: list[_Found], words: str) -> list[_Found]:
+    """A bare number that ends a change takes the unit of the sentence's other end ("fell to
+    97 per 100,000 in 2018-20, from 130 in 2014-16": 130 per 100,000)."""
+    from dataclasses import replace
+
+    units = [f for f in found if f.unit not in ("count", "index")]
+    out = []
+    for item in found:
+        bare = item.unit == "count" and item.rule == "bare number (a count)"
+        alone = re.match(r"^\s?(?:in|by|from|to|at|on|and|a year|,|\.|;|\)|$)", words[item.end :])
+        if bare and units and alone and _change(words[: item.start]) in ("from", "to"):
+            nearest = min(units, key=lambda f: abs(f.start - item.start))
+            item = replace(
+                item, unit=nearest.unit, rule=f"unit of the change's other end ({nearest.unit})"
+            )
+        out.append(item)
+    return out
 
 
 def _read(match: re.Match[str], words: str) -> _Found | None:
@@ -374,14 +419,20 @@ def _not_a_quantity(number: str, before: str, after: str, match: re.Match[str]) 
         return True  # a clock time, 18:49
     if (
         re.match(r"^[A-Za-z]", after)
-        and not re.match(r"^(?:st|nd|rd|th)\b", after)
+        and not re.match(r"^(?:st|nd|rd|th)\b|^(?:bn|mn|tn)\b", after, re.I)
         and not AFTER_UNIT.match(after)
     ):
         return True  # part of a name or code: 5G, 3D, 2nd excluded next
+    if _RANK_AFTER.match(after):
+        return False  # "ranked 143rd out of 189": a rank, a claim
     if _ORDINAL_AFTER.match(after) or _IDENTIFIER_BEFORE.search(before[-40:]):
         return True
-    if before.endswith(("-", "–", "/", "#", "+")) or after.startswith(("/", "-0", "-1", "+")):
-        return True  # COVID-19, A/HRC/40/6, 2022-12-09, 2012-13's second half
+    if re.match(r"^\s?(?:a\.m\.|p\.m\.|am\b|pm\b|o'clock)", after, re.I):
+        return True  # a time of day
+    if before.endswith(("-", "–", "/", "#", "+")) or re.match(
+        r"^(?:/(?!10万|十万|万|千)|-[01]|\+)", after
+    ):
+        return True  # COVID-19, A/HRC/40/6, 2022-12-09, 2012-13's second half (not "16.9/10万")
     if _AGE_BEFORE.search(before[-30:]) or re.search(r"\bper\s$", before[-5:], re.I):
         return True  # an age threshold; the base of a rate ("per 100,000")
     if _DATE_AFTER.match(after) or _DATE_BEFORE.search(before[-16:]):
@@ -463,6 +514,11 @@ def _unit(match: re.Match[str], tail: str, words: str) -> tuple[str, int, str]:
     if currency:
         unit = "yuan" if currency.upper() in ("RMB", "¥") else "US$"
         return unit, 0, "currency before the number"
+    rank = _RANK_AFTER.match(tail)
+    if rank is not None:
+        return "rank", rank.end() - 1, "a rank ('out of')"
+    if _SCHOOLING_BEFORE.search(words[: match.start()][-60:]):
+        return "years", 0, "years of schooling"
     bold = re.match(r"^[*_]{1,2}", tail)  # Markdown emphasis around the number: "**7.6 million**"
     skip = bold.end() if bold else 0
     found = AFTER_UNIT.match(tail, skip)
@@ -496,6 +552,10 @@ def _unit(match: re.Match[str], tail: str, words: str) -> tuple[str, int, str]:
     return "count", 0, "bare number (a count)"
 
 
+_SCHOOLING_BEFORE = re.compile(
+    r"years of (?:schooling|education|school)(?:\s(?:of|was|were|is|at|reached|stood at|to))?\s$",
+    re.I,
+)
 _OLD = re.compile(r"^-(year|hour|day|month|week)s?-old\b", re.I)
 _OLD_UNITS = {"year": "years", "hour": "hours", "day": "days", "month": "months", "week": "days"}
 _SHARED = re.compile(r"^\s?(?:and|to|or|-|–)\s?(?:\*\*)?\d[\d.,]*(?:\*\*)?(?=\s?\S)", re.I)
@@ -535,24 +595,41 @@ def _change(before: str) -> str:
 
 
 def _year_of(
-    words: str, item: _Found, after_limit: int, document: Document
+    words: str, item: _Found, after_limit: int, document: Document, context: int | None = None
 ) -> tuple[int | None, str]:
-    """The year the number refers to and the words that said so (see the module's text)."""
+    """The year the number refers to and the words that said so (see the module's text).
+    ``context`` is the year the paragraph's earlier sentences set, for "that year"."""
+    words = _TITLE.sub(lambda m: " " * len(m.group()), words)  # no year of a cited title
     chinese = _CHINESE_YEAR_BEFORE.search(words[: item.start])
-    if chinese is not None:
+    if chinese is not None and not _BASELINE.search(words[: chinese.start()]):
         return int(chinese.group(1)), chinese.group().strip("的，, ")
     after = words[item.end : after_limit]
-    after = re.split(r";|, (?:and|while|whereas|but)\b|\bwhile\b|\bwhereas\b", after)[0]
-    near = after[:40]
+    after = re.split(r";|；|, (?:and|while|whereas|but)\b|\bwhile\b|\bwhereas\b", after)[0]
+    near = after[:AFTER_WINDOW]
     for match in _YEAR_PHRASE.finditer(near):
-        if match.group(0).lower().startswith("since"):
+        if _is_baseline(near, match):
             continue
         return _year_value(match), match.group(0).strip(" (")
     relative = _RELATIVE_YEAR.search(near)
     if relative is not None and document.date is not None:
         return _relative(relative, document), relative.group(0)
+    return _year_before(words, item, document, context)
+
+
+def _year_before(
+    words: str, item: _Found, document: Document, context: int | None
+) -> tuple[int | None, str]:
     before = words[: item.start]
-    phrases = [m for m in _YEAR_PHRASE.finditer(before)]
+    phrases = [
+        m for m in _YEAR_PHRASE.finditer(before) if not _BASELINE.search(before[: m.start()])
+    ]
+    anaphora = _SAME_YEAR.search(words)
+    if context is not None and anaphora is not None and not phrases:
+        return context, anaphora.group()
+    if not phrases and not _RELATIVE_YEAR.search(before):
+        event = _EVENT_YEAR.search(words)
+        if event is not None:
+            return int(event.group("year") or event.group("after")), event.group().strip()
     relatives = [m for m in _RELATIVE_YEAR.finditer(before)] if document.date else []
     last = max(phrases + relatives, key=lambda m: m.start(), default=None)
     if last is None:
@@ -564,6 +641,25 @@ def _year_of(
     ):
         return None, last.group(0).strip()
     return _year_value(last), last.group(0).strip(" (")
+
+
+AFTER_WINDOW = 80  # characters after a number in which its year phrase is looked for
+_TITLE = re.compile(r"《[^》]{0,200}》")  # a cited title (its years are the title's)
+_BASELINE = re.compile(r"(?:比|较|than\s|compared (?:with|to)\s|relative to\s)$", re.I)
+_SAME_YEAR = re.compile(
+    r"\b(?:that year|that same year|the same year|in the same (?:election|period|year))\b"
+    r"|同年|同期|当年",
+    re.I,
+)
+
+
+def _is_baseline(near: str, match: re.Match[str]) -> bool:
+    """A year that is a comparison's base ("down 42 % on 2015", "比2015年") or the start of
+    a period ("since 1978") is not the year of the value."""
+    return (
+        match.group(0).lower().startswith("since")
+        or _BASELINE.search(near[: match.start()]) is not None
+    )
 
 
 def _year_value(match: re.Match[str]) -> int:

@@ -14,7 +14,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    RootModel,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from rightsmonitor.errors import InvalidInput
 from rightsmonitor.model.claims import CLAIM_UNITS
@@ -37,6 +45,16 @@ class ClaimTerm(BaseModel):
     different: bool = False
     says: str = ""
     growth: bool = False
+
+    @field_validator("units", mode="before")
+    @classmethod
+    def _text_units(cls, value: object) -> object:
+        if isinstance(value, list) and not all(isinstance(u, str) for u in value):
+            raise ValueError(
+                f"{value!r}: every unit is text; quote a unit that holds a comma, "
+                '["per 100,000"] (in a YAML list a bare comma splits it)'
+            )
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ClaimTerm:
