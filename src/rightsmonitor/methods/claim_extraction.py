@@ -37,6 +37,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from rightsmonitor.methods.claim_units import AFTER_UNIT, RANK_AFTER, counted_after, unit_of
+from rightsmonitor.methods.claim_years import MONTHS, year_named, year_of
 from rightsmonitor.model.claims import Claim, Document, Paragraph, Qualifier
 
 SCALES = {
@@ -74,65 +76,6 @@ _SCALE = (
 NUMBER = re.compile(_CURRENCY + _NUMBER + _SCALE, re.I)
 
 # the unit words after the number (and its scale), longest first; each with its canonical unit
-_AFTER = [
-    (r"percentage points?|個百分點|个百分点", "percentage points"),
-    (r"%|％|per ?cent\b|pct\b", "percent"),
-    (r"per (?:100,000|100 000|100000|hundred thousand)|/10万|/十万", "per 100,000"),
-    (r"per (?:10,000|10 000|10000|ten thousand)|‱|/万", "per 10,000"),
-    (r"per (?:1,000|1 000|1000|thousand)|‰|/千", "per 1,000"),
-    (r"(?:-fold|fold|times)\b|倍", "times"),
-    (r"(?:years?|yrs?)\b|岁|年(?!代)", "years"),
-    (r"months?\b|个月", "months"),
-    (r"days?\b|天", "days"),
-    (r"hours?\b|小时", "hours"),
-    (r"(?:yuan|renminbi|RMB)\b|元", "yuan"),
-    (
-        r"(?:U\.S\. |US )?dollars\b|USD\b|美元|\((?:\d{4} )?PPP \$\)"
-        r"|(?:PPP|international) dollars\b",
-        "US$",
-    ),
-    (r"(?:sq(?:uare)?\.? ?(?:km|kilomet(?:re|er)s?)|km2|km²)|平方公里", "sq km"),
-    (r"(?:km|kilomet(?:re|er)s?)\b|公里", "km"),
-    (r"(?:hectares?|ha)\b|公顷", "hectares"),
-    (r"mu\b|亩", "mu"),
-    (r"(?:metric )?(?:tonnes?|tons?)\b|吨", "tonnes"),
-    (r"cubic met(?:re|er)s\b|立方米", "cubic metres"),
-    (r"(?:kWh|kilowatt[- ]hours?)\b|千瓦时", "kWh"),
-    (
-        r"(?:micrograms? per cubic met(?:re|er)|[µμ]g/m[3³])|微克/立方米",
-        "micrograms per cubic metre",
-    ),
-    (r"(?:人次|人|名)", "people"),
-    (r"户", "households"),
-]
-AFTER_UNIT = re.compile(
-    r"\s?(?:" + "|".join(f"(?P<u{i}>{p})" for i, (p, _) in enumerate(_AFTER)) + ")", re.I
-)
-PEOPLE = (
-    "people|persons|person|residents|citizens|individuals|chinese|children|students|pupils|"
-    "patients|workers|employees|women|men|girls|boys|poor|farmers|migrants|villagers|refugees|"
-    "beneficiaries|doctors|teachers|nurses|elderly|seniors|inhabitants|adults|youths|"
-    "graduates|volunteers|officials|judges|lawyers|prisoners|detainees|victims|voters|"
-    "deputies|members|mothers|infants|babies|minors|retirees|pensioners|recipients|"
-    "immigrants|nationals|tourists|visitors|participants|trainees|applicants|staff|personnel|"
-    "dwellers|guests|statisticians|scientists|representatives|experts|politicians|"
-    "secretaries|officers|soldiers|troops|defenders|peacekeepers|arrivals|inmates|"
-    "physicians|researchers|journalists|activists|delegates|survivors|orphans|students|"
-    "households'|citizens|beneficiaries|deaths|casualties|people's"
-)
-_WORD = re.compile(r"\s+(?P<word>[A-Za-z'-]+)")
-_STOP = re.compile(
-    r"^(?:for|of|in|with|to|and|or|at|by|on|from|who|that|which|were|was|are|is|have|has|had|"
-    r"per|a|an|the|than|as|into|over|under|across|out|this|these|those|their|its)$",
-    re.I,
-)
-_CHINESE_COUNTED = re.compile(r"^[\u4e00-\u9fff]{0,8}?(?P<noun>人口|人次|人|名|户)")
-_HOUSEHOLDS = re.compile(r"^(?:households?|families|family|homes)$", re.I)
-_PEOPLE_NOUN = re.compile(rf"^(?:{PEOPLE})$", re.I)
-_INDEX_WORDS = re.compile(
-    r"\b(?:index|HDI|IHDI|GDI|GII|coefficient|score|ladder)\b|指数|系数", re.I
-)
-
 QUALIFIERS_BEFORE = [
     (r"more than|over|above|in excess of|upwards of|超过|逾|超", Qualifier.MORE_THAN),
     (r"less than|under|below|fewer than|不到|不足|少于|低于", Qualifier.LESS_THAN),
@@ -155,10 +98,6 @@ _QUALIFIER_AFTER = [
     (re.compile(r"^\s?(?:or|and) (?:more|above|over)\b", re.I), Qualifier.AT_LEAST),
 ]
 
-MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
 _IDENTIFIER_BEFORE = re.compile(
     r"(?:\b(?:article|articles|art\.|no\.|nos\.|number|resolution|chapter|section|paragraph|"
     r"paras?\.|page|pages|pp?\.|goal|goals|target|targets|rule|decision|protocol|order|item|"
@@ -177,40 +116,9 @@ _AGE_BEFORE = re.compile(
 )
 _DATE_AFTER = re.compile(rf"^\s?(?:{MONTHS})\b\.?", re.I)
 _DATE_BEFORE = re.compile(rf"\b(?:{MONTHS})\.?\s$|\b(?:{MONTHS})\.?\s\d{{1,2}},\s$", re.I)
-_RANK_AFTER = re.compile(r"^(?:st|nd|rd|th)?\s?out of\s\d", re.I)
 _ORDINAL_AFTER = re.compile(r"^(?:st|nd|rd|th)\b|^(?:届|次|号|条|款|项|章|节|期|月|日|点)", re.I)
 _PER_DAY_AFTER = re.compile(r"^\s?(?:a|per) (?:day|person a day|person per day)\b", re.I)
 _PERIOD_AFTER = re.compile(r"^\s?[-–—/]\s?(?:\d{4}|\d{2})(?!\d)")
-_YEAR_PHRASE = re.compile(
-    r"(?:\b(?:in|by|as of|at|end of|until|till|through|for|during|to|from|before|after|on|"
-    r"and|since|year|fiscal year|FY)\s"
-    r"(?:the\s(?:(?:end|beginning|start|middle|close) of\s|year\s|(?=(?:19|20)\d\d\s?[-–/]\s?\d\d)"
-    r"|(?:first|second|third|fourth|last) (?:quarter|half) of\s)"
-    r"|(?:end|beginning|start|middle|close) of\s)?"
-    rf"(?:(?:\d{{1,2}}\s)?(?:{MONTHS})\.?\s(?:\d{{1,2}}(?:\s?[-–]\s?\d{{1,2}})?,?\s)?)?"
-    r"|\(|\bmid-|(?<![\w,])"
-    rf"(?:\d{{1,2}}\s)?(?:{MONTHS})\.?\s(?:\d{{1,2}}(?:\s(?:to|-|–)\s\d{{1,2}})?,?\s)?)"
-    r"(?P<year>(?:19|20)\d\d)(?:\s?[-–—/]\s?(?P<to>(?:19|20)?\d\d))?(?![\d年])"
-    r"|(?P<cyear>(?:19|20)\d\d)(?:\s?[-–—至到]\s?(?P<cto>(?:19|20)?\d\d))?年(?:底|末|初|中)?",
-    re.I,
-)
-# the year of a census, survey or election the sentence cites: "the 2011 Census", "Survey 2014"
-_EVENT_YEAR = re.compile(
-    r"\b(?P<year>(?:19|20)\d\d)(?:/\d\d)?\s(?:[A-Za-z-]+\s){0,2}?"
-    r"(?:census|survey|elections?|polls?|budget|school year|academic year)\b"
-    r"|\b(?:census|survey)\s(?P<after>(?:19|20)\d\d)\b",
-    re.I,
-)
-# a Chinese year just before its number: "1949年的35岁", "2020年底9899万"
-_CHINESE_YEAR_BEFORE = re.compile(
-    r"((?:19|20)\d\d)年(?:底|末|初|中)?(?:的|，|,)?\s?(?:[^\d\s]{0,2})$"
-)
-_RELATIVE_YEAR = re.compile(
-    r"\b(?P<rel>last year|the previous year|the past year|this year|the current year|"
-    r"the year before)\b|(?P<crel>去年|今年|上年|上一年)",
-    re.I,
-)
-_SINCE = re.compile(r"\bsince\s$|以来", re.I)
 _FROM_BEFORE = re.compile(r"\bfrom\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|从$", re.I)
 _TO_BEFORE = re.compile(r"\bto\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|到$|至$", re.I)
 _BY_BEFORE = re.compile(
@@ -271,7 +179,7 @@ def extract_claims(document: Document) -> tuple[Claim, ...]:
         for sentence in sentences(paragraph.text, paragraph.start):
             for claim in _sentence_claims(sentence, paragraph, document, context):
                 found.append(_numbered(claim, len(found) + 1))
-            context = _year_named(sentence.text) or context
+            context = year_named(sentence.text) or context
     return tuple(found)
 
 
@@ -299,12 +207,6 @@ class _Found:
     rule: str
 
 
-def _year_named(words: str) -> int | None:
-    """The last year a sentence names as the time of what it says (for a later "that year")."""
-    phrases = [m for m in _YEAR_PHRASE.finditer(words) if not _is_baseline(words, m)]
-    return _year_value(phrases[-1]) if phrases else None
-
-
 def _sentence_claims(
     sentence: Sentence, paragraph: Paragraph, document: Document, context: int | None = None
 ) -> list[Claim]:
@@ -320,7 +222,7 @@ def _sentence_claims(
     claims = []
     for i, item in enumerate(found):
         after_limit = found[i + 1].start if i + 1 < len(found) else len(words)
-        year, said = _year_of(words, item, after_limit, document, context)
+        year, said = year_of(words, item, after_limit, document, context)
         claims.append(
             Claim(
                 id="",
@@ -379,7 +281,7 @@ def _read(match: re.Match[str], words: str) -> _Found | None:
     if scale:
         value *= SCALES[scale]
     tail = words[match.end() :]
-    unit, unit_end, rule = _unit(match, tail, words)
+    unit, unit_end, rule = unit_of(match, tail, words)
     if match.group("currency") is not None and _PER_DAY_AFTER.match(tail):
         return None  # "$3.00 a day": a poverty line, the definition of a measure
     if unit == "years" and _AGE_AFTER.match(tail[unit_end:]):
@@ -423,7 +325,7 @@ def _not_a_quantity(number: str, before: str, after: str, match: re.Match[str]) 
         and not AFTER_UNIT.match(after)
     ):
         return True  # part of a name or code: 5G, 3D, 2nd excluded next
-    if _RANK_AFTER.match(after):
+    if RANK_AFTER.match(after):
         return False  # "ranked 143rd out of 189": a rank, a claim
     if _ORDINAL_AFTER.match(after) or _IDENTIFIER_BEFORE.search(before[-40:]):
         return True
@@ -442,7 +344,7 @@ def _not_a_quantity(number: str, before: str, after: str, match: re.Match[str]) 
     if re.match(r"^(?:周岁|岁及以上|岁以上|岁以下|岁及以下)", after):
         return True  # an age threshold in Chinese
     if bare and match.group("currency") is None and not match.group("scale"):
-        if re.fullmatch(r"(?:1[89]|20)\d\d", number) and not _counted_after(after):
+        if re.fullmatch(r"(?:1[89]|20)\d\d", number) and not counted_after(after):
             return True  # a calendar year
         if _PERIOD_AFTER.match(after) and len(number) == 4:
             return True
@@ -480,95 +382,6 @@ def _numbering_or_norm(number: str, before: str, after: str) -> bool:
     return _NORM_BEFORE.search(before[-40:]) is not None
 
 
-def _counted_after(after: str) -> bool:
-    """A four-digit number followed by a unit or a counted noun (2000 people) is a count."""
-    if AFTER_UNIT.match(after) and not re.match(r"^\s?(?:years?|年)", after, re.I):
-        return True
-    return _counted_noun(after) is not None
-
-
-def _counted_noun(tail: str) -> tuple[str, int, str] | None:
-    """People or households counted by the words after a number: the first such noun among
-    the next four words, before a preposition or a verb ("770 million rural Chinese",
-    "98.99 million rural poor"); in Chinese, 人/人口/名/户 within eight characters."""
-    chinese = _CHINESE_COUNTED.match(tail)
-    if chinese is not None:
-        noun = chinese.group("noun")
-        return ("households" if noun == "户" else "people"), chinese.end(), noun
-    position = 0
-    for _ in range(4):
-        word = _WORD.match(tail, position)
-        if word is None or _STOP.match(word.group("word")):
-            return None
-        position = word.end()
-        if _PEOPLE_NOUN.match(word.group("word")):
-            return "people", position, word.group("word")
-        if _HOUSEHOLDS.match(word.group("word")):
-            return "households", position, word.group("word")
-    return None
-
-
-def _unit(match: re.Match[str], tail: str, words: str) -> tuple[str, int, str]:
-    """The canonical unit, how many characters of ``tail`` it took, and the rule's name."""
-    currency = match.group("currency")
-    if currency:
-        unit = "yuan" if currency.upper() in ("RMB", "¥") else "US$"
-        return unit, 0, "currency before the number"
-    rank = _RANK_AFTER.match(tail)
-    if rank is not None:
-        return "rank", rank.end() - 1, "a rank ('out of')"
-    if _SCHOOLING_BEFORE.search(words[: match.start()][-60:]):
-        return "years", 0, "years of schooling"
-    bold = re.match(r"^[*_]{1,2}", tail)  # Markdown emphasis around the number: "**7.6 million**"
-    skip = bold.end() if bold else 0
-    found = AFTER_UNIT.match(tail, skip)
-    if found is not None:
-        index = int(next(k for k, v in found.groupdict().items() if v is not None)[1:])
-        unit = _AFTER[index][1]
-        if unit == "years" and re.match(r"^\s?years? ago\b", tail[skip:], re.I):
-            return "years", found.end(), "years ago (a duration)"
-        return unit, found.end(), f"unit word '{found.group().strip()}'"
-    old = _OLD.match(tail)
-    if old is not None:
-        return _OLD_UNITS[old.group(1).lower()], old.end(), f"'{old.group().strip('-')}'"
-    shared = _SHARED.match(tail, skip)
-    if shared is not None:  # "10.6 and 16.4 years", "from 4 to 6 months", "1.5-2 percent"
-        unit, _, rule = _unit(match, tail[shared.end() :], words)
-        if unit not in ("count", "index"):
-            return unit, 0, f"{rule}, shared with the next number"
-    per = _PER_AFTER_WORDS.match(tail, skip)
-    if per is not None:
-        base = re.sub(r"[ ,]", "", per.group("base"))
-        unit = {"1000": "per 1,000", "10000": "per 10,000", "100000": "per 100,000"}[base]
-        return unit, per.end(), f"rate '{per.group().strip()}'"
-    counted = _counted_noun(tail[skip:])
-    if counted is not None:
-        return counted[0], skip + counted[1], f"counted noun '{counted[2]}'"
-    number = match.group("number")
-    if _INDEX_WORDS.search(words) and "." in number and float(number.replace(",", "")) < 100:
-        return "index", 0, "decimal number in a sentence about an index"
-    if _POPULATION_BEFORE.search(words[: match.start()][-50:]):
-        return "people", 0, "a population's size"
-    return "count", 0, "bare number (a count)"
-
-
-_SCHOOLING_BEFORE = re.compile(
-    r"years of (?:schooling|education|school)(?:\s(?:of|was|were|is|at|reached|stood at|to))?\s$",
-    re.I,
-)
-_OLD = re.compile(r"^-(year|hour|day|month|week)s?-old\b", re.I)
-_OLD_UNITS = {"year": "years", "hour": "hours", "day": "days", "month": "months", "week": "days"}
-_SHARED = re.compile(r"^\s?(?:and|to|or|-|–)\s?(?:\*\*)?\d[\d.,]*(?:\*\*)?(?=\s?\S)", re.I)
-_PER_AFTER_WORDS = re.compile(
-    r"^(?:\s[A-Za-z-]+){1,3}\sper\s(?P<base>1,000|1000|10,000|10000|100,000|100000)\b", re.I
-)
-_POPULATION_BEFORE = re.compile(
-    r"\bpopulation\b[^.;]{0,30}?\b(?:of|at|to|was|is|reached|stood at|totalled|totaled)"
-    r"(?:\s(?:about|around|nearly|over|more than|some))?\s$",
-    re.I,
-)
-
-
 def _qualifier(before: str, after: str) -> tuple[Qualifier, int | None]:
     """The qualifier and where it starts in the sentence (None: after the number)."""
     found = _QUALIFIER_BEFORE.search(before[-30:])
@@ -592,89 +405,6 @@ def _change(before: str) -> str:
     if _BY_BEFORE.search(before[-40:]):
         return "by"
     return ""
-
-
-def _year_of(
-    words: str, item: _Found, after_limit: int, document: Document, context: int | None = None
-) -> tuple[int | None, str]:
-    """The year the number refers to and the words that said so (see the module's text).
-    ``context`` is the year the paragraph's earlier sentences set, for "that year"."""
-    words = _TITLE.sub(lambda m: " " * len(m.group()), words)  # no year of a cited title
-    chinese = _CHINESE_YEAR_BEFORE.search(words[: item.start])
-    if chinese is not None and not _BASELINE.search(words[: chinese.start()]):
-        return int(chinese.group(1)), chinese.group().strip("的，, ")
-    after = words[item.end : after_limit]
-    after = re.split(r";|；|, (?:and|while|whereas|but)\b|\bwhile\b|\bwhereas\b", after)[0]
-    near = after[:AFTER_WINDOW]
-    for match in _YEAR_PHRASE.finditer(near):
-        if _is_baseline(near, match):
-            continue
-        return _year_value(match), match.group(0).strip(" (")
-    relative = _RELATIVE_YEAR.search(near)
-    if relative is not None and document.date is not None:
-        return _relative(relative, document), relative.group(0)
-    return _year_before(words, item, document, context)
-
-
-def _year_before(
-    words: str, item: _Found, document: Document, context: int | None
-) -> tuple[int | None, str]:
-    before = words[: item.start]
-    phrases = [
-        m for m in _YEAR_PHRASE.finditer(before) if not _BASELINE.search(before[: m.start()])
-    ]
-    anaphora = _SAME_YEAR.search(words)
-    if context is not None and anaphora is not None and not phrases:
-        return context, anaphora.group()
-    if not phrases and not _RELATIVE_YEAR.search(before):
-        event = _EVENT_YEAR.search(words)
-        if event is not None:
-            return int(event.group("year") or event.group("after")), event.group().strip()
-    relatives = [m for m in _RELATIVE_YEAR.finditer(before)] if document.date else []
-    last = max(phrases + relatives, key=lambda m: m.start(), default=None)
-    if last is None:
-        return None, ""
-    if last.re is _RELATIVE_YEAR:
-        return _relative(last, document), last.group(0)
-    if last.group(0).lower().startswith("since") or _SINCE.search(
-        words[last.end() : last.end() + 4]
-    ):
-        return None, last.group(0).strip()
-    return _year_value(last), last.group(0).strip(" (")
-
-
-AFTER_WINDOW = 80  # characters after a number in which its year phrase is looked for
-_TITLE = re.compile(r"《[^》]{0,200}》")  # a cited title (its years are the title's)
-_BASELINE = re.compile(r"(?:比|较|than\s|compared (?:with|to)\s|relative to\s)$", re.I)
-_SAME_YEAR = re.compile(
-    r"\b(?:that year|that same year|the same year|in the same (?:election|period|year))\b"
-    r"|同年|同期|当年",
-    re.I,
-)
-
-
-def _is_baseline(near: str, match: re.Match[str]) -> bool:
-    """A year that is a comparison's base ("down 42 % on 2015", "比2015年") or the start of
-    a period ("since 1978") is not the year of the value."""
-    return (
-        match.group(0).lower().startswith("since")
-        or _BASELINE.search(near[: match.start()]) is not None
-    )
-
-
-def _year_value(match: re.Match[str]) -> int:
-    first = match.group("year") or match.group("cyear")
-    to = match.group("to") or match.group("cto")
-    if not to:
-        return int(first)
-    return int(to) if len(to) == 4 else int(first[:2] + to)
-
-
-def _relative(match: re.Match[str], document: Document) -> int:
-    assert document.date is not None
-    word = (match.group("rel") or match.group("crel") or "").lower()
-    current = word in ("this year", "the current year", "今年")
-    return document.date.year if current else document.date.year - 1
 
 
 def _about(words: str, item: _Found) -> str:
