@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from rightsmonitor.cli import app
@@ -501,3 +503,45 @@ def test_markdown_is_read_as_its_blocks_without_markup(tmp_path: Path) -> None:
         (78.2, "years", "none"),
         (95, "percent", "more than"),
     ]
+
+
+PIECES = [
+    *"0123456789 ,.%-–/()年亿万人岁abcdefghijAB\n\t$¥",
+    "million",
+    " percent",
+    " per 100,000",
+    " in 2019",
+    " over ",
+    " nearly ",
+    " from ",
+    " to ",
+    " years",
+    " people",
+    "RMB",
+    "US$",
+    " last year",
+    "\f",
+    "1.250.000",
+    "41,2 %",
+    "2012-13",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=60).map("".join))
+def test_any_text_is_read_without_error_and_every_claim_is_its_own_words(text: str) -> None:
+    """Whatever the text, extraction ends, and each claim's words are the document's own at
+    its offsets, with a finite value and a unit from the closed list."""
+    import math
+
+    from rightsmonitor.model.claims import CLAIM_UNITS
+
+    try:
+        document = read_document_text(text, "fuzz.txt")
+    except InvalidInput:
+        assume(False)  # nothing but blank lines: refused, as it should be
+    for claim in extract_claims(document):
+        assert document.text[claim.start : claim.end] == claim.text
+        assert claim.number in claim.text and math.isfinite(claim.value)
+        assert claim.unit in CLAIM_UNITS
+        assert claim.year is None or 1900 <= claim.year <= 2100

@@ -49,6 +49,7 @@ class _Match:
     term: str
     distance: int
     fits: bool  # the claim's unit is one the entry's series can be in
+    growth_fits: bool = True  # for a growth series: the claim states a change or growth
 
 
 def map_claim(claim: Claim, terms: Sequence[ClaimTerm]) -> _Match | None:
@@ -61,9 +62,11 @@ def map_claim(claim: Claim, terms: Sequence[ClaimTerm]) -> _Match | None:
             distance = _distance(claim.sentence, term, start, end)
             limit = NEAR_DIFFERENT if entry.different else NEAR
             if distance is not None and distance <= limit:
-                fits = claim.unit in entry.units and _as_growth(entry, term, claim)
-                found.append(_Match(entry, term, distance, fits))
-    fitting = [m for m in found if m.fits] or [m for m in found if not m.entry.different]
+                growth = _as_growth(entry, term, claim)
+                found.append(_Match(entry, term, distance, claim.unit in entry.units, growth))
+    fitting = [m for m in found if m.fits and m.growth_fits] or [
+        m for m in found if not m.entry.different and m.growth_fits
+    ]
     if not fitting:
         return None
     return min(fitting, key=lambda m: (m.distance, -len(m.term), m.entry.different))
@@ -75,7 +78,11 @@ GROWTH_WORDS = re.compile(r"grow|grew|growth|expan|增长|增速", re.I)
 def _as_growth(entry: ClaimTerm, term: str, claim: Claim) -> bool:
     """A growth series fits a claim that states a change ("GDP ... up 2.3 percent") or whose
     words say growth ("GDP growth was 2.3 percent"); "6.1 per cent of GDP" is not growth."""
-    return not entry.growth or claim.change == "by" or GROWTH_WORDS.search(term) is not None
+    return (
+        not entry.growth
+        or claim.change in ("rise", "fall")
+        or GROWTH_WORDS.search(term) is not None
+    )
 
 
 def _sentence_start(claim: Claim) -> int:
@@ -149,7 +156,7 @@ def check_claim(
             f"The words fit {mapping.name} ({entry.indicator}), which is in "
             f"{entry.units[0]}; the claim is in {claim.unit}.",
         )
-    if claim.change == "by" and not entry.growth:
+    if claim.change in ("rise", "fall") and not entry.growth:
         return _verdict(
             claim,
             area,
@@ -179,6 +186,8 @@ def _compare(
     document_year: int | None,
 ) -> ClaimCheck:
     claimed = converted(claim, entry.units[0], entry.scale)
+    if entry.growth and claim.change == "fall":
+        claimed = -claimed  # "the economy contracted by 7.8 per cent": growth of -7.8
     factor = claimed / claim.value if claim.value else 1.0
     tolerance = rounding(claim) * abs(factor)
     written = last_digit(claim) * abs(factor)

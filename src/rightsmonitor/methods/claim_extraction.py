@@ -121,11 +121,16 @@ _PER_DAY_AFTER = re.compile(r"^\s?(?:a|per) (?:day|person a day|person per day)\
 _PERIOD_AFTER = re.compile(r"^\s?[-–—/]\s?(?:\d{4}|\d{2})(?!\d)")
 _FROM_BEFORE = re.compile(r"\bfrom\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|从$", re.I)
 _TO_BEFORE = re.compile(r"\bto\s(?:about\s|around\s|nearly\s|over\s|more than\s)?$|到$|至$", re.I)
-_BY_BEFORE = re.compile(
-    r"\b(?:rose|risen|rise|rises|increased|increase|increases|grew|grown|grow|fell|fallen|"
-    r"fall|dropped|drop|declined|decline|decreased|decrease|went up|went down|up|down|cut|"
-    r"reduced|improved)\s(?:by\s)?(?:about\s|around\s|nearly\s|over\s|more than\s)?$"
-    r"|(?:增长|提高|下降|降低|减少|增加)了?$",
+_RISE_BEFORE = re.compile(
+    r"\b(?:rose|risen|rise|rises|increased|increase|increases|grew|grown|grow|went up|up|"
+    r"improved|expanded|gained)\s(?:by\s)?(?:about\s|around\s|nearly\s|over\s|more than\s)?$"
+    r"|(?:增长|提高|增加|上升)了?$",
+    re.I,
+)
+_FALL_BEFORE = re.compile(
+    r"\b(?:fell|fallen|fall|falls|dropped|drop|declined|decline|decreased|decrease|went down|"
+    r"down|cut|reduced|contracted|contract|shrank|shrunk)\s(?:by\s)?"
+    r"(?:about\s|around\s|nearly\s|over\s|more than\s)?$|(?:下降|降低|减少)了?$",
     re.I,
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+(?=[A-Z\"“(\u4e00-\u9fff])|(?<=[。！？])")
@@ -398,12 +403,15 @@ _QUALIFIER_AFTER_TEXT = re.compile("|".join(p.pattern for p, _ in _QUALIFIER_AFT
 
 
 def _change(before: str) -> str:
+    """ "from" / "to" for the ends of a change; "rise" / "fall" for a change stated alone."""
     if _FROM_BEFORE.search(before[-30:]):
         return "from"
     if _TO_BEFORE.search(before[-30:]):
         return "to"
-    if _BY_BEFORE.search(before[-40:]):
-        return "by"
+    if _RISE_BEFORE.search(before[-40:]):
+        return "rise"
+    if _FALL_BEFORE.search(before[-40:]):
+        return "fall"
     return ""
 
 

@@ -128,7 +128,7 @@ class Claim(Result):
     end: int
     page: int
     paragraph: int
-    change: str  # "" for a level; "from" / "to" for the ends of a change; "by" for a change
+    change: str  # "" a level; "from" / "to" the ends of a change; "rise" / "fall" a change
     decimals: int  # digits written after the decimal point (the claim's rounding)
     rule: str
 
