@@ -106,6 +106,36 @@ def _parse_owid(path: Path, options: ImportOptions) -> Batch:
     )
 
 
+def _detect_sdmx_ml(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import sdmx
+
+    return sdmx.looks_sdmx_ml(path)
+
+
+def _detect_sdmx_json(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import sdmx
+
+    return sdmx.looks_sdmx_json(path)
+
+
+def _parse_sdmx_message(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import sdmx
+
+    return sdmx.parse_sdmx_message(path, source=options.source)
+
+
+def _detect_sdmx_csv(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import sdmx
+
+    return sdmx.looks_sdmx_csv(columns)
+
+
+def _parse_sdmx_csv(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import sdmx
+
+    return sdmx.parse_sdmx_csv(path, source=options.source)
+
+
 def _detect_tidy(path: Path, columns: list[str]) -> bool:
     from rightsmonitor.sources import tidy
 
@@ -163,6 +193,34 @@ register_format(
         TABLE_SUFFIXES,
         _detect_owid,
         _parse_owid,
+    )
+)
+register_format(
+    Format(
+        "sdmx-ml",
+        "SDMX-ML 2.1 data message (structure-specific or generic), e.g. the SDG Global Database",
+        (".xml",),
+        _detect_sdmx_ml,
+        _parse_sdmx_message,
+    )
+)
+register_format(
+    Format(
+        "sdmx-json",
+        "SDMX-JSON data message (dataSets with series and observations)",
+        (".json",),
+        _detect_sdmx_json,
+        _parse_sdmx_message,
+    )
+)
+register_format(
+    Format(
+        "sdmx-csv",
+        "SDMX-CSV: DATAFLOW (or STRUCTURE, STRUCTURE_ID), one column per dimension, TIME_PERIOD,"
+        " OBS_VALUE, attributes",
+        TABLE_SUFFIXES,
+        _detect_sdmx_csv,
+        _parse_sdmx_csv,
     )
 )
 # The generic tidy layout last: detection tries the specific layouts first.
