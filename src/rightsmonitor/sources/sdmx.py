@@ -12,11 +12,12 @@ built on it:
   national codes ("KG02") by the catalogue's ``areas``, each with its name;
 * ``SEX``, ``AGE``, ``URBANISATION``, ``INCOME_WEALTH_QUANTILE``, ``DISABILITY_STATUS`` and any
   other dimension whose value is not a total (``_T``, ``_Z``) -> the breakdown (``sex=female``,
-  ``age=0-4``, ``location=urban``, ``income_quintile=q1``...); ``FREQ`` must be annual,
-  ``UNIT_MEASURE`` and ``REPORTING_TYPE`` describe the series and are kept in the footnote;
+  ``age=0-4``, ``location=urban``, ``income_quintile=q1``...); ``FREQ`` must be annual;
+  ``UNIT_MEASURE`` and ``REPORTING_TYPE`` describe the series (its indicator and source);
 * ``UNIT_MULT`` scales the value (x 10^n); ``OBS_STATUS`` becomes the flag (E estimate,
   P provisional, F forecast, B break, I imputed; A is a normal value; M and NaN are no value);
-  ``COMMENT_OBS``, ``NATURE``, ``SOURCE_DETAIL`` and any other attribute go to the footnote.
+  ``COMMENT_OBS`` is the footnote, and ``NATURE``, ``SOURCE_DETAIL`` and ``TIME_DETAIL`` (when
+  it differs from the period) are added to it as ``NAME=code``.
 
 The source (edition) is ``--source`` or one declared from the message's header: its sender, its
 structure and the date it was prepared.
@@ -345,20 +346,18 @@ def _age(code: str) -> str:
 
 
 def _attributes(row: dict[str, Any]) -> tuple[str | None, list[str]]:
+    """The flag, and the footnote's parts: COMMENT_OBS as written, then the other observation
+    attributes as NAME=code (NATURE=C). UNIT_MEASURE and REPORTING_TYPE describe the series
+    (its indicator and its source say them) and are not repeated on every value."""
     status = str(row.get("OBS_STATUS", "") or "")
     flag = FLAGS.get(status)
     notes = []
+    comment = str(row.get("COMMENT_OBS", "") or "").strip()
+    if comment:
+        notes.append(comment)
     if status and status not in FLAGS and status != "A":
         notes.append(f"OBS_STATUS={status}")
-    for name in (
-        "COMMENT_OBS",
-        "COMMENT_TS",
-        "NATURE",
-        "SOURCE_DETAIL",
-        "TIME_DETAIL",
-        "UNIT_MEASURE",
-        "REPORTING_TYPE",
-    ):
+    for name in ("COMMENT_TS", "NATURE", "SOURCE_DETAIL", "TIME_DETAIL"):
         text = str(row.get(name, "") or "").strip()
         if text and text not in TOTALS and not (name == "TIME_DETAIL" and text == row.get(TIME)):
             notes.append(f"{name}={text}")
