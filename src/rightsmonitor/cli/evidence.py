@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
     app.command("load-bundled")(load_bundled_command)
     app.command("indicators")(indicators_command)
     app.command("show")(show_command)
+    app.command("export")(export_command)
 
 
 @handle_errors
@@ -131,3 +132,37 @@ def show_command(
         title=f"{meta.code}: {meta.name} ({meta.unit})",
     )
     console.print(f"{len(rows):,} observations")
+
+
+@handle_errors
+def export_command(
+    out: Annotated[Path, typer.Argument(help="The folder to write (datapackage/, sdmx/).")],
+    format: Annotated[
+        list[str] | None,
+        typer.Option("--format", help="datapackage and/or sdmx-csv (default: both)."),
+    ] = None,
+    indicator: Annotated[list[str] | None, typer.Option(help="Only these indicators.")] = None,
+    area: Annotated[list[str] | None, typer.Option(help="Only these areas (codes).")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only these sources.")] = None,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Write stored observations as a Frictionless Data Package and as SDMX-CSV (the global SDG
+    structure, one file per edition); each re-imports with `rights import` to the same values."""
+    from rightsmonitor.ops.exports import FORMATS, ExportRequest, export_store
+
+    request = ExportRequest(
+        out, tuple(format or FORMATS), tuple(indicator or ()), tuple(area or ()),
+        tuple(source or ()),
+    )  # fmt: skip
+    result = export_store(context(db), request)
+    if json_output:
+        print_json(result)
+        return
+    console.print(f"{result.observations:,} observations of {result.indicators} indicators:")
+    for path in result.files:
+        console.print(f"  {path}")
+    if result.sdmx_left_out:
+        shown = ", ".join(result.sdmx_left_out[:8])
+        more = f" and {len(result.sdmx_left_out) - 8} more" if len(result.sdmx_left_out) > 8 else ""
+        console.print(f"not in SDMX (no SDG series or M49 code): {shown}{more}; in the package")

@@ -124,6 +124,18 @@ def _parse_sdmx_message(path: Path, options: ImportOptions) -> Batch:
     return sdmx.parse_sdmx_message(path, source=options.source)
 
 
+def _detect_datapackage(path: Path, columns: list[str]) -> bool:
+    from rightsmonitor.sources import datapackage
+
+    return datapackage.looks_datapackage(path)
+
+
+def _parse_datapackage(path: Path, options: ImportOptions) -> Batch:
+    from rightsmonitor.sources import datapackage
+
+    return datapackage.parse_datapackage(path, source=options.source)
+
+
 def _detect_sdmx_csv(path: Path, columns: list[str]) -> bool:
     from rightsmonitor.sources import sdmx
 
@@ -202,6 +214,16 @@ register_format(
         (".xml",),
         _detect_sdmx_ml,
         _parse_sdmx_message,
+    )
+)
+register_format(
+    Format(
+        "datapackage",
+        "Frictionless Data Package (datapackage.json) written by rights export: one CSV per"
+        " indicator, with its catalogue entries",
+        (".json",),
+        _detect_datapackage,
+        _parse_datapackage,
     )
 )
 register_format(

@@ -157,12 +157,19 @@ def parse_sdmx_csv(path: Path, *, source: str | None = None) -> Batch:
     raw.columns = [c.upper() for c in columns]
     rows = []
     for index, record in enumerate(raw.to_dict(orient="records"), start=2):
-        row = {k: ("" if v is None else str(v).strip()) for k, v in record.items()}
+        row = {k: _cell_text(v) for k, v in record.items()}
         row["_where"] = (index, "OBS_VALUE")
         rows.append(row)
     flow = next(iter(raw.get("DATAFLOW", raw.get("STRUCTURE_ID", pd.Series(["sdmx-csv"])))), "")
     header = {"structure": str(flow), "sender": "", "prepared": "", "id": path.name}
     return to_batch(_Read(rows, header), str(path), "sdmx-csv", source)
+
+
+def _cell_text(value: Any) -> str:
+    """A CSV cell as text: an empty cell (None or NaN) is "", never "nan"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
 
 
 def _header(message: Any) -> dict[str, str]:
@@ -295,8 +302,8 @@ def _area(code: str, codes: dict[str, Any], areas: dict[str, Area]) -> str:
         country = pycountry.countries.get(numeric=code.zfill(3))
     elif len(code) == 2:
         country = pycountry.countries.get(alpha_2=code.upper())
-    elif lookup_area(code) is not None:
-        return code.upper()
+    elif lookup_area(code) is not None or re.fullmatch(r"[A-Z]{3}", code):
+        return code.upper()  # ISO, or an aggregate's code: the store must know it (validated)
     if country is None:
         raise ValueError(
             f"REF_AREA '{code}' is neither an M49 or ISO 3166 code nor a national code listed in "
