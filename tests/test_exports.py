@@ -123,3 +123,13 @@ def test_the_data_package_is_valid_by_frictionless(exported: tuple[str, Path]) -
 def test_an_empty_selection_is_refused(bundled_copy: str, tmp_path: Path) -> None:
     with pytest.raises(NotFound, match="no stored observations for indicators"):
         export_store(Context(db=bundled_copy), ExportRequest(tmp_path, indicators=("NOPE",)))
+
+
+def test_a_selection_sdmx_cannot_carry_gives_the_package_alone(
+    bundled_copy: str, tmp_path: Path
+) -> None:
+    result = export_store(
+        Context(db=bundled_copy), ExportRequest(tmp_path / "out", indicators=("HDR.LE",))
+    )
+    assert [p.name for p in result.files] == ["datapackage.json"]
+    assert result.sdmx_left_out == ("HDR.LE",)

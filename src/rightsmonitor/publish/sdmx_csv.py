@@ -57,7 +57,7 @@ def write_sdmx_csv(selection: ExportSelection, out: Path) -> tuple[list[Path], l
     frame = frame[frame["indicator"].isin(series_of)]
     codes_ok = {a: _ref_area(a, national) is not None for a in set(frame["area"])}
     left_out += [f"area {a}" for a in sorted(a for a, ok in codes_ok.items() if not ok)]
-    frame = frame[frame["area"].map(codes_ok)]
+    frame = frame[frame["area"].map(codes_ok).astype(bool)]
     output_folder(out)
     paths = []
     for source, rows in frame.groupby("source", sort=True):
