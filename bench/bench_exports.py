@@ -104,7 +104,11 @@ def main() -> None:
                 t.unlink(missing_ok=True)
                 run("import", str(work / "catalogue.yaml"), "--db", str(t))
 
-            sdmx = best(args.repeat, fresh, "import", *map(str, sdmx_files), "--db", str(target))
+            sdmx = (
+                best(args.repeat, fresh, "import", *map(str, sdmx_files), "--db", str(target))
+                if sdmx_files
+                else float("nan")  # none of the selection is an SDG series
+            )
             lines.append(
                 f"| {label} | {observations:,} | {export:.2f} | {package:.2f} | "
                 f"{sdmx:.2f} ({len(sdmx_files)} files) | {observations / package:,.0f} |"

@@ -26,6 +26,7 @@ import pandas as pd
 from rightsmonitor.files import output_folder, write_text
 from rightsmonitor.model.observation import parse_disaggregation_key
 from rightsmonitor.publish.datapackage import ExportSelection
+from rightsmonitor.sources.sdmx import age_code
 
 DATAFLOW = "IAEG-SDGs:DF_SDG_GLH(1.22)"
 BREAKDOWN_DIMENSIONS = {"sex": "SEX", "age": "AGE", "location": "URBANISATION",
@@ -90,7 +91,7 @@ def _row(row, series_of, national, dimensions, codes) -> list[str]:
     key = {"FREQ": "A", "REPORTING_TYPE": "N", "SERIES": series,
            "REF_AREA": _ref_area(row.area, national),
            "SEX": {"female": "F", "male": "M"}.get(parts.get("sex", ""), "_T"),
-           "AGE": _age(parts.get("age")) or universe.get("AGE", "_T"),
+           "AGE": age_code(parts["age"]) if "age" in parts else universe.get("AGE", "_T"),
            "URBANISATION": {"urban": "U", "rural": "R"}.get(parts.get("location", ""), "_T"),
            "INCOME_WEALTH_QUANTILE": parts.get("income_quintile", "_T").upper(),
            "DISABILITY_STATUS": parts.get("disability", "_T").upper()}  # fmt: skip
@@ -112,18 +113,3 @@ def _ref_area(code: str, national: dict[str, str]) -> str | None:
         return code
     country = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
     return country.numeric if country is not None else None
-
-
-def _age(value: str | None) -> str | None:
-    """Age ranges back to SDMX codes: 0-4 -> Y0T4, 15+ -> Y_GE15, under 5 -> Y_LT5."""
-    import re
-
-    if not value:
-        return None
-    if match := re.fullmatch(r"(\d+)-(\d+)", value):
-        return f"Y{match.group(1)}T{match.group(2)}"
-    if match := re.fullmatch(r"(\d+)\+", value):
-        return f"Y_GE{match.group(1)}"
-    if match := re.fullmatch(r"under (\d+)", value):
-        return f"Y_LT{match.group(1)}"
-    return value

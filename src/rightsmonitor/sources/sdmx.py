@@ -341,15 +341,28 @@ def _breakdown_value(name: str, code: str) -> str:
     return code.lower()
 
 
+# SDMX age codes and the ranges stored for them, both ways (the export writes them back)
+AGES = (
+    (r"Y(\d+)T(\d+)", "{}-{}", r"(\d+)-(\d+)", "Y{}T{}"),
+    (r"Y_GE(\d+)", "{}+", r"(\d+)\+", "Y_GE{}"),
+    (r"Y_LT(\d+)", "under {}", r"under (\d+)", "Y_LT{}"),
+)
+
+
 def _age(code: str) -> str:
     """SDMX age codes as ranges: Y0T4 -> 0-4, Y_GE15 -> 15+, Y_LT5 -> under 5."""
-    if match := re.fullmatch(r"Y(\d+)T(\d+)", code):
-        return f"{match.group(1)}-{match.group(2)}"
-    if match := re.fullmatch(r"Y_GE(\d+)", code):
-        return f"{match.group(1)}+"
-    if match := re.fullmatch(r"Y_LT(\d+)", code):
-        return f"under {match.group(1)}"
+    for pattern, text, _, _ in AGES:
+        if match := re.fullmatch(pattern, code):
+            return text.format(*match.groups())
     return code
+
+
+def age_code(text: str) -> str:
+    """The SDMX age code of a stored range: 0-4 -> Y0T4, 15+ -> Y_GE15, under 5 -> Y_LT5."""
+    for _, _, pattern, code in AGES:
+        if match := re.fullmatch(pattern, text):
+            return code.format(*match.groups())
+    return text
 
 
 def _attributes(row: dict[str, Any]) -> tuple[str | None, list[str]]:
