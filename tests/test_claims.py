@@ -464,6 +464,8 @@ def test_the_report_reads_in_chinese(bundled_db: str, tmp_path: Path) -> None:
     paths = write_claims(result, tmp_path / "zh", lang="zh")
     page = paths["html"].read_text("utf-8")
     assert "数字核查" in page and "仅与 undp-hdr-2020 一致" in page and 'lang="zh' in page
+    assert "其他版本不一致" in page  # the explanation, translated
+    assert "other editions differ" in str(result.checks[0].explanation)  # English by default
 
 
 def test_a_malformed_terms_catalogue_is_refused_naming_its_lines(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from rightsmonitor.methods.claim_verdicts import (
 from rightsmonitor.model.claims import Claim, ClaimCheck, EvidenceValue, Mapping, Verdict
 from rightsmonitor.model.indicator import Indicator
 from rightsmonitor.model.observation import Source
+from rightsmonitor.model.text import Text, text
 from rightsmonitor.sources.claim_terms import ClaimTerm
 
 NEAR = 120  # characters between a term and the number, at most
@@ -118,16 +119,7 @@ def check_claim(
 ) -> ClaimCheck:
     """The verdict on one claim, with every stored value it rests on."""
     if match is None:
-        where = f" for {area}" if area else ""
-        when = f" in {claim.year}" if claim.year else ""
-        return _verdict(
-            claim,
-            area,
-            None,
-            Verdict.NOT_CHECKABLE,
-            f"No stored series matches what this claim is about ('{claim.about}'); "
-            f"a series of that quantity{where}{when} would decide it.",
-        )
+        return _verdict(claim, area, None, Verdict.NOT_CHECKABLE, _unmatched(claim, area))
     entry = match.entry
     main = series.get(entry.indicator)
     mapping = Mapping(
@@ -139,22 +131,27 @@ def check_claim(
         f"units {', '.join(entry.units)}" + (" (a different measure)" if entry.different else ""),
     )
     if entry.different:
-        text = f"The nearest stored series, {mapping.name} ({entry.indicator}), measures "
-        return _verdict(
-            claim,
-            area,
-            mapping,
-            Verdict.DIFFERENT_DEFINITION,
-            text + f"something else: {' '.join(entry.says.split())}.",
+        said = text(
+            "The nearest stored series, {name} ({code}), measures something else: {says}.",
+            name=mapping.name,
+            code=entry.indicator,
+            says=" ".join(entry.says.split()),
         )
+        return _verdict(claim, area, mapping, Verdict.DIFFERENT_DEFINITION, said)
     if not match.fits:
         return _verdict(
             claim,
             area,
             mapping,
             Verdict.DIFFERENT_DEFINITION,
-            f"The words fit {mapping.name} ({entry.indicator}), which is in "
-            f"{entry.units[0]}; the claim is in {claim.unit}.",
+            text(
+                "The words fit {name} ({code}), which is in {series_unit}; the claim is in "
+                "{claim_unit}.",
+                name=mapping.name,
+                code=entry.indicator,
+                series_unit=entry.units[0],
+                claim_unit=claim.unit,
+            ),
         )
     if claim.change in ("rise", "fall") and not entry.growth:
         return _verdict(
@@ -162,8 +159,10 @@ def check_claim(
             area,
             mapping,
             Verdict.NOT_CHECKABLE,
-            "The claim states a change, not a level: checking it needs the level "
-            "at its start and at its end.",
+            text(
+                "The claim states a change, not a level: checking it needs the level at its "
+                "start and at its end."
+            ),
         )
     if area is None:
         return _verdict(
@@ -171,7 +170,7 @@ def check_claim(
             None,
             mapping,
             Verdict.NOT_CHECKABLE,
-            "No country is named: give one (--country).",
+            text("No country is named: give one (--country)."),
         )
     return _compare(claim, area, mapping, entry, series, sources, document_year)
 
@@ -217,14 +216,19 @@ def _compare(
                 )
             )
     if not rows:
-        when = f"in {claim.year}" if claim.year else "at or before the document's date"
+        message = (
+            "No stored value of {name} ({code}) for {area} in {year}: that value, from any "
+            "edition, would decide it."
+            if claim.year
+            else "No stored value of {name} ({code}) for {area} at or before the document's "
+            "date: that value, from any edition, would decide it."
+        )
         return _verdict(
             claim,
             area,
             mapping,
             Verdict.NOT_CHECKABLE,
-            f"No stored value of {mapping.name} ({entry.indicator}) for {area} "
-            f"{when}: that value, from any edition, would decide it.",
+            text(message, name=mapping.name, code=entry.indicator, area=area, year=claim.year),
         )
     return _decided(claim, area, mapping, rows, claimed, sources)
 
@@ -272,7 +276,12 @@ def _decided(
     if len(agreeing) == len({r.source for r in rows}):
         uses = "; ".join(f"{r.source} {r.year}: {r.value:g}" for r in rows)
         return _verdict(
-            claim, area, mapping, Verdict.CONSISTENT, f"{said} agrees with {uses}.", rows=rows
+            claim,
+            area,
+            mapping,
+            Verdict.CONSISTENT,
+            text("{claim} agrees with {evidence}.", claim=said, evidence=uses),
+            rows=rows,
         )
     if agreeing:
         names = " and ".join(agreeing)
@@ -282,7 +291,12 @@ def _decided(
             area,
             mapping,
             Verdict.CONSISTENT_WITH_EDITION_ONLY,
-            f"{said} agrees with {names}; other editions differ ({others}).",
+            text(
+                "{claim} agrees with {editions}; other editions differ ({others}).",
+                claim=said,
+                editions=names,
+                others=others,
+            ),
             text=f"consistent with {names} only",
             rows=rows,
         )
@@ -292,15 +306,48 @@ def _decided(
     )
     delta, percent = difference(claimed, newest.value)
     share = f", {percent:+.1f} %" if percent is not None else ""
+    stored, by = f"{newest.value:g}", f"{delta:+.4g}"
     return _verdict(
         claim,
         area,
         mapping,
         Verdict.DIFFERS,
-        f"{said} differs from {newest.source} {newest.year}: {newest.value:g} "
-        f"({delta:+.4g} {mapping.unit}{share}).",
+        text(
+            "{claim} differs from {source} {year}: {value} ({difference} {unit}{share}).",
+            claim=said,
+            source=newest.source,
+            year=newest.year,
+            value=stored,
+            difference=by,
+            unit=mapping.unit,
+            share=share,
+        ),
         rows=rows,
         delta=(delta, percent),
+    )
+
+
+def _unmatched(claim: Claim, area: str | None) -> Text:
+    """Not checkable for want of a series: what claim, and what data would decide it."""
+    if area and claim.year:
+        return text(
+            "No stored series matches what this claim is about ('{about}'); a series of that "
+            "quantity for {area} in {year} would decide it.",
+            about=claim.about,
+            area=area,
+            year=claim.year,
+        )
+    if area:
+        return text(
+            "No stored series matches what this claim is about ('{about}'); a series of that "
+            "quantity for {area} would decide it.",
+            about=claim.about,
+            area=area,
+        )
+    return text(
+        "No stored series matches what this claim is about ('{about}'); a series of that "
+        "quantity would decide it.",
+        about=claim.about,
     )
 
 
@@ -309,7 +356,7 @@ def _verdict(
     area: str | None,
     mapping: Mapping | None,
     verdict: Verdict,
-    explanation: str,
+    explanation: Text,
     *,
     text: str | None = None,
     rows: Sequence[EvidenceValue] = (),

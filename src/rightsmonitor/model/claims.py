@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from rightsmonitor.model.results import Result
-from rightsmonitor.model.text import N_
+from rightsmonitor.model.text import N_, Text
 
 # what a claim's number can be in: the canonical units the extraction reads and the
 # claim-terms catalogue names (a count of things other than people or households is a "count")
@@ -194,7 +194,7 @@ class ClaimCheck(Result):
     mapping: Mapping | None
     verdict: Verdict
     verdict_text: str  # "consistent with HDR 2020 only"
-    explanation: str
+    explanation: Text  # a translatable sentence (str() gives the English)
     difference: float | None
     difference_percent: float | None
     evidence: tuple[EvidenceValue, ...]

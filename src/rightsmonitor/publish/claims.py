@@ -79,7 +79,7 @@ def claim_row(check: ClaimCheck) -> dict[str, Any]:
         "paragraph": claim.paragraph,
         "difference_percent": check.difference_percent,
         "verdict_code": check.verdict.value,
-        "explanation": check.explanation,
+        "explanation": str(check.explanation),
     }
 
 
