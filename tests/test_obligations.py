@@ -71,8 +71,9 @@ def test_calendar_from_a_recorded_history(with_status: Store, ctx: Context, hist
     )
     assert cat.next_due == dt.date(2025, 8, 20) and cat.state == "overdue"  # 2021-08-20 + 4 years
     assert crc.state == "due within 12 months"
-    assert rows["ICESCR"].state == "no report history recorded"
-    assert rows["ICESCR"].next_due == dt.date(2003, 12, 31)  # ratified 2001 + 2 years
+    assert rows["ICESCR"].state == "no history recorded"  # never a due date decades ago
+    assert rows["ICESCR"].next_due is None
+    assert "fell due by the end of 2003 (ratification 2001 + 2" in rows["ICESCR"].next_due_basis
     assert rows["ICCPR"].state == "not party"
     assert rows["OP-CAT"].state == "not party"
     assert overdue_text(400) == "overdue by 1 year(s) 1 month(s)"
@@ -102,7 +103,7 @@ def test_the_assessment_is_a_function_of_the_stored_frames(
             with_status.treaty_status("CHN"), with_status.treaty_reports("KEN"), as_of=AS_OF
         )
     )
-    assert no_history["CEDAW"].state == "no report history recorded"
+    assert no_history["CEDAW"].state == "no history recorded"
     assert no_history["CEDAW"].overdue_days is None
 
 
@@ -240,4 +241,4 @@ def test_cli_table(bundled_db: str) -> None:
     )
     assert result.exit_code == 0, result.output
     assert "China (CHN): treaty obligations as of 2026-11-23" in result.output
-    assert "no report history recorded" in result.output and "signatory" in result.output
+    assert "no history recorded" in result.output and "signatory" in result.output

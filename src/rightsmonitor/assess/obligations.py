@@ -2,9 +2,10 @@
 next 12 months, or overdue by how long.
 
 Due dates: the bundled status gives ratification years only, so for a state with no recorded
-history the output shows when the initial report fell due ("by the end of" ratification year +
-the treaty's initial period, a year-level approximation) and says that no history is recorded:
-it never claims a report is overdue without the history to show it. Recorded reports rule: the
+history the output says "no history recorded" and gives no due date (a date decades ago, the
+initial report's, would read as overdue since 1973); the explanation says when the initial
+report fell due ("by the end of" ratification year + the treaty's initial period, a year-level
+approximation). It never claims a report is overdue without the history to show it. Recorded reports rule: the
 committee's next due date when given (until a report due on or after it is recorded as
 submitted), else the last submission plus the treaty's periodicity.
 """
@@ -18,6 +19,9 @@ import pandas as pd
 
 from rightsmonitor.model.obligations import Treaty
 from rightsmonitor.sources.obligations import bundled_treaties
+
+
+NO_HISTORY = "no history recorded"
 
 
 @dataclass(frozen=True)
@@ -99,19 +103,9 @@ def obligations_for(
             continue
         next_due, basis = _next_due(treaty, year, mine)
         if mine.empty:
-            # Without a recorded history nothing can be said of what was submitted: show when
-            # the initial report fell due, and say the history is missing.
-            out.append(
-                Obligation(
-                    treaty,
-                    state_status,
-                    year,
-                    history,
-                    next_due,
-                    basis,
-                    "no report history recorded",
-                )
-            )
+            # Without a recorded history nothing can be said of what was submitted or is due:
+            # no date, the history's absence stated, the initial report's year as context.
+            out.append(Obligation(treaty, state_status, year, history, None, basis, NO_HISTORY))
             continue
         if next_due is None:
             state, overdue = "no report currently due", None
@@ -146,10 +140,12 @@ def _next_due(
         if due:
             return min(due), "recorded due date of a report not yet submitted"
     if year is None:
-        return None, "ratification year unknown"
+        return None, "no history recorded; ratification year unknown"
     return (
-        dt.date(year + treaty.initial, 12, 31),
-        f"initial report: ratification {year} + {treaty.initial} year(s) (year-level estimate)",
+        None,
+        f"no history recorded: the initial report fell due by the end of "
+        f"{year + treaty.initial} (ratification {year} + {treaty.initial} year(s)); record the "
+        "state's reports (rights obligations import) to see what is due",
     )
 
 
