@@ -5,9 +5,9 @@ Due dates: the bundled status gives ratification years only, so for a state with
 history the output says "no history recorded" and gives no due date (a date decades ago, the
 initial report's, would read as overdue since 1973); the explanation says when the initial
 report fell due ("by the end of" ratification year + the treaty's initial period, a year-level
-approximation). It never claims a report is overdue without the history to show it. Recorded reports rule: the
-committee's next due date when given (until a report due on or after it is recorded as
-submitted), else the last submission plus the treaty's periodicity.
+approximation). It never claims a report is overdue without the history to show it. Recorded
+reports rule: the committee's next due date when given (until a report due on or after it is
+recorded as submitted), else the last submission plus the treaty's periodicity.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ import pandas as pd
 
 from rightsmonitor.model.obligations import Treaty
 from rightsmonitor.sources.obligations import bundled_treaties
-
 
 NO_HISTORY = "no history recorded"
 
