@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -67,6 +67,29 @@ def obligations_command(
     print_table(
         ["treaty", "status", "year", "reports", "next report due", "state"], rows, title=title
     )
+    if result.upr is not None:
+        _print_upr(result.upr)
+
+
+def _print_upr(upr: Any) -> None:
+    """The UPR calendar: each review held, the next, the mid-term report; with sources."""
+
+    def when(entry: Any) -> str:
+        if entry.start is None:
+            return "dates not yet announced"
+        return f"{entry.start.isoformat()} to {entry.end.isoformat() if entry.end else '?'}"
+
+    rows = [["held", e.cycle, e.session, when(e), e.source] for e in upr.reviews]
+    if upr.next_review is not None:
+        e = upr.next_review
+        rows.append(["next", e.cycle, e.session, when(e), e.source])
+    print_table(
+        ["review", "cycle", "session", "dates", "source"], rows, title="Universal Periodic Review"
+    )
+    if upr.midterm_due is not None:
+        console.print(
+            f"mid-term report: usually by {upr.midterm_due.isoformat()} ({upr.midterm_basis})"
+        )
 
 
 @obligations_app.command("import")

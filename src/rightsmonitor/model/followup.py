@@ -37,12 +37,14 @@ class ObligationsResult(Result):
     area_name: str
     as_of: dt.date
     treaties: tuple[Any, ...]  # assess.obligations.Obligation
+    upr: Any = None  # assess.upr.UprCalendar
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "area": self.area,
             "as_of": self.as_of.isoformat(),
             "treaties": [o.to_record() for o in self.treaties],
+            "upr": self.upr.to_dict() if self.upr is not None else None,
         }
 
 

@@ -31,7 +31,15 @@ def obligations(ctx: Context, request: ObligationsRequest) -> ObligationsResult:
     with ctx.reader() as store:
         status, reports = store.treaty_status(area), store.treaty_reports(area)
     rows = obligations_for(status, reports, as_of=day)
-    return ObligationsResult(area, area_name(area), day, tuple(rows))
+    return ObligationsResult(area, area_name(area), day, tuple(rows), _upr(area, day))
+
+
+def _upr(area: str, day: dt.date):
+    """The state's UPR calendar from the shipped sessions and reviews."""
+    from rightsmonitor.assess.upr import upr_calendar
+    from rightsmonitor.sources.upr_calendar import bundled_upr_reviews, bundled_upr_sessions
+
+    return upr_calendar(area, bundled_upr_reviews(), bundled_upr_sessions(), day)
 
 
 def import_reports(ctx: Context, path: Path) -> FollowUpImport:
