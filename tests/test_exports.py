@@ -87,16 +87,15 @@ def test_each_sdmx_file_reimports_to_the_same_values_flags_and_footnotes(
             "sources": [s.model_dump(mode="json") for s in store.sources()],
         }
     catalogue.write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
-    files = sorted((out / "sdmx").glob("*.csv"))
-    assert [f.stem for f in files] == sorted(
-        {"wb-wdi", "sdmx-uk-ons-iaeg-sdgs-sdg-2025-09-24", "sdmx-bis-kg-nsc-sdg-2019-06-13"}
-    )
+    files = sorted((out / "sdmx").glob("*.csv")) + sorted((out / "sdmx-ml").glob("*.xml"))
+    editions = ["sdmx-bis-kg-nsc-sdg-2019-06-13", "sdmx-uk-ons-iaeg-sdgs-sdg-2025-09-24", "wb-wdi"]
+    assert [f.stem for f in files] == editions * 2
     before = observations(original)
     for file in files:
-        db = str(tmp_path / f"{file.stem}.duckdb")
+        db = str(tmp_path / f"{file.stem}{file.suffix}.duckdb")
         import_files(Context(db=db), ImportRequest((catalogue,)))
         (found,) = import_files(Context(db=db), ImportRequest((file,), source=None)).files
-        assert found.format == "sdmx-csv"
+        assert found.format == ("sdmx-csv" if file.suffix == ".csv" else "sdmx-ml")
         after = observations(db).drop(columns=["source"])
         expected = before[before["source"] == file.stem].drop(columns=["source"])
         expected = expected[~expected["indicator"].isin(["HDR.HDI", "SP.DYN.LE00.IN"])]
@@ -131,5 +130,5 @@ def test_a_selection_sdmx_cannot_carry_gives_the_package_alone(
     result = export_store(
         Context(db=bundled_copy), ExportRequest(tmp_path / "out", indicators=("HDR.LE",))
     )
-    assert [p.name for p in result.files] == ["datapackage.json"]
+    assert [p.name for p in result.files] == ["datapackage.json"]  # no SDMX file at all
     assert result.sdmx_left_out == ("HDR.LE",)

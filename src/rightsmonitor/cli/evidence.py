@@ -139,7 +139,7 @@ def export_command(
     out: Annotated[Path, typer.Argument(help="The folder to write (datapackage/, sdmx/).")],
     format: Annotated[
         list[str] | None,
-        typer.Option("--format", help="datapackage and/or sdmx-csv (default: both)."),
+        typer.Option("--format", help="datapackage, sdmx-csv, sdmx-ml (default: all three)."),
     ] = None,
     indicator: Annotated[list[str] | None, typer.Option(help="Only these indicators.")] = None,
     area: Annotated[list[str] | None, typer.Option(help="Only these areas (codes).")] = None,
@@ -147,8 +147,8 @@ def export_command(
     db: DbOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Write stored observations as a Frictionless Data Package and as SDMX-CSV (the global SDG
-    structure, one file per edition); each re-imports with `rights import` to the same values."""
+    """Write stored observations as a Frictionless Data Package, SDMX-CSV and SDMX-ML (the global
+    SDG structure, a file per edition); each re-imports with `rights import` to the same values."""
     from rightsmonitor.ops.exports import FORMATS, ExportRequest, export_store
 
     request = ExportRequest(

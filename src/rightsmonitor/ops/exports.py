@@ -1,4 +1,5 @@
-"""Open data out: any selection of the store as a Frictionless Data Package and as SDMX-CSV.
+"""Open data out: any selection of the store as a Frictionless Data Package, SDMX-CSV and
+SDMX-ML.
 
 The selection is read in one visit to the store (observations, and the catalogue entries they
 refer to) and written by the publishers (``publish/datapackage.py``, ``publish/sdmx_csv.py``);
@@ -14,7 +15,7 @@ from rightsmonitor.errors import InvalidRequest, NotFound
 from rightsmonitor.model.results import Result
 from rightsmonitor.ops.context import Context
 
-FORMATS = ("datapackage", "sdmx-csv")
+FORMATS = ("datapackage", "sdmx-csv", "sdmx-ml")
 
 
 @dataclass(frozen=True)
@@ -46,11 +47,13 @@ def export_store(ctx: Context, request: ExportRequest) -> ExportResult:
     ctx
         The store to read.
     request
-        The folder, the formats (``datapackage``, ``sdmx-csv``) and the selection: indicator
+        The folder, the formats (``datapackage``, ``sdmx-csv``, ``sdmx-ml``) and the selection:
+        indicator
         codes, area codes and source ids (each empty: all).
     """
     from rightsmonitor.publish.datapackage import write_datapackage
     from rightsmonitor.publish.sdmx_csv import write_sdmx_csv
+    from rightsmonitor.publish.sdmx_ml import write_sdmx_ml
 
     unknown = [f for f in request.formats if f not in FORMATS]
     if unknown or not request.formats:
@@ -63,6 +66,9 @@ def export_store(ctx: Context, request: ExportRequest) -> ExportResult:
         files.append(write_datapackage(selection, request.out / "datapackage"))
     if "sdmx-csv" in request.formats:
         written, left_out = write_sdmx_csv(selection, request.out / "sdmx")
+        files += written
+    if "sdmx-ml" in request.formats:
+        written, left_out = write_sdmx_ml(selection, request.out / "sdmx-ml")
         files += written
     return ExportResult(request.out, len(selection.observations), len(selection.indicators),
                         tuple(files), tuple(left_out))  # fmt: skip

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +35,7 @@ BREAKDOWN_DIMENSIONS = {"sex": "SEX", "age": "AGE", "location": "URBANISATION",
                         "disability": "DISABILITY_STATUS"}  # fmt: skip
 KEY = ("FREQ", "REPORTING_TYPE", "SERIES", "REF_AREA", "SEX", "AGE", "URBANISATION",
        "INCOME_WEALTH_QUANTILE", "DISABILITY_STATUS")  # fmt: skip
+OBSERVATION = ("TIME_PERIOD", "OBS_VALUE", "OBS_STATUS", "UNIT_MULT", "COMMENT_OBS")
 STATUS = {"estimate": "E", "provisional": "P", "forecast": "F", "break": "B", "imputed": "I"}
 
 
@@ -45,9 +47,19 @@ def sdg_series_of(codes: dict) -> dict[str, str]:
     return found
 
 
-def write_sdmx_csv(selection: ExportSelection, out: Path) -> tuple[list[Path], list[str]]:
-    """One ``<source>.csv`` per edition; and what was left out: indicators with no SDG series,
-    areas with no SDMX code."""
+@dataclass(frozen=True)
+class Edition:
+    """One source's observations as SDMX records: the key dimensions in order, then
+    TIME_PERIOD, OBS_VALUE and the attributes, each record a dict of code strings."""
+
+    source: str
+    dimensions: tuple[str, ...]
+    records: tuple[dict[str, str], ...]
+
+
+def sdmx_editions(selection: ExportSelection) -> tuple[list[Edition], list[str]]:
+    """The selection as SDMX records per edition, and what was left out: indicators with no
+    SDG series, areas with no SDMX code."""
     from rightsmonitor.sources.sdmx import sdmx_codes
 
     codes = sdmx_codes()
@@ -59,20 +71,32 @@ def write_sdmx_csv(selection: ExportSelection, out: Path) -> tuple[list[Path], l
     codes_ok = {a: _ref_area(a, national) is not None for a in set(frame["area"])}
     left_out += [f"area {a}" for a in sorted(a for a, ok in codes_ok.items() if not ok)]
     frame = frame[frame["area"].map(codes_ok).astype(bool)]
+    editions = []
+    for source, rows in frame.groupby("source", sort=True):
+        dimensions = (*KEY, *_dimensions(rows))
+        ordered = rows.sort_values(["indicator", "area", "disaggregation", "year"])
+        records = tuple(
+            dict(zip(["DATAFLOW", *dimensions, *OBSERVATION], _row(r, series_of, national,
+                                                                   dimensions[len(KEY):], codes),
+                     strict=True))
+            for r in ordered.itertuples()
+        )  # fmt: skip
+        editions.append(Edition(str(source), dimensions, records))
+    return editions, left_out
+
+
+def write_sdmx_csv(selection: ExportSelection, out: Path) -> tuple[list[Path], list[str]]:
+    """One ``<source>.csv`` per edition; and what was left out (see :func:`sdmx_editions`)."""
+    editions, left_out = sdmx_editions(selection)
     output_folder(out)
     paths = []
-    for source, rows in frame.groupby("source", sort=True):
-        dimensions = _dimensions(rows)
+    for edition in editions:
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        header = ["DATAFLOW", *KEY, *dimensions, "TIME_PERIOD", "OBS_VALUE", "OBS_STATUS",
-                  "UNIT_MULT", "COMMENT_OBS"]  # fmt: skip
-        writer.writerow(header)
-        for row in rows.sort_values(["indicator", "area", "disaggregation", "year"]).itertuples():
-            writer.writerow(_row(row, series_of, national, dimensions, codes))
-        path = out / f"{source}.csv"
-        write_text(path, buffer.getvalue())
-        paths.append(path)
+        columns = ["DATAFLOW", *edition.dimensions, *OBSERVATION]
+        writer = csv.DictWriter(buffer, columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(edition.records)
+        paths.append(write_text(out / f"{edition.source}.csv", buffer.getvalue()))
     return paths, left_out
 
 
