@@ -2,8 +2,8 @@
 
 On the bundled store (every bundled dataset loaded) plus the real SDMX messages of
 ../shared/data/sdmx: ``rights export OUT`` (data package and SDMX-CSV) for growing selections
-(10 indicators, 40, all), then ``rights import OUT/datapackage/datapackage.json`` into an empty store and
-``rights import`` of every SDMX-CSV file into a store holding the catalogue only. Each figure is
+(10 indicators, 40, all), then ``rights import OUT/datapackage/datapackage.json`` into an empty
+store and ``rights import`` of every SDMX-CSV file into a store holding the catalogue only. Each figure is
 the wall-clock time of a fresh ``rights`` process, best of ``--repeat``. The issue names no
 peer: absolute numbers, with observations per second.
 
