@@ -1,11 +1,11 @@
 """Benchmark: open data out and back in, as a user runs it (issue 14).
 
 On the bundled store (every bundled dataset loaded) plus the real SDMX messages of
-../shared/data/sdmx: ``rights export OUT`` (data package and SDMX-CSV) for growing selections
-(10 indicators, 40, all), then ``rights import OUT/datapackage/datapackage.json`` into an empty
-store and ``rights import`` of every SDMX-CSV file into a store holding the catalogue only. Each figure is
-the wall-clock time of a fresh ``rights`` process, best of ``--repeat``. The issue names no
-peer: absolute numbers, with observations per second.
+../shared/data/sdmx: ``rights export OUT`` (data package and SDMX-CSV) for growing
+selections (10 indicators, 40, all), then ``rights import`` of the package into an empty
+store and of every SDMX-CSV file into a store holding the catalogue only. Each figure is the
+wall-clock time of a fresh ``rights`` process, best of ``--repeat``. The issue names no peer:
+absolute numbers, with observations per second.
 
     .venv/bin/python bench/bench_exports.py [--repeat 3] [--out bench/results/exports.md]
 """
