@@ -114,9 +114,9 @@ def _series(store: Store, codes: set[str], areas: set[str]) -> dict[str, Series]
     )
     for row in frame.itertuples(index=False):
         values[row.indicator][(row.source, row.area)][int(row.year)] = float(row.value)
-    found = {}
-    for code in sorted(codes):
-        meta = store.indicator(code)
-        if meta is not None:
-            found[code] = Series(meta, {k: dict(v) for k, v in values[code].items()})
-    return found
+    catalogue = {meta.code: meta for meta in store.indicators()}  # one read, not one per code
+    return {
+        code: Series(catalogue[code], {k: dict(v) for k, v in values[code].items()})
+        for code in sorted(codes)
+        if code in catalogue
+    }

@@ -30,6 +30,7 @@ import pandas as pd
 from rightsmonitor import __version__
 from rightsmonitor.files import output_folder, write_text
 from rightsmonitor.model import Area, Indicator, Source
+from rightsmonitor.sources.cells import is_empty
 
 DATA_COLUMNS = (
     "area", "disaggregation", "source", "year", "value", "flag", "footnote", "se", "ci_low",
@@ -111,12 +112,8 @@ def _csv(rows: pd.DataFrame) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(DATA_COLUMNS)
     for record in table.itertuples(index=False):
-        writer.writerow(["" if _missing(v) else _cell(v) for v in record])
+        writer.writerow(["" if is_empty(v) else _cell(v) for v in record])
     return buffer.getvalue()
-
-
-def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
 
 
 def _cell(value: Any) -> str:

@@ -41,6 +41,16 @@ import pandas as pd
 
 from rightsmonitor.errors import Problem
 
+
+def is_empty(value: object) -> bool:
+    """An empty cell as readers and writers meet it: None, or a float NaN (pandas' gap).
+
+    >>> [is_empty(v) for v in (None, float("nan"), "", 0.0, "nan")]
+    [True, True, False, False, False]
+    """
+    return value is None or (isinstance(value, float) and value != value)
+
+
 DATE_FORMAT = "YYYY-MM-DD"
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?$")
 

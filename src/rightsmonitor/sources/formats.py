@@ -7,6 +7,7 @@ a file of that format is detected or read, so ``rights formats`` and the error p
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,46 +107,25 @@ def _parse_owid(path: Path, options: ImportOptions) -> Batch:
     )
 
 
-def _detect_sdmx_ml(path: Path, columns: list[str]) -> bool:
-    from rightsmonitor.sources import sdmx
+def _reader(module: str, function: str, *, looks_at: str) -> Callable[[Path, list[str]], bool]:
+    """A detector that imports its reader module only when called; it is given the file's
+    path or its header columns (``looks_at``)."""
 
-    return sdmx.looks_sdmx_ml(path)
+    def detect(path: Path, columns: list[str]) -> bool:
+        reader = importlib.import_module(f"rightsmonitor.sources.{module}")
+        return getattr(reader, function)(path if looks_at == "path" else columns)
 
-
-def _detect_sdmx_json(path: Path, columns: list[str]) -> bool:
-    from rightsmonitor.sources import sdmx
-
-    return sdmx.looks_sdmx_json(path)
-
-
-def _parse_sdmx_message(path: Path, options: ImportOptions) -> Batch:
-    from rightsmonitor.sources import sdmx
-
-    return sdmx.parse_sdmx_message(path, source=options.source)
+    return detect
 
 
-def _detect_datapackage(path: Path, columns: list[str]) -> bool:
-    from rightsmonitor.sources import datapackage
+def _parser(module: str, function: str) -> Callable[[Path, ImportOptions], Batch]:
+    """A parser that imports its reader module only when called, passing on the source."""
 
-    return datapackage.looks_datapackage(path)
+    def parse(path: Path, options: ImportOptions) -> Batch:
+        reader = importlib.import_module(f"rightsmonitor.sources.{module}")
+        return getattr(reader, function)(path, source=options.source)
 
-
-def _parse_datapackage(path: Path, options: ImportOptions) -> Batch:
-    from rightsmonitor.sources import datapackage
-
-    return datapackage.parse_datapackage(path, source=options.source)
-
-
-def _detect_sdmx_csv(path: Path, columns: list[str]) -> bool:
-    from rightsmonitor.sources import sdmx
-
-    return sdmx.looks_sdmx_csv(columns)
-
-
-def _parse_sdmx_csv(path: Path, options: ImportOptions) -> Batch:
-    from rightsmonitor.sources import sdmx
-
-    return sdmx.parse_sdmx_csv(path, source=options.source)
+    return parse
 
 
 def _detect_tidy(path: Path, columns: list[str]) -> bool:
@@ -212,8 +192,8 @@ register_format(
         "sdmx-ml",
         "SDMX-ML 2.1 data message (structure-specific or generic), e.g. the SDG Global Database",
         (".xml",),
-        _detect_sdmx_ml,
-        _parse_sdmx_message,
+        _reader("sdmx", "looks_sdmx_ml", looks_at="path"),
+        _parser("sdmx", "parse_sdmx_message"),
     )
 )
 register_format(
@@ -222,8 +202,8 @@ register_format(
         "Frictionless Data Package (datapackage.json) written by rights export: one CSV per"
         " indicator, with its catalogue entries",
         (".json",),
-        _detect_datapackage,
-        _parse_datapackage,
+        _reader("datapackage", "looks_datapackage", looks_at="path"),
+        _parser("datapackage", "parse_datapackage"),
     )
 )
 register_format(
@@ -231,8 +211,8 @@ register_format(
         "sdmx-json",
         "SDMX-JSON data message (dataSets with series and observations)",
         (".json",),
-        _detect_sdmx_json,
-        _parse_sdmx_message,
+        _reader("sdmx", "looks_sdmx_json", looks_at="path"),
+        _parser("sdmx", "parse_sdmx_message"),
     )
 )
 register_format(
@@ -241,8 +221,8 @@ register_format(
         "SDMX-CSV: DATAFLOW (or STRUCTURE, STRUCTURE_ID), one column per dimension, TIME_PERIOD,"
         " OBS_VALUE, attributes",
         TABLE_SUFFIXES,
-        _detect_sdmx_csv,
-        _parse_sdmx_csv,
+        _reader("sdmx", "looks_sdmx_csv", looks_at="columns"),
+        _parser("sdmx", "parse_sdmx_csv"),
     )
 )
 # The generic tidy layout last: detection tries the specific layouts first.

@@ -41,6 +41,7 @@ from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.model import Area, AreaKind, Indicator, Source, lookup_area
 from rightsmonitor.model.observation import disaggregation_key
 from rightsmonitor.sources.batch import Batch, normalise
+from rightsmonitor.sources.cells import is_empty
 
 TOTALS = {"_T", "_Z", "_X", "_N", ""}
 SERIES_DIMENSION, AREA_DIMENSION, TIME = "SERIES", "REF_AREA", "TIME_PERIOD"
@@ -167,7 +168,7 @@ def parse_sdmx_csv(path: Path, *, source: str | None = None) -> Batch:
 
 def _cell_text(value: Any) -> str:
     """A CSV cell as text: an empty cell (None or NaN) is "", never "nan"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_empty(value):
         return ""
     return str(value).strip()
 
