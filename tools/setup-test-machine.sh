@@ -6,6 +6,8 @@
 #                        so Chinese glyphs can come only from the font the reports embed
 #   postgresql           the store and operations suite runs on PostgreSQL as well as DuckDB;
 #                        the tests start a private server (initdb, pg_ctl) and stop it after
+#   default-jre-headless Java (17 on Debian 12, 21 on Debian 13) for PySpark: the engine
+#                        conformance tests run every method on Spark in local mode
 # Needs root or sudo when something is missing; does nothing when all is there.
 set -euo pipefail
 
@@ -14,6 +16,9 @@ need=()
 [ -d /usr/share/fonts/truetype/dejavu ] || need+=(fonts-dejavu-core)
 if ! command -v initdb >/dev/null 2>&1 && ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   need+=(postgresql)
+fi
+if ! command -v java >/dev/null 2>&1 && [ -z "${JAVA_HOME:-}" ]; then
+  need+=(default-jre-headless)
 fi
 [ ${#need[@]} -eq 0 ] && exit 0
 

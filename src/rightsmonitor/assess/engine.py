@@ -315,13 +315,36 @@ def _sql_types(schema: ibis.Schema) -> dict[str, str]:
     return {name: _SQL_TYPES[_type_name(dtype)] for name, dtype in schema.items()}
 
 
-def run_stored(runner: Runner, chosen: pd.DataFrame, specs: pd.DataFrame) -> pd.DataFrame:
-    """Assess the chosen stored series where they are stored; one row per spec."""
+def run_stored(
+    runner: Runner,
+    chosen: pd.DataFrame,
+    specs: pd.DataFrame,
+    observations: ir.Table | None = None,
+) -> pd.DataFrame:
+    """Assess the chosen stored series where they are stored; one row per spec.
+
+    A runner that does not hold the store (``holds_store`` false: Spark) is given the chosen
+    series themselves, read from ``observations`` (the store's table), and runs the same
+    expression on them.
+    """
+    if not getattr(runner, "holds_store", True):
+        if observations is None:
+            raise ValueError("this runner does not hold the store: pass its observations")
+        return run_progress(stored_series(observations, chosen), specs, runner)
     with (
         runner.stage("rm_chosen", typed(chosen, CHOSEN_SCHEMA), _sql_types(CHOSEN_SCHEMA)),
         runner.stage("rm_specs", typed(specs, SPEC_SCHEMA), _sql_types(SPEC_SCHEMA)),
     ):
         return runner.frame(compiled_sql(runner.dialect, stored=True))
+
+
+def stored_series(observations: ir.Table, chosen: pd.DataFrame) -> pd.DataFrame:
+    """The chosen series (series_id, year, value), read where they are stored: only the
+    series a plan names leave the store."""
+    wanted = ibis.memtable(typed(chosen, CHOSEN_SCHEMA))
+    joined = observations.join(wanted, ["indicator", "area", "disaggregation", "source"])
+    series = joined.select("series_id", year=joined.year.cast("int64"), value=joined.value)
+    return series.execute()
 
 
 def run_progress(

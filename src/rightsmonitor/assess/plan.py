@@ -135,6 +135,7 @@ def assess_plan(
             evidence.runner,
             pd.concat([chosen, groups[[*chosen.columns]]], ignore_index=True),
             pd.concat([specs, group_specs], ignore_index=True),
+            evidence.observations,
         ).set_index("series_id"),
         series=available.merge(chosen, on=keys),
         groups=groups,

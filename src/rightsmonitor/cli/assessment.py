@@ -9,9 +9,11 @@ import typer
 
 from rightsmonitor.cli.common import (
     DbOption,
+    EngineOption,
     LangOption,
     PdfOption,
     RichProgress,
+    SparkMasterOption,
     console,
     context,
     handle_errors,
@@ -56,6 +58,8 @@ def assess_command(
             "--single-file", help="Put the chart library in the page (one file, 4.8 MB larger)."
         ),
     ] = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
 ) -> None:
     """Assess every target and action of a plan and write index.html, assessment.json and
     assessment.csv (actions.csv for a plan with actions; report.pdf with --pdf)."""
@@ -64,7 +68,7 @@ def assess_command(
 
     request = AssessRequest(plan, out, as_of, country, lang, pdf, single_file)
     with RichProgress() as progress:
-        report = assess(context(db, progress), request)
+        report = assess(context(db, progress, engine, spark_master), request)
     print_summary(report.assessment)
     console.print(f"Report: {report.paths['html']}")
     if "pdf" in report.paths:

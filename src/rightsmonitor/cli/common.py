@@ -64,6 +64,28 @@ LangOption = Annotated[
 ]
 AreaOption = Annotated[str | None, typer.Option(help="With --save: the area (ISO3).")]
 YearOption = Annotated[int | None, typer.Option(help="With --save: the survey year.")]
+EngineOption = Annotated[
+    str,
+    typer.Option(
+        "--engine",
+        help="Where the tabular work runs: duckdb (this machine) or spark (local or a cluster).",
+    ),
+]
+SparkMasterOption = Annotated[
+    str,
+    typer.Option(
+        "--spark-master", help="With --engine spark: local[*], local[N], spark://host:7077, yarn."
+    ),
+]
+MemoryLimitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--memory-limit",
+        help="Most memory the engine may hold, e.g. 3GB (DuckDB spills to disk past it; "
+        "Spark: the driver's memory).",
+        show_default=False,
+    ),
+]
 
 # Request fields as the CLI spells them, for usage errors raised by the operations.
 OPTION_NAMES = {
@@ -72,6 +94,8 @@ OPTION_NAMES = {
     "wave_years": "--wave-years",
     "by": "--by",
     "pool_waves": "--pool-waves",
+    "spark_master": "--spark-master",
+    "memory_limit": "--memory-limit",
 }
 
 
@@ -163,10 +187,19 @@ class RichProgress:
             self.bar.update(self.task, advance=steps, description=label)
 
 
-def context(db: str | None, progress: Any = None):
+def context(
+    db: str | None,
+    progress: Any = None,
+    engine: str = "duckdb",
+    spark_master: str = "local[*]",
+    memory_limit: str | None = None,
+):
+    """The operations' context: the store, progress, and the engine the options chose."""
     from rightsmonitor.ops.context import Context, Silent
+    from rightsmonitor.ops.engines import Engine
 
-    return Context(db=db, progress=progress or Silent())
+    chosen = Engine(engine, spark_master, memory_limit)
+    return Context(db=db, progress=progress or Silent(), engine=chosen)
 
 
 def print_json(result: Any) -> None:

@@ -10,8 +10,11 @@ import typer
 from rightsmonitor.cli.common import (
     AreaOption,
     DbOption,
+    EngineOption,
     JsonOption,
+    MemoryLimitOption,
     RichProgress,
+    SparkMasterOption,
     YearOption,
     console,
     context,
@@ -112,6 +115,9 @@ def mpi_command(
     year: YearOption = None,
     db: DbOption = None,
     json_output: JsonOption = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Alkire-Foster MPI: H, A, M0 with confidence intervals, censored headcounts, contributions."""
     from rightsmonitor.model.measures import DesignColumns, MPIRequest
@@ -123,7 +129,7 @@ def mpi_command(
     design = DesignColumns(weight, strata, psu)
     request = MPIRequest(data, spec, cutoff, by, design, over, years, save, area, year)
     with RichProgress() as progress:
-        report = mpi(context(db, progress), request)
+        report = mpi(context(db, progress, engine, spark_master, memory_limit), request)
     for caveat in report.caveats:
         err_console.print(f"[yellow]Note:[/] {caveat}", highlight=False)
     if report.saved is not None and not report.saved.already_imported:
@@ -207,6 +213,9 @@ def registry_command(
     weight: Annotated[str | None, typer.Option(help="Weight column.")] = None,
     min_cell: Annotated[int, typer.Option(help="Suppress counts below this size.")] = 10,
     json_output: JsonOption = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Newly identified, exited, relapsed and at-risk households per round, and transitions."""
     from rightsmonitor.model.measures import RegistryRequest
@@ -216,7 +225,7 @@ def registry_command(
         data, id_column, round_column, spec, fraction(k, "--k"), fraction(margin, "--margin"),
         by, weight, min_cell,
     )  # fmt: skip
-    result = registry(context(None), request)
+    result = registry(context(None, None, engine, spark_master, memory_limit), request)
     if json_output:
         return print_json(result)
     counts = result.counts.pivot_table(
@@ -245,12 +254,16 @@ def inequality_command(
     weight: Annotated[str | None, typer.Option(help="Survey weight column.")] = None,
     by: Annotated[str | None, typer.Option(help="Group column (region, urban/rural, ...).")] = None,
     json_output: JsonOption = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Gini, Theil T and L, Atkinson, Palma and S80/S20 of a variable, overall or by group."""
     from rightsmonitor.model.measures import InequalityRequest
     from rightsmonitor.ops.measures import inequality
 
-    result = inequality(context(None), InequalityRequest(data, var, weight, by))
+    chosen = context(None, None, engine, spark_master, memory_limit)
+    result = inequality(chosen, InequalityRequest(data, var, weight, by))
     if json_output:
         return print_json(result.rows)
     groups = [by] if by else []

@@ -10,9 +10,12 @@ import typer
 from rightsmonitor.cli.common import (
     AreaOption,
     DbOption,
+    EngineOption,
     JsonOption,
     LangOption,
+    MemoryLimitOption,
     RichProgress,
+    SparkMasterOption,
     YearOption,
     console,
     context,
@@ -142,6 +145,9 @@ def survey_estimate_command(
     pool_waves: PoolWaves = False,
     db: DbOption = None,
     json_output: JsonOption = False,
+    engine: EngineOption = "duckdb",
+    spark_master: SparkMasterOption = "local[*]",
+    memory_limit: MemoryLimitOption = None,
 ) -> None:
     """Design-based estimate, SE, 95% CI, design effect and n, per wave (unless
     --pool-waves) and by group."""
@@ -153,17 +159,23 @@ def survey_estimate_command(
         data, map_path, kind, target, by, weight, strata, psu, min_respondents, save,
         area, year, wave_years_option(wave_years), pool_waves,
     )  # fmt: skip
-    result = estimate(context(db), request)
-    if result.saved is not None:  # saving needs an area
-        saved, where = result.saved, (area or "").upper()
-        err_console.print(
-            f"these estimates for {where} were stored before; nothing changed"
-            if saved.already_imported
-            else f"stored {saved.added} estimate(s) for {where}"
-        )
+    result = estimate(context(db, None, engine, spark_master, memory_limit), request)
+    say_saved(result, area)
     if json_output:
         return print_json(result.to_dict()["rows"])
     print_estimates(result)
+
+
+def say_saved(result: SurveyEstimateResult, area: str | None) -> None:
+    """Whether the estimates were stored (saving needs an area), on stderr."""
+    if result.saved is None:
+        return
+    saved, where = result.saved, (area or "").upper()
+    err_console.print(
+        f"these estimates for {where} were stored before; nothing changed"
+        if saved.already_imported
+        else f"stored {saved.added} estimate(s) for {where}"
+    )
 
 
 def one_estimand(**given: str | None) -> tuple[str, str]:

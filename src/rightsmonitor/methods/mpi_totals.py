@@ -43,6 +43,7 @@ from rightsmonitor.methods.mpi import (
     profile_key,
 )
 from rightsmonitor.methods.survey import Design, _ratio_estimate
+from rightsmonitor.methods.tables import kept
 
 
 def reducible(spec: MPISpec, design: Design) -> bool:
@@ -109,10 +110,10 @@ def _terms(profiles: ir.Table, spec: MPISpec, k: Fraction) -> tuple[ir.Table, li
 
 def weighted_sums(
     table: ir.Table, spec: MPISpec, design: Design, k: Fraction, columns: Sequence[str]
-) -> pd.DataFrame:
+) -> ir.Table:
     """Per (columns, stratum, PSU, complete, bad weight): the count, the weight, and the
     weighted sum of every term (and of w^2 times it, for designs without PSUs). One scan of
-    the data (stage 1), then a pass over its far smaller result (stage 2), on the engine."""
+    the data (stage 1), as an expression: it stays on the engine."""
     needed = [*(i.column for i in spec.indicators()), *design.columns(), *columns]
     missing = [c for c in dict.fromkeys(needed) if c not in table.columns]
     if missing:
@@ -129,7 +130,7 @@ def weighted_sums(
         sums["_w2"] = t._w2.sum()
         for name in names:
             sums[f"q_{name}"] = (t._w2 * t[name]).sum()
-    return t.group_by(keys).aggregate(**sums).execute()
+    return t.group_by(keys).aggregate(**sums)
 
 
 def _ratios(spec: MPISpec) -> dict[str, tuple[str, str, str, str]]:
@@ -161,28 +162,29 @@ def estimate_by_totals(
     if not reducible(spec, design):
         raise ValueError("cardinal indicators or an fpc need methods.mpi.estimate_mpi")
     columns = list(dict.fromkeys(c for d in domains for c in d))
-    sums = weighted_sums(table, spec, design, k, columns)
-    bad = int(sums.loc[sums["_bad"].astype(bool), "_n"].sum())
-    if bad:
-        raise InvalidInput(
-            [Problem("data", f"{bad} row(s) have a weight of zero or less", column=design.weight)]
-        )
-    excluded = int(sums.loc[~sums["_complete"].astype(bool), "_n"].sum())
-    rows = sums[sums["_complete"].astype(bool)].drop(columns=["_complete", "_bad"])
-    if design.psu:
-        psus = rows.groupby("_stratum", dropna=False)["_psu"].nunique(dropna=False)
-    else:
-        psus = rows.groupby("_stratum", dropna=False)["_n"].sum()
-    psus = psus.rename("_n_psu")
-    df = max(int(psus.sum()) - len(psus), 1)
-    t_quantile = float(stdtrit(df, 0.5 + confidence / 2))
-    ratios = _ratios(spec)
-    weights = spec.indicator_weights()
-    values = [c for c in rows.columns if c not in {*columns, "_stratum", "_psu"}]
-    found = {
-        d: _domain_estimates(rows, list(d), values, ratios, psus, design, t_quantile, df)
-        for d in dict.fromkeys(tuple(d) for d in [(), *domains])
-    }
+    # Stage 1 is computed once and kept on the engine (one row per PSU and group: millions
+    # for a census); only per-stratum sums of it are fetched (stage 2, per domain).
+    sums, release = kept(weighted_sums(table, spec, design, k, columns))
+    try:
+        checks = sums.group_by(["_complete", "_bad"]).aggregate(_n=sums._n.sum()).execute()
+        bad = int(checks.loc[checks["_bad"].astype(bool), "_n"].sum())
+        if bad:
+            message = f"{bad} row(s) have a weight of zero or less"
+            raise InvalidInput([Problem("data", message, column=design.weight)])
+        excluded = int(checks.loc[~checks["_complete"].astype(bool), "_n"].sum())
+        rows = sums.filter(sums._complete).drop("_complete", "_bad")
+        psus = _psus_per_stratum(rows, design)
+        df = max(int(psus.sum()) - len(psus), 1)
+        t_quantile = float(stdtrit(df, 0.5 + confidence / 2))
+        ratios = _ratios(spec)
+        weights = spec.indicator_weights()
+        values = [c for c in rows.columns if c not in {*columns, "_stratum", "_psu"}]
+        found = {
+            d: _domain_estimates(rows, list(d), values, ratios, psus, design, t_quantile, df)
+            for d in dict.fromkeys(tuple(d) for d in [(), *domains])
+        }
+    finally:
+        release()
     overall = found[()][()]
     total_m0, total_population = overall["M0"].estimate, overall["H"].population
     return {
@@ -194,8 +196,20 @@ def estimate_by_totals(
     }
 
 
+def _psus_per_stratum(rows: ir.Table, design: Design) -> pd.Series:
+    """The number of PSUs with a complete case, per stratum (each person one without PSUs);
+    counted by grouping, which spills to disk, not by COUNT DISTINCT, which does not."""
+    if design.psu:
+        each = rows.group_by(["_stratum", "_psu"]).aggregate(_one=rows._n.sum())
+        counted = each.group_by("_stratum").aggregate(_n_psu=each.count())
+    else:
+        counted = rows.group_by("_stratum").aggregate(_n_psu=rows._n.sum())
+    frame = counted.execute()
+    return frame.set_index("_stratum")["_n_psu"].astype(float).rename("_n_psu")
+
+
 def _domain_estimates(
-    rows: pd.DataFrame,
+    rows: ir.Table,
     domain: list[str],
     numeric: list[str],
     ratios: dict[str, tuple[str, str, str, str]],
@@ -204,26 +218,31 @@ def _domain_estimates(
     t_quantile: float,
     df: int,
 ) -> dict[tuple, dict]:
-    """Estimates of every ratio for each domain of ``domain`` (the linearisation sums built
-    from the weighted sums of the finer groups)."""
+    """Estimates of every ratio for each domain of ``domain``: the linearisation sums (PSU
+    totals of the domain partition, their squares and cross-products) are summed per domain
+    and stratum on the engine, from the weighted sums of the finer groups."""
     cell = [*domain, "_stratum"]
+    squares: dict[str, ir.Value] = {}
     if design.psu:  # PSU totals of this domain partition: sum the finer groups
-        psu_level = rows.groupby([*cell, "_psu"], dropna=False, sort=False)[numeric].sum()
-        psu_level = psu_level.reset_index()
-    cells = rows.groupby(cell, dropna=False, sort=True)[numeric].sum()
-    if design.psu:  # each PSU's cell, as a position in ``cells``, for one bincount per sum
-        where = pd.MultiIndex.from_frame(psu_level[cell]) if len(cell) > 1 else psu_level[cell[0]]
-        position = cells.index.get_indexer(where)
+        level = rows.group_by([*cell, "_psu"]).aggregate(**{c: rows[c].sum() for c in numeric})
+        for name, (y, x, _, _) in ratios.items():
+            py, px = level[y], level["_w" if x == "1" else x]
+            squares |= {
+                f"YY__{name}": (py * py).sum(),
+                f"YX__{name}": (py * px).sum(),
+                f"XX__{name}": (px * px).sum(),
+            }
+    else:
+        level = rows
+    summed = level.group_by(cell).aggregate(**{c: level[c].sum() for c in numeric}, **squares)
+    cells = summed.order_by(cell).execute().set_index(cell)
     out: dict[str, pd.Series] = {"_n": cells["_n"], "_wsum": cells["_w"]}
     for name, (y, x, yy, xy) in ratios.items():
         out[f"Y__{name}"] = cells[y]
         out[f"X__{name}"] = cells["_w"] if x == "1" else cells[x]
         if design.psu:
-            py = psu_level[y].to_numpy(dtype=float)
-            px = psu_level["_w" if x == "1" else x].to_numpy(dtype=float)
-            for label, values in (("YY", py * py), ("YX", py * px), ("XX", px * px)):
-                summed = np.bincount(position, weights=values, minlength=len(cells))
-                out[f"{label}__{name}"] = pd.Series(summed, index=cells.index)
+            for label in ("YY", "YX", "XX"):
+                out[f"{label}__{name}"] = cells[f"{label}__{name}"]
         else:  # each person a PSU: sums of squared totals are sums of w^2 times the terms
             out[f"YY__{name}"] = cells[f"q_{yy}"]
             out[f"YX__{name}"] = cells[f"q_{y}"] if x == "1" else cells[f"q_{xy}"]

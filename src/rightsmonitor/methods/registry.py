@@ -45,6 +45,7 @@ import platformdirs
 
 from rightsmonitor.errors import InvalidInput, Problem
 from rightsmonitor.methods.mpi import MPISpec, _fraction, deprived, indicator_value, present
+from rightsmonitor.methods.tables import kept
 
 KEY_ENV = "RIGHTSMONITOR_PSEUDONYM_KEY"
 ROUND_BASE = 5
@@ -66,8 +67,51 @@ def pseudonym_key() -> str:
 
 
 def pseudonymise(value: ir.Value, key: str) -> ir.StringValue:
-    """Keyed hash of an identifier, computed by the backend."""
-    return (ibis.literal(key) + "|" + value.cast("string")).hexdigest("sha256")
+    """Keyed hash of an identifier, computed by the engine (DuckDB, PostgreSQL or Spark).
+
+    None of the engines has an HMAC function, and each hashes text, not raw bytes, so the
+    construction is HMAC's own structure with two independent keys (NMAC, Bellare, Canetti and
+    Krawczyk 1996): ``SHA-256(k_out || SHA-256(k_in || id))``, the inner digest as hex, where
+    ``k_in`` and ``k_out`` are HMAC-SHA256 of the secret key with the labels "inner" and
+    "outer" (derived here, in Python's :mod:`hmac`). The outer hash keeps the pseudonym from
+    being extended from a known one (the length-extension weakness of a bare SHA-256(k || id)).
+
+    Examples
+    --------
+    >>> import hashlib
+    >>> k_in, k_out = subkeys("secret")
+    >>> inner = hashlib.sha256(f"{k_in}|42".encode()).hexdigest()
+    >>> expected = hashlib.sha256(f"{k_out}|{inner}".encode()).hexdigest()
+    >>> ibis.duckdb.connect().execute(pseudonymise(ibis.literal(42), "secret")) == expected
+    True
+    """
+    k_in, k_out = subkeys(key)
+    inner = (ibis.literal(k_in) + "|" + value.cast("string")).hexdigest("sha256")
+    return (ibis.literal(k_out) + "|" + inner).hexdigest("sha256")
+
+
+def subkeys(key: str) -> tuple[str, str]:
+    """The inner and outer keys of :func:`pseudonymise` (hex), derived from the secret key."""
+    import hashlib
+    import hmac
+
+    derive = lambda label: hmac.new(key.encode(), label, hashlib.sha256).hexdigest()  # noqa: E731
+    return derive(b"inner"), derive(b"outer")
+
+
+def published(n: ir.IntegerValue, weighted: ir.FloatingValue, min_cell: int) -> dict:
+    """A count and its weighted total as they may leave the engine: a count from 1 to
+    ``min_cell`` - 1 becomes null (both of them, flagged ``suppressed``), and with
+    ``min_cell`` > 1 every count and total is rounded to a multiple of 5, so that a suppressed
+    cell cannot be recovered by subtraction (poor = new + persistent + relapsed, and so on).
+    Computed by the engine, so an unsuppressed small cell is never fetched."""
+    small = (n > 0) & (n < min_cell)
+    rounded = (lambda v: (v / ROUND_BASE).round() * ROUND_BASE) if min_cell > 1 else (lambda v: v)
+    return {
+        "n": ibis.ifelse(small, None, rounded(n.cast("float64"))),
+        "weighted": ibis.ifelse(small, None, rounded(weighted.cast("float64"))),
+        "suppressed": small,
+    }
 
 
 @dataclass(frozen=True)
@@ -142,22 +186,16 @@ def registry_report(
         _w=units._w.max(),
         **{c: units[c].arbitrary() for c in by},
     )
-    conflicts = grouped.filter(grouped._score != grouped._low).count().execute()
-    if conflicts:
-        raise InvalidInput(
-            [
-                Problem(
-                    label,
-                    f"{conflicts} id-round pairs have rows with different deprivations; "
-                    "a registry needs one record per id and round",
-                )
-            ]
-        )
     # Rounds in their global order: "the previous round" is the previous round of the survey,
     # not the unit's previous observation, so gaps and attrition are seen as such.
-    rounds = grouped.select("_round").distinct().order_by("_round").execute()["_round"].tolist()
-    ranks = ibis.memtable(pd.DataFrame({"_round": rounds, "_rank": range(len(rounds))}))
-    grouped = grouped.join(ranks, "_round")
+    # (Grouped, not DISTINCT: Ibis writes a Spark DISTINCT over a filtered table that keeps
+    # more columns than the one selected.)
+    found = complete.group_by(_round=complete[round_column]).aggregate(_n=complete.count())
+    rounds = found.order_by("_round").execute()["_round"].tolist()
+    # Each round's rank, written into the expression (rounds are few; a joined in-memory table
+    # would have to be shipped to the engine, and Spark cannot cache a query that names one).
+    rank = ibis.cases(*((grouped._round == r, i) for i, r in enumerate(rounds)), else_=None)
+    grouped = grouped.mutate(_rank=rank.cast("int64"))
     history = ibis.window(group_by="_id", order_by="_rank")
     earlier = ibis.window(group_by="_id", order_by="_rank", rows=(None, -1))
     t = grouped.mutate(_poor=grouped._score >= cutoff)
@@ -181,56 +219,105 @@ def registry_report(
         "relapsed": t._poor & ~t._last_poor.fill_null(True) & (t._exited_before.fill_null(0) == 1),
         "at_risk": ~t._poor & (t._score >= risk_from),
     }
-    aggregates = {}
-    for name, condition in status.items():
-        aggregates[f"n_{name}"] = indicator_value(condition).sum()
-        aggregates[f"w_{name}"] = (indicator_value(condition, true=1.0, false=0.0) * t._w).sum()
-    aggregates["n_all"] = t.count()
-    aggregates["w_all"] = t._w.sum()
-    per_round = (
-        t.group_by(["_round", *by]).aggregate(**aggregates).order_by(["_round", *by]).execute()
-    )
-    # Attrition: seen in a round, absent from the next one (counted in that next round).
-    leaving = t.filter(
-        (t._rank < len(rounds) - 1) & (t._next_rank.isnull() | (t._next_rank != t._rank + 1))
-    )
-    left = (
-        leaving.group_by(["_rank", *by])
-        .aggregate(n_left=lambda x: x.count(), w_left=lambda x: x._w.sum())
-        .execute()
-    )
-    left["_round"] = [rounds[r + 1] for r in left["_rank"]]
-    per_round = per_round.merge(left.drop(columns="_rank"), on=["_round", *by], how="left")
-    per_round[["n_left", "w_left"]] = per_round[["n_left", "w_left"]].fillna(0)
-    counts = _long_counts(per_round, by)
-    previous = ibis.ifelse(
-        ~t._seen_previous, "not observed", ibis.ifelse(t._last_poor, "poor", "not poor")
-    )
-    now = ibis.ifelse(t._poor, "poor", "not poor")
-    transitions = (
-        t.mutate(previous=previous, now=now)
-        .group_by(["_round", *by, "previous", "now"])
-        .aggregate(n=lambda x: x.count(), weighted=lambda x: x._w.sum())
-        .order_by(["_round", *by, "previous", "now"])
-        .execute()
-        .rename(columns={"_round": "round"})
-    )
-    suppressed = 0
-    for frame in (counts, transitions):
-        small = (frame["n"] > 0) & (frame["n"] < min_cell)
-        suppressed += int(small.sum())
-        frame.loc[small, ["n", "weighted"]] = None
-        frame["suppressed"] = small
-        if min_cell > 1:
-            # Rounding every published count to a multiple of 5 stops a suppressed cell from
-            # being recovered by subtraction (poor = new + persistent + relapsed, and so on).
-            frame[["n", "weighted"]] = (frame[["n", "weighted"]] / ROUND_BASE).round() * ROUND_BASE
+    # Everything published is a sum over these cells: one row per round, group, previous and
+    # present state and status flags (a few thousand rows at most). They are computed in one
+    # pass over the data and kept in the engine; the counts, transitions and attrition are
+    # aggregated from them, suppressed there, and only then fetched.
+    cells, release = kept(_cells(t, status, by, len(rounds)))
+    try:
+        found = cells.filter(cells._conflict)._n.sum().execute()
+        conflicts = 0 if pd.isna(found) else int(found)
+        if conflicts:
+            raise InvalidInput(
+                [
+                    Problem(
+                        label,
+                        f"{conflicts} id-round pairs have rows with different deprivations; "
+                        "a registry needs one record per id and round",
+                    )
+                ]
+            )
+        counts = _counts(cells, list(status), by, rounds, min_cell)
+        transitions = _transitions(cells, by, min_cell)
+    finally:
+        release()
+    suppressed = int(counts["suppressed"].sum() + transitions["suppressed"].sum())
     return RegistryReport(
         rounds=rounds,
         counts=counts,
         transitions=transitions,
         suppressed_cells=suppressed,
         min_cell=min_cell,
+    )
+
+
+def _cells(t: ir.Table, status: dict[str, ir.BooleanValue], by: list[str], rounds: int) -> ir.Table:
+    """Households and weighted totals per round, group, previous and present state, status
+    flag, leaving (absent from the next round) and conflicting records."""
+    previous = ibis.ifelse(
+        ~t._seen_previous, "not observed", ibis.ifelse(t._last_poor, "poor", "not poor")
+    )
+    leaves = (t._rank < rounds - 1) & (t._next_rank.isnull() | (t._next_rank != t._rank + 1))
+    flagged = t.mutate(
+        previous=previous,
+        now=ibis.ifelse(t._poor, "poor", "not poor"),
+        _leaves=leaves,
+        _conflict=t._score != t._low,
+        **{f"_is_{name}": condition for name, condition in status.items()},
+    )
+    keys = ["_round", "_rank", *by, "previous", "now", "_leaves", "_conflict"]
+    return flagged.group_by([*keys, *(f"_is_{name}" for name in status)]).aggregate(
+        _n=flagged.count(), _w=flagged._w.sum()
+    )
+
+
+def _counts(
+    cells: ir.Table, statuses: list[str], by: list[str], rounds: list, min_cell: int
+) -> pd.DataFrame:
+    """Households (n) and their weighted total per round, group and status, long, as
+    :func:`published` lets them leave the engine; "left" (attrition) is counted in the round
+    after a unit was last seen."""
+    sums: dict[str, ir.Value] = {"n_all": cells._n.sum(), "w_all": cells._w.sum()}
+    for name in statuses:
+        flag = cells[f"_is_{name}"]
+        sums[f"n_{name}"] = ibis.ifelse(flag, cells._n, 0).sum()
+        sums[f"w_{name}"] = ibis.ifelse(flag, cells._w, 0.0).sum()
+    per_round = cells.group_by(["_round", *by]).aggregate(**sums)
+    wide = per_round.select(
+        "_round",
+        *by,
+        **{
+            f"{column}_{name}": value
+            for name in ("all", *statuses)
+            for column, value in published(
+                per_round[f"n_{name}"], per_round[f"w_{name}"], min_cell
+            ).items()
+        },
+    )
+    frame = wide.order_by(["_round", *by]).execute()
+    leaving = cells.filter(cells._leaves)
+    left = leaving.group_by(["_rank", *by]).aggregate(_n=leaving._n.sum(), _w=leaving._w.sum())
+    published_left = published(left._n, left._w, min_cell)
+    left = left.select("_rank", *by, **{f"{c}_left": v for c, v in published_left.items()})
+    left = left.execute()
+    left["_round"] = [rounds[r + 1] for r in left["_rank"]]
+    frame = frame.merge(left.drop(columns="_rank"), on=["_round", *by], how="left")
+    nobody = frame["suppressed_left"].isna()  # no unit left: zero, published as zero
+    frame.loc[nobody, ["n_left", "weighted_left"]] = 0.0
+    frame.loc[nobody, "suppressed_left"] = False
+    return _long_counts(frame, by)
+
+
+def _transitions(cells: ir.Table, by: list[str], min_cell: int) -> pd.DataFrame:
+    """Households per round and group moving from each previous state to each present one."""
+    keys = ["_round", *by, "previous", "now"]
+    moves = cells.group_by(keys).aggregate(_n=cells._n.sum(), _weighted=cells._w.sum())
+    return (
+        moves.select(*keys, **published(moves._n, moves._weighted, min_cell))
+        .order_by(keys)
+        .execute()
+        .rename(columns={"_round": "round"})
+        .astype({"n": "float64", "weighted": "float64", "suppressed": bool})
     )
 
 
@@ -244,7 +331,8 @@ def _long_counts(per_round: pd.DataFrame, by: list[str]) -> pd.DataFrame:
                     **{c: record[c] for c in by},
                     "status": name,
                     "n": record[f"n_{name}"],
-                    "weighted": record[f"w_{name}"],
+                    "weighted": record[f"weighted_{name}"],
+                    "suppressed": bool(record[f"suppressed_{name}"]),
                 }
             )
     return pd.DataFrame(rows).astype({"n": "float64", "weighted": "float64"})

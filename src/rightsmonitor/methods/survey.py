@@ -32,6 +32,7 @@ StataCorp, *Stata Survey Data Reference Manual*, "Variance estimation".
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -102,11 +103,31 @@ def proportion_of(condition: ir.BooleanValue) -> Ratio:
 
 
 def _prepare(table: ir.Table, design: Design) -> ir.Table:
+    """The table with the weight ``_w``, the stratum ``_stratum`` and, when the design names
+    one, the PSU ``_psu``. Without a PSU column every unit is its own PSU: the unit-level rows
+    are then the PSU totals, so no PSU key is made up (a row number would be a window over the
+    whole table, one partition on a cluster engine)."""
     weight = table[design.weight].cast("float64") if design.weight else ibis.literal(1.0)
     stratum = table[design.strata].cast("string") if design.strata else ibis.literal("1")
-    # Without a PSU column every unit is its own PSU.
-    psu = table[design.psu].cast("string") if design.psu else ibis.row_number().cast("string")
+    if not design.psu:
+        return table.mutate(_w=weight, _stratum=stratum)
+    psu = table[design.psu].cast("string")
     return table.mutate(_w=weight, _stratum=stratum, _psu=stratum.concat("|", psu))
+
+
+def _psu_totals(t: ir.Table, keys: list[str], sums: Mapping[str, ir.Value]) -> ir.Table:
+    """Per-PSU sums of ``sums`` (unit-level expressions) by ``keys`` + stratum + PSU; without a
+    PSU column each unit is a PSU, and its own values are the totals (no aggregation)."""
+    if "_psu" in t.columns:
+        return t.group_by([*keys, "_stratum", "_psu"]).aggregate(
+            **{name: value.sum() for name, value in sums.items()}
+        )
+    return t.select(*keys, "_stratum", **sums)
+
+
+def _psu_count(t: ir.Table) -> ir.IntegerScalar:
+    """The number of PSUs (of one stratum, under group_by): distinct PSU keys, or units."""
+    return t._psu.nunique() if "_psu" in t.columns else t.count()
 
 
 def estimate_ratios(
@@ -127,11 +148,11 @@ def estimate_ratios(
     }
     # Pass 1: PSU totals per domain (only Y and X, to keep the aggregation state small: there
     # are domains x PSUs groups), then their sums and cross-products per domain and stratum.
-    psu_aggs: dict[str, ir.Value] = {}
+    psu_sums: dict[str, ir.Value] = {}
     for name, (y, x) in named.items():
-        psu_aggs[f"y__{name}"] = (t._w * y).sum()
-        psu_aggs[f"x__{name}"] = (t._w * x).sum()
-    totals = t.group_by([*by, "_stratum", "_psu"]).aggregate(**psu_aggs)
+        psu_sums[f"y__{name}"] = t._w * y
+        psu_sums[f"x__{name}"] = t._w * x
+    totals = _psu_totals(t, by, psu_sums)
     stratum_aggs: dict[str, ir.Value] = {}
     for name in named:
         y, x = totals[f"y__{name}"], totals[f"x__{name}"]
@@ -159,7 +180,7 @@ def estimate_ratios(
     population_psus = {"_N_psu": t[design.fpc].cast("float64").max()} if design.fpc else {}
     psus_per_stratum = (
         t.group_by("_stratum")
-        .aggregate(_n_psu=t._psu.nunique(), **population_psus)
+        .aggregate(_n_psu=_psu_count(t), **population_psus)
         .execute()
         .set_index("_stratum")
     )
@@ -231,6 +252,23 @@ def _srs_variance(part: pd.DataFrame, name: str, R: float, X: float, n: int) -> 
     return n / (n - 1) * (residual / W) / (n * (X / W) ** 2)
 
 
+def _plain(value: object) -> object:
+    """A numpy scalar as the Python value it holds (what an Ibis literal takes)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _linearised(
+    t: ir.Table, y: ir.Value, x: ir.Value, by: list[str], key: tuple, *, totals: Mapping
+) -> ir.FloatingValue:
+    """A unit's term of the domain ratio's linearisation, (w y - R w x) / X inside the domain
+    ``key`` of ``by`` and 0 outside it (a domain absent from the data has no term)."""
+    if key not in totals:
+        raise ValueError(f"no unit in the domain {key}")
+    Y, X = (float(v) for v in totals[key])
+    inside = ibis.and_(*(t[c] == v for c, v in zip(by, key, strict=True))) if by else True
+    return ibis.ifelse(inside, (t._w * y - (Y / X) * t._w * x) / X, 0.0)
+
+
 @dataclass(frozen=True)
 class Difference:
     """Difference between two domains' estimates, with its linearised SE (covariance included)."""
@@ -266,38 +304,37 @@ def domain_differences(
     t = _prepare(table, design)
     y, x = ratio(t)
     x = x if isinstance(x, ir.Column) else t._w * 0.0 + x
-    totals = (
-        t.group_by([*by, "_stratum", "_psu"])
-        .aggregate(Y=(t._w * y).sum(), X=(t._w * x).sum())
+    # Pass 1: each domain's totals Y, X (one row per domain), hence R = Y / X.
+    domains = t.group_by(by).aggregate(Y=(t._w * y).sum(), X=(t._w * x).sum()).execute()
+    keys = [tuple(_plain(v) for v in row) for row in domains[by].itertuples(index=False)]
+    totals = dict(zip(keys or [()], zip(domains["Y"], domains["X"], strict=True), strict=True))
+    # Pass 2: each unit's linearised contribution to every difference, summed per PSU, then
+    # per stratum: the sum, the sum of squares and the number of PSUs (a few rows per stratum).
+    term = functools.partial(_linearised, t, y, x, by, totals=totals)
+    contributions = {f"u{i}": term(tuple(a)) - term(tuple(b)) for i, (a, b) in enumerate(pairs)}
+    psu = _psu_totals(t, [], contributions)
+    strata = (
+        psu.group_by("_stratum")
+        .aggregate(
+            _n_h=psu.count(),
+            **{f"s{i}": psu[f"u{i}"].sum() for i in range(len(pairs))},
+            **{f"q{i}": (psu[f"u{i}"] * psu[f"u{i}"]).sum() for i in range(len(pairs))},
+        )
         .execute()
     )
-    psus = t.group_by(["_stratum", "_psu"]).aggregate(_n=t.count()).execute()[["_stratum", "_psu"]]
-    n_psu = psus.groupby("_stratum").size()
-    df = max(len(psus) - len(n_psu), 1)
+    n_h = strata["_n_h"].to_numpy(dtype=float)
+    df = max(int(n_h.sum()) - len(strata), 1)
     t_quantile = float(stdtrit(df, 0.5 + confidence / 2))
-    totals["_key"] = list(zip(*(totals[c] for c in by), strict=True)) if by else [()] * len(totals)
-
-    def linearised(key: tuple) -> tuple[float, pd.Series]:
-        part = totals[totals["_key"] == key]
-        Y, X = float(part["Y"].sum()), float(part["X"].sum())
-        R = Y / X
-        u = ((part["Y"] - R * part["X"]) / X).to_numpy()
-        index = pd.MultiIndex.from_frame(part[["_stratum", "_psu"]])
-        return R, pd.Series(u, index=index)
-
+    several = n_h > 1
     results = []
-    full_index = pd.MultiIndex.from_frame(psus)
-    for a, b in pairs:
-        r_a, u_a = linearised(tuple(a))
-        r_b, u_b = linearised(tuple(b))
-        u = u_a.reindex(full_index, fill_value=0.0) - u_b.reindex(full_index, fill_value=0.0)
-        variance = 0.0
-        for _, values in u.groupby(level=0):
-            n_h = len(values)
-            if n_h > 1:
-                variance += n_h / (n_h - 1) * float(((values - values.mean()) ** 2).sum())
-            elif design.lonely_psu == "adjust":
-                variance += float((values**2).sum())
+    for i, (a, b) in enumerate(pairs):
+        (y_a, x_a), (y_b, x_b) = totals[tuple(a)], totals[tuple(b)]
+        r_a, r_b = float(y_a / x_a), float(y_b / x_b)
+        sums, squares = strata[f"s{i}"].to_numpy(float), strata[f"q{i}"].to_numpy(float)
+        within = squares[several] - sums[several] ** 2 / n_h[several]
+        variance = float((n_h[several] / (n_h[several] - 1) * within).sum())
+        if design.lonely_psu == "adjust":
+            variance += float(squares[~several].sum())
         se = math.sqrt(variance)
         estimate = r_a - r_b
         p = float(2 * stdtr(df, -abs(estimate / se))) if se > 0 else float("nan")

@@ -12,21 +12,27 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from rightsmonitor.assess.plan import Evidence
+    from rightsmonitor.ops.engines import Engine
     from rightsmonitor.plans import PlanSummary
     from rightsmonitor.store import Store
 
 
-def evidence_of(store: Store) -> Evidence:
-    """The store's catalogue and observations, with the engine running on the store's own
-    backend (DuckDB or PostgreSQL)."""
+def evidence_of(store: Store, engine: Engine | None = None) -> Evidence:
+    """The store's catalogue and observations, with the progress engine running on the store's
+    own backend (DuckDB or PostgreSQL), or on Spark when that engine is chosen."""
     from rightsmonitor.assess.plan import Evidence
 
+    runner: Any = store.backend
+    if engine is not None and engine.name == "spark":
+        from rightsmonitor.ops.engines import SparkRunner
+
+        runner = SparkRunner(engine)
     return Evidence(
         indicators={i.code: i for i in store.indicators()},
         sources={s.id: s for s in store.sources()},
         areas=frozenset(a.code for a in store.areas()),
         observations=store.observations_table(),
-        runner=store.backend,
+        runner=runner,
     )
 
 
@@ -63,7 +69,7 @@ def assess_in(
     ctx.progress.start(f"Assessing {plan.id}", total=3 if request.pdf else 2)
     country = request.country.upper() if request.country else None
     assessment = assess_plan(
-        evidence_of(store),
+        evidence_of(store, ctx.engine),
         plan,
         country=country,
         as_of=request.as_of,

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from rightsmonitor.ops.engines import Engine
+
 if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
     from rightsmonitor.store import Store
 
 
@@ -38,7 +42,8 @@ class Silent:
 
 @dataclass
 class Context:
-    """The store location (path, ``postgresql://`` URL, or None for the default) and progress.
+    """The store location (path, ``postgresql://`` URL, or None for the default), progress,
+    and the engine that tabular work on files runs on (DuckDB unless told otherwise).
 
     ``store`` may be given instead of a location to run operations on an open store (tests, or
     a server that keeps one connection); it is then neither opened nor closed here.
@@ -56,6 +61,12 @@ class Context:
     db: str | Path | None = None
     progress: Progress = field(default_factory=Silent)
     store: Store | None = None
+    engine: Engine = field(default_factory=Engine)
+
+    def backend(self) -> BaseBackend:
+        """The connection tabular work on files runs on: the chosen engine (DuckDB by default,
+        or Spark), never the store's own connection."""
+        return self.engine.connect()
 
     @contextlib.contextmanager
     def reader(self) -> Iterator[Store]:

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
 _PREFIX = re.compile(r"^[A-Za-z ]*(Error|Exception): ")
 
 
-def require_file(path: object) -> None:
-    """Refuse a missing input file before any engine is loaded (a typo is answered at once)."""
+def require_file(path: object, *, directory: bool = False) -> None:
+    """Refuse a missing input file before any engine is loaded (a typo is answered at once).
+    With ``directory``, a directory (of Parquet files, a partitioned census) is accepted too."""
     from pathlib import Path
 
-    if not Path(str(path)).is_file():
+    found = Path(str(path))
+    if not (found.is_file() or (directory and found.is_dir())):
         raise InvalidInput([Problem(str(path), "no such file")])
 
 
@@ -79,4 +81,6 @@ def engine_errors(label: str) -> Iterator[None]:
 
 def is_engine_error(exc: BaseException) -> bool:
     module = type(exc).__module__ or ""
-    return module.split(".")[0] in ("duckdb", "_duckdb", "ibis", "psycopg")
+    # pyspark: Spark's analysis and execution errors (a bad cell under ANSI mode, a CSV row
+    # that FAILFAST refuses); py4j: the JVM's own, passed through the gateway.
+    return module.split(".")[0] in ("duckdb", "_duckdb", "ibis", "psycopg", "pyspark", "py4j")

@@ -107,7 +107,7 @@ def _number(value: object) -> float | None:
 
 def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
     """Newly identified, exited, relapsed and at-risk households per round, and transitions."""
-    require_file(request.data)
+    require_file(request.data, directory=True)
     from rightsmonitor.methods.mpi import load_spec
     from rightsmonitor.methods.registry import registry_report
     from rightsmonitor.sources.microdata import numeric_columns, open_microdata
@@ -116,7 +116,9 @@ def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
     extra = [c for c in (request.by, request.weight) if c]
     needed = [i.column for i in spec.indicators()]
     table = open_microdata(
-        request.data, columns=[request.id_column, request.round_column, *extra, *needed]
+        request.data,
+        columns=[request.id_column, request.round_column, *extra, *needed],
+        backend=ctx.backend(),
     )
     weight = [request.weight] if request.weight else []
     with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
@@ -146,12 +148,12 @@ def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
 
 def inequality(ctx: Context, request: InequalityRequest) -> InequalityResult:
     """Gini, Theil T and L, Atkinson, Palma and S80/S20, overall or by group."""
-    require_file(request.data)
+    require_file(request.data, directory=True)
     from rightsmonitor.methods.inequality import inequality_table
     from rightsmonitor.sources.microdata import numeric_columns, open_microdata
 
     columns = [c for c in (request.var, request.weight, request.by) if c]
-    table = open_microdata(request.data, columns=columns)
+    table = open_microdata(request.data, columns=columns, backend=ctx.backend())
     with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
         table = numeric_columns(
             table, [c for c in (request.var, request.weight) if c], str(request.data)

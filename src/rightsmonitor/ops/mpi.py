@@ -63,7 +63,7 @@ def unweighted_caveat(columns: list[str], design: DesignColumns) -> str | None:
 
 def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     """H, A, M0 (M1, M2) with SE and CI, headcounts, contributions, decomposition, changes."""
-    require_file(request.data)
+    require_file(request.data, directory=True)
     from rightsmonitor.methods.mpi import load_spec
 
     if request.save and (request.area is None or request.year is None):
@@ -73,7 +73,7 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     cutoff = request.k if request.k is not None else spec.k[0]
     if request.save:  # what the estimates would be stored as, known before reading the data
         _check_source_name(spec, cutoff)
-    table = _checked_data(request, spec, design)
+    table = _checked_data(ctx, request, spec, design)
     caveats = tuple(c for c in [unweighted_caveat(list(table.columns), design)] if c)
     ctx.progress.start("Estimating", total=None)
     with engine_errors(str(request.data)):
@@ -109,14 +109,16 @@ def mpi(ctx: Context, request: MPIRequest) -> MPIReport:
     return report
 
 
-def _checked_data(request: MPIRequest, spec: MPISpec, design: DesignColumns) -> ir.Table:
+def _checked_data(
+    ctx: Context, request: MPIRequest, spec: MPISpec, design: DesignColumns
+) -> ir.Table:
     """The data with every column the estimates use, indicators and weight as numbers."""
     from rightsmonitor.sources.microdata import numeric_columns, open_microdata
 
     extra = [c for c in (request.by, request.over) if c]
     columns = [c for c in (design.weight, design.strata, design.psu) if c]
     needed = [i.column for i in spec.indicators()]
-    table = open_microdata(request.data, columns=[*columns, *extra, *needed])
+    table = open_microdata(request.data, columns=[*columns, *extra, *needed], backend=ctx.backend())
     weight = [design.weight] if design.weight else []
     with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
         return numeric_columns(table, [*weight, *needed], str(request.data))

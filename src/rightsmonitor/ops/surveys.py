@@ -8,6 +8,7 @@ own backend), and estimates saved from it cite the SHA-256 of the file it was im
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterator
@@ -113,7 +114,8 @@ def survey_data(ctx: Context, data: str, map_path: Path | None) -> Iterator[Surv
 
     if Path(data).is_file():
         survey = load_survey_map(map_path)[0] if map_path else None
-        table = open_microdata(data, columns=survey.columns() if survey else None)
+        columns = survey.columns() if survey else None
+        table = open_microdata(data, columns=columns, backend=ctx.backend())
         labels = read_value_labels(data)
         yield SurveyData(table, survey, data, sha256_of(Path(data)), labels)
         return
@@ -121,13 +123,27 @@ def survey_data(ctx: Context, data: str, map_path: Path | None) -> Iterator[Surv
         raise NotFound(f"{data}: no such file (nor the id of a stored survey)")
     with ctx.reader() as store:
         try:
-            found = stored_survey(store, data)
+            found = on_engine(stored_survey(store, data), ctx)
         except NotFound:
             known = ", ".join(s.id for s in store.surveys()) or "none"
             raise NotFound(
                 f"'{data}' is neither a file nor a stored survey (stored surveys: {known})"
             ) from None
         yield found
+
+
+def on_engine(source: SurveyData, ctx: Context) -> SurveyData:
+    """A stored survey's responses moved to the chosen engine when that is not the store's
+    own (Spark): copied once into a temporary table there, so the estimates run on it."""
+    if ctx.engine.name == "duckdb":
+        return source  # estimated where it is stored, as before
+    import uuid
+
+    con = ctx.backend()
+    moved = con.create_table(
+        f"rm_survey_{uuid.uuid4().hex}", source.table.to_pyarrow().to_pandas(), temp=True
+    )
+    return dataclasses.replace(source, table=moved)
 
 
 def stored_survey(store: Store, survey_id: str) -> SurveyData:

@@ -1,4 +1,7 @@
-"""Open survey or register microdata as an Ibis table on DuckDB, lazily where the format allows.
+"""Open survey or register microdata as an Ibis table, lazily where the format allows.
+
+The table lives on the engine the operation chose (:mod:`rightsmonitor.ops.engines`): DuckDB
+by default, or Spark; the readers below are the only place that knows the difference.
 
 Parquet and CSV are scanned by DuckDB without loading them into memory, so the same expression
 works for a thousand rows or a hundred million. CSV is read with its dialect fixed (a header on
@@ -11,35 +14,44 @@ pyreadstat (value labels kept as the column's categories) and registered in memo
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
 
 from rightsmonitor.errors import InvalidInput, Problem
 
+if TYPE_CHECKING:
+    from ibis.backends import BaseBackend
+
 SUFFIXES = (".parquet", ".csv", ".dta", ".sav")
 
 
-def open_microdata(path: str | Path, *, columns: list[str] | None = None) -> ir.Table:
-    """The file as an Ibis table; ``columns`` must all exist (checked, with a clear error)."""
+def open_microdata(
+    path: str | Path, *, columns: list[str] | None = None, backend: BaseBackend | None = None
+) -> ir.Table:
+    """The file (or a directory of Parquet files) as an Ibis table on ``backend`` (a fresh
+    in-memory DuckDB by default); ``columns`` must all exist (checked, with a clear error).
+
+    A directory is read as one table of all the ``.parquet`` files under it, with Hive
+    partitions (``province=11/part-0.parquet``) as columns: how censuses and registries too
+    big for one file are written, and what Spark reads natively.
+    """
     path = Path(path)
-    if not path.is_file():
-        raise InvalidInput([Problem(str(path), "no such file")])
-    suffix = path.suffix.lower()
-    con = ibis.duckdb.connect()
+    if not path.is_file() and not _parquet_directory(path):
+        raise InvalidInput([Problem(str(path), "no such file, nor a directory of Parquet files")])
+    suffix = ".parquet" if path.is_dir() else path.suffix.lower()
+    con = backend if backend is not None else ibis.duckdb.connect()
     try:
         if suffix == ".parquet":
-            table = con.read_parquet(path)
+            table = _read_parquet(con, path)
         elif suffix == ".csv":
             _check_csv_header(path)
             table = _read_csv(con, path)
         elif suffix in (".dta", ".sav"):
-            import pyreadstat
-
-            reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
-            frame, _meta = reader(str(path), apply_value_formats=False)
-            table = ibis.memtable(frame)
+            table = _read_stata_or_spss(con, path, suffix)
         else:
             raise InvalidInput(
                 [Problem(str(path), f"unsupported microdata file '{suffix}'; expected {SUFFIXES}")]
@@ -63,6 +75,35 @@ def open_microdata(path: str | Path, *, columns: list[str] | None = None) -> ir.
     return table
 
 
+def _parquet_directory(path: Path) -> bool:
+    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
+
+
+def _is_duckdb(con: BaseBackend) -> bool:
+    return con.name == "duckdb"
+
+
+def _read_parquet(con: BaseBackend, path: Path) -> ir.Table:
+    if not path.is_dir():
+        return con.read_parquet(path)  # type: ignore[attr-defined]
+    if _is_duckdb(con):
+        return con.read_parquet(  # type: ignore[attr-defined]
+            str(path / "**" / "*.parquet"), hive_partitioning=True
+        )
+    return con.read_parquet(str(path))  # type: ignore[attr-defined]  # Spark: partitions too
+
+
+def _read_stata_or_spss(con: BaseBackend, path: Path, suffix: str) -> ir.Table:
+    """Read with pyreadstat (value labels kept apart) and handed to the engine."""
+    import pyreadstat
+
+    reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
+    frame, _meta = reader(str(path), apply_value_formats=False)
+    if _is_duckdb(con):
+        return ibis.memtable(frame)
+    return con.create_table(f"rm_microdata_{uuid.uuid4().hex}", frame, temp=True)
+
+
 # The dialect of the CSV files we read (RFC 4180), so a malformed row is an error, not a guess.
 CSV_OPTIONS = {
     "header": True,
@@ -75,14 +116,27 @@ CSV_OPTIONS = {
 }
 
 
-def _read_csv(con: object, path: Path) -> ir.Table:
+# The same dialect for Spark: a malformed row fails the read instead of becoming nulls.
+SPARK_CSV_OPTIONS = {
+    "header": True,
+    "sep": ",",
+    "quote": '"',
+    "escape": '"',
+    "inferSchema": True,
+    "mode": "FAILFAST",
+    "enforceSchema": False,
+}
+
+
+def _read_csv(con: BaseBackend, path: Path) -> ir.Table:
     """The CSV scanned lazily; a structural fault is explained by the project's table reader,
     which names the row (for files it can hold; a bigger file gets DuckDB's own words)."""
     from rightsmonitor.sources.table import read_table
     from rightsmonitor.yamltext import MAX_BYTES
 
     try:
-        table = con.read_csv(path, **CSV_OPTIONS)  # type: ignore[attr-defined]
+        options = CSV_OPTIONS if _is_duckdb(con) else SPARK_CSV_OPTIONS
+        table = con.read_csv(str(path), **options)  # type: ignore[attr-defined]
         table.head(0).execute()  # the sniffer and the first buffer run here, not later
         return table
     except Exception as exc:  # DuckDB's InvalidInputException and friends
