@@ -274,3 +274,20 @@ def test_unknown_engine_and_master_are_usage_errors(survey_file: Path) -> None:
     with pytest.raises(InvalidInput, match="memory size"):
         Engine(memory_limit="lots")
     assert math.isclose(Engine(memory_limit="512MiB").memory_bytes(), 2**29)
+
+
+def test_a_stored_survey_is_estimated_on_spark(tmp_path: Path) -> None:
+    """A survey kept in the store is copied to Spark once and gives the same estimates."""
+    examples = Path(__file__).parents[1] / "src/rightsmonitor/sources/examples"
+    db = str(tmp_path / "store.duckdb")
+    imported = CliRunner().invoke(
+        app,
+        ["survey", "import", str(examples / "perception-sample.csv"), "--db", db,
+         "--map", str(examples / "perception-sample-map.yaml")],
+    )  # fmt: skip
+    assert imported.exit_code == 0, imported.output
+    command = ["survey", "estimate", "perception-sample", "--construct", "security"]
+    command += ["--by", "sex", "--db", db, "--json"]
+    on_duckdb, on_spark = run(*command), run(*command, *SPARK)
+    assert len(on_duckdb) == 4  # two waves x two sexes
+    same(on_duckdb, on_spark)

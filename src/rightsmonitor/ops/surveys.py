@@ -137,12 +137,9 @@ def on_engine(source: SurveyData, ctx: Context) -> SurveyData:
     own (Spark): copied once into a temporary table there, so the estimates run on it."""
     if ctx.engine.name == "duckdb":
         return source  # estimated where it is stored, as before
-    import uuid
+    from rightsmonitor.sources.microdata import frame_on
 
-    con = ctx.backend()
-    moved = con.create_table(
-        f"rm_survey_{uuid.uuid4().hex}", source.table.to_pyarrow().to_pandas(), temp=True
-    )
+    moved = frame_on(ctx.backend(), source.table.to_pyarrow().to_pandas())
     return dataclasses.replace(source, table=moved)
 
 

@@ -24,6 +24,7 @@ import ibis.expr.types as ir
 from rightsmonitor.errors import InvalidInput, Problem
 
 if TYPE_CHECKING:
+    import pandas as pd
     from ibis.backends import BaseBackend
 
 SUFFIXES = (".parquet", ".csv", ".dta", ".sav")
@@ -99,9 +100,18 @@ def _read_stata_or_spss(con: BaseBackend, path: Path, suffix: str) -> ir.Table:
 
     reader = pyreadstat.read_dta if suffix == ".dta" else pyreadstat.read_sav
     frame, _meta = reader(str(path), apply_value_formats=False)
+    return frame_on(con, frame)
+
+
+def frame_on(con: BaseBackend, frame: pd.DataFrame) -> ir.Table:
+    """A frame in memory as a table on ``con``: an in-memory table on DuckDB, a temporary view
+    on Spark (whose Ibis backend makes no temporary tables)."""
     if _is_duckdb(con):
         return ibis.memtable(frame)
-    return con.create_table(f"rm_microdata_{uuid.uuid4().hex}", frame, temp=True)
+    name = f"rm_frame_{uuid.uuid4().hex}"
+    session = con._session  # type: ignore[attr-defined]
+    session.createDataFrame(frame).createOrReplaceTempView(name)
+    return con.table(name)
 
 
 # The dialect of the CSV files we read (RFC 4180), so a malformed row is an error, not a guess.
