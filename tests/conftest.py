@@ -15,10 +15,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import settings
 
 import pgserver
 from rightsmonitor.ops.context import Context
 from rightsmonitor.store import Store, open_store
+
+# No time limit on a property example: performance is measured in bench/, never in tests, and a
+# busy CI machine (a Spark JVM beside the suite) must not turn a slow example into a failure.
+settings.register_profile("rightsmonitor", deadline=None)
+settings.load_profile("rightsmonitor")
 
 BACKENDS = ["duckdb", "postgres"]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

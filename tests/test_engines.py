@@ -291,3 +291,32 @@ def test_a_stored_survey_is_estimated_on_spark(tmp_path: Path) -> None:
     on_duckdb, on_spark = run(*command), run(*command, *SPARK)
     assert len(on_duckdb) == 4  # two waves x two sexes
     same(on_duckdb, on_spark)
+
+
+def test_a_partitioned_directory_reads_alike_and_leaves_out_leftovers(
+    spark, tmp_path: Path
+) -> None:
+    """Both engines read the same files of a census directory: a failed write's _temporary/
+    and hidden files are not part of the table (Spark's rule, applied to DuckDB too); the
+    directory's digest names its files and their bytes, wherever it lies."""
+    import shutil
+
+    from rightsmonitor.sources.importer import sha256_of
+    from rightsmonitor.sources.microdata import open_microdata
+    from rightsmonitor.sources.synthetic import generate_census
+
+    census = tmp_path / "census"
+    truth = generate_census(census, 30_000, provinces=3, seed=4)
+    part = next(census.rglob("*.parquet"))
+    for leftover in (census / "_temporary" / "0" / "part-0.parquet", census / ".stale.parquet"):
+        leftover.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(part, leftover)
+    for backend in (ibis.duckdb.connect(), spark):
+        table = open_microdata(census, backend=backend)
+        assert table.count().execute() == truth.persons[0]
+        assert "province" in table.columns
+    copy = tmp_path / "elsewhere" / "census"
+    shutil.copytree(census, copy)
+    assert sha256_of(copy) == sha256_of(census)
+    (copy / part.relative_to(census)).write_bytes(b"changed")
+    assert sha256_of(copy) != sha256_of(census)

@@ -221,3 +221,22 @@ def test_a_bad_value_past_the_sniffed_rows_is_named(tmp_path: Path) -> None:
     assert "column 'consumption'" in message and "'n/a'" in message
     result = CliRunner().invoke(app, ["inequality", str(path), "--var", "consumption"])
     assert result.exit_code == 1 and "'n/a'" in result.output and "Traceback" not in result.output
+
+
+def test_nothing_to_measure_overall_is_n_zero_not_null() -> None:
+    frame = pd.DataFrame({"x": [np.nan, np.nan], "w": [1.0, 2.0]})
+    row = ibis.duckdb.connect().execute(inequality_table(ibis.memtable(frame), "x", weight="w"))
+    record = row.to_dict("records")[0]
+    assert (record["n"], record["population"], record["excluded"]) == (0, 0.0, 2)
+    assert pd.isna(record["gini"])
+
+
+@pytest.mark.parametrize("values", [[5.0] * 4, [7.0], [-3.0, -1.0, 0.0, 2.0, 2.0, 9.0]])
+def test_the_bucketed_curve_holds_at_the_edges(values: list[float]) -> None:
+    """All values equal (one bucket), one value, negatives and ties: the numpy reference."""
+    table = ibis.memtable(pd.DataFrame({"x": values}))
+    got = ibis.duckdb.connect().execute(inequality_table(table, "x")).to_dict("records")[0]
+    reference = inequality(values)
+    assert got["gini"] == pytest.approx(reference.gini, abs=1e-12)
+    assert got["theil_t"] == pytest.approx(reference.theil_t, abs=1e-12)
+    assert got["s20"] == pytest.approx(reference.shares["s20"], abs=1e-12)

@@ -159,3 +159,29 @@ def test_finite_population_correction() -> None:
     b_variance = 2 * sum((x - sum(b) / 2) ** 2 for x in b)
     assert fpc.se == pytest.approx(math.sqrt(0.75 * b_variance))
     assert fpc.se < plain.se
+
+
+def test_a_missing_group_is_a_domain_of_its_own_in_differences() -> None:
+    """Units whose group is missing form one domain; its difference with another is the
+    difference of the two domain means, as a hand-computed pair of estimates gives."""
+    from rightsmonitor.methods.survey import domain_differences
+
+    frame = pd.DataFrame(
+        {
+            "y": [1.0, 3.0, 2.0, 6.0, 5.0, 7.0],
+            "w": [1.0, 1.0, 2.0, 2.0, 1.0, 1.0],
+            "h": ["A", "A", "B", "B", "A", "B"],
+            "c": [1, 2, 3, 4, 1, 3],
+            "g": ["x", "x", "x", "x", None, None],
+        }
+    )
+    table = ibis.memtable(frame)
+    ratio = lambda t: mean_of(t.y)  # noqa: E731
+    [difference] = domain_differences(
+        table, ratio, Design("w", "h", "c"), by=["g"], pairs=[((None,), ("x",))]
+    )
+    means = estimate_ratios(table, lambda t: {"y": ratio(t)}, Design("w", "h", "c"), by=["g"])
+    missing = next(v["y"] for k, v in means.items() if pd.isna(k[0]))
+    assert difference.estimate == pytest.approx(missing.estimate - means[("x",)]["y"].estimate)
+    assert difference.estimate == pytest.approx(6.0 - (1 + 3 + 4 + 12) / 6)
+    assert difference.se > 0

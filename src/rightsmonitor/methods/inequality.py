@@ -235,8 +235,12 @@ def inequality_table(
         s80_s20=ibis.ifelse(defined & (out.s20 > 0), (1 - out.s80) / out.s20, None),
     )
     out = out.drop(*[c for c in out.columns if c.startswith("_")])
-    if not by:
-        return out.mutate(excluded=rows.filter(~usable).count().as_scalar())
+    if not by:  # no usable row: n = 0 and population 0, as for a group without one
+        return out.mutate(
+            n=out.n.fill_null(0),
+            population=out.population.fill_null(0.0),
+            excluded=rows.filter(~usable).count().as_scalar(),
+        )
     # Every group of the data, those without a usable row included (n = 0), and a missing
     # group value is a group of its own: joined with IS NOT DISTINCT FROM, not "=".
     groups = rows.group_by(by).aggregate(excluded=ibis.ifelse(usable, 0, 1).sum())

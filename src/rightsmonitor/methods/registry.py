@@ -15,7 +15,8 @@ k the poverty cutoff (see :mod:`rightsmonitor.methods.mpi`), in round t a unit i
 and the transition matrix counts (status in the previous round, or "not observed") x (status
 now). Rounds are ordered as numbers (years or wave numbers); a text round column is refused.
 Scores are exact integers as in the MPI module. Identifiers are pseudonymised on reading with a
-keyed hash (SHA-256 of a secret key and the id), computed in the database, and never leave it:
+keyed hash (:func:`pseudonymise`, a nested SHA-256 with two keys derived from a secret),
+computed by the engine, and never leave it:
 outputs are
 counts only; any count from 1 to the minimum cell size - 1 (default 10) is suppressed, and every
 published count is rounded to a multiple of 5 so that a suppressed cell cannot be recovered by
@@ -106,7 +107,12 @@ def published(n: ir.IntegerValue, weighted: ir.FloatingValue, min_cell: int) -> 
     cell cannot be recovered by subtraction (poor = new + persistent + relapsed, and so on).
     Computed by the engine, so an unsuppressed small cell is never fetched."""
     small = (n > 0) & (n < min_cell)
-    rounded = (lambda v: (v / ROUND_BASE).round() * ROUND_BASE) if min_cell > 1 else (lambda v: v)
+    # floor(v / 5 + 1/2) * 5: halves round up on every engine (ROUND differs between them).
+    rounded = (
+        (lambda v: (v / ROUND_BASE + 0.5).floor().cast("float64") * ROUND_BASE)
+        if min_cell > 1
+        else (lambda v: v)
+    )
     return {
         "n": ibis.ifelse(small, None, rounded(n.cast("float64"))),
         "weighted": ibis.ifelse(small, None, rounded(weighted.cast("float64"))),
@@ -191,7 +197,7 @@ def registry_report(
     # (Grouped, not DISTINCT: Ibis writes a Spark DISTINCT over a filtered table that keeps
     # more columns than the one selected.)
     found = complete.group_by(_round=complete[round_column]).aggregate(_n=complete.count())
-    rounds = found.order_by("_round").execute()["_round"].tolist()
+    rounds = found.select("_round").order_by("_round").execute()["_round"].tolist()
     # Each round's rank, written into the expression (rounds are few; a joined in-memory table
     # would have to be shipped to the engine, and Spark cannot cache a query that names one).
     rank = ibis.cases(*((grouped._round == r, i) for i, r in enumerate(rounds)), else_=None)

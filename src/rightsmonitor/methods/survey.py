@@ -253,8 +253,13 @@ def _srs_variance(part: pd.DataFrame, name: str, R: float, X: float, n: int) -> 
 
 
 def _plain(value: object) -> object:
-    """A numpy scalar as the Python value it holds (what an Ibis literal takes)."""
-    return value.item() if isinstance(value, np.generic) else value
+    """A numpy scalar as the Python value it holds (what an Ibis literal takes); a missing
+    value (None, NaN, pandas' NA) as None, so that a group of missing values is one key."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, np.generic):
+        return None if isinstance(value, np.floating) and np.isnan(value) else value.item()
+    return value
 
 
 def _linearised(
@@ -262,10 +267,12 @@ def _linearised(
 ) -> ir.FloatingValue:
     """A unit's term of the domain ratio's linearisation, (w y - R w x) / X inside the domain
     ``key`` of ``by`` and 0 outside it (a domain absent from the data has no term)."""
+    key = tuple(_plain(v) for v in key)
     if key not in totals:
         raise ValueError(f"no unit in the domain {key}")
     Y, X = (float(v) for v in totals[key])
-    inside = ibis.and_(*(t[c] == v for c, v in zip(by, key, strict=True))) if by else True
+    matches = [t[c].isnull() if v is None else t[c] == v for c, v in zip(by, key, strict=True)]
+    inside = ibis.and_(*matches) if by else True
     return ibis.ifelse(inside, (t._w * y - (Y / X) * t._w * x) / X, 0.0)
 
 
@@ -328,7 +335,8 @@ def domain_differences(
     several = n_h > 1
     results = []
     for i, (a, b) in enumerate(pairs):
-        (y_a, x_a), (y_b, x_b) = totals[tuple(a)], totals[tuple(b)]
+        (y_a, x_a) = totals[tuple(_plain(v) for v in a)]
+        (y_b, x_b) = totals[tuple(_plain(v) for v in b)]
         r_a, r_b = float(y_a / x_a), float(y_b / x_b)
         sums, squares = strata[f"s{i}"].to_numpy(float), strata[f"q{i}"].to_numpy(float)
         within = squares[several] - sums[several] ** 2 / n_h[several]

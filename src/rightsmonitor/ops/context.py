@@ -63,6 +63,12 @@ class Context:
     store: Store | None = None
     engine: Engine = field(default_factory=Engine)
 
+    def rows_in_order(self, data: str | Path) -> bool:
+        """Whether a file's rows are read in their order (so a bad cell's row can be named):
+        one file on DuckDB without a memory limit (which lets DuckDB reorder to save memory)."""
+        engine = self.engine
+        return engine.name == "duckdb" and engine.memory_limit is None and Path(data).is_file()
+
     def backend(self) -> BaseBackend:
         """The connection tabular work on files runs on: the chosen engine (DuckDB by default,
         or Spark), never the store's own connection."""

@@ -83,7 +83,8 @@ class Engine:
             )
 
     def memory_bytes(self) -> int | None:
-        """The memory limit in bytes (binary units: 1 GB = 2**30 bytes, as DuckDB reads it)."""
+        """The memory limit in bytes, in binary units (1 GB = 2**30 bytes); the engines are
+        given it in MiB, so that DuckDB and Spark read it alike."""
         if self.memory_limit is None:
             return None
         found = _MEMORY.match(self.memory_limit)
@@ -175,13 +176,14 @@ def _float_literals_as_doubles() -> None:
 def _spark_settings(master: str, memory: int | None) -> dict[str, Any]:
     """Settings that make Spark give the same figures as DuckDB, quietly.
 
-    ANSI mode stays on (Spark 4's default): a division by zero must raise, not pass as null,
-    and the expressions guard every division themselves. Session time is UTC so that dates
-    never shift with the machine's zone.
+    ANSI mode is on (Spark 4's default; set for 3.5 too): a division by zero must raise, not
+    pass as null, and the expressions guard every division themselves. Session time is UTC
+    so that dates never shift with the machine's zone.
     """
     log_settings = Path(__file__).with_name("spark-log4j2.properties")
     settings: dict[str, Any] = {
-        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile=file:{log_settings}",
+        "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={log_settings.as_uri()}",
+        "spark.sql.ansi.enabled": "true",
         "spark.sql.session.timeZone": "UTC",
         "spark.ui.showConsoleProgress": "false",
         "spark.sql.adaptive.enabled": "true",

@@ -122,7 +122,12 @@ def registry(ctx: Context, request: RegistryRequest) -> RegistryResult:
     )
     weight = [request.weight] if request.weight else []
     with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
-        table = numeric_columns(table, [*weight, *needed], str(request.data))
+        table = numeric_columns(
+            table,
+            [*weight, *needed],
+            str(request.data),
+            rows_known=ctx.rows_in_order(request.data),
+        )
     with engine_errors(str(request.data)):
         report = registry_report(
             table,
@@ -156,7 +161,10 @@ def inequality(ctx: Context, request: InequalityRequest) -> InequalityResult:
     table = open_microdata(request.data, columns=columns, backend=ctx.backend())
     with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
         table = numeric_columns(
-            table, [c for c in (request.var, request.weight) if c], str(request.data)
+            table,
+            [c for c in (request.var, request.weight) if c],
+            str(request.data),
+            rows_known=ctx.rows_in_order(request.data),
         )
     groups = [request.by] if request.by else []
     with engine_errors(str(request.data)):

@@ -121,7 +121,9 @@ def _checked_data(
     table = open_microdata(request.data, columns=[*columns, *extra, *needed], backend=ctx.backend())
     weight = [design.weight] if design.weight else []
     with engine_errors(str(request.data)):  # a bad cell past the sniffed rows
-        return numeric_columns(table, [*weight, *needed], str(request.data))
+        return numeric_columns(
+            table, [*weight, *needed], str(request.data), rows_known=ctx.rows_in_order(request.data)
+        )
 
 
 def _estimates(

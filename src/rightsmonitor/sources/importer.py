@@ -49,11 +49,32 @@ def detect_format(path: Path) -> Format:
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes; of a directory of Parquet files (a partitioned census),
+    the SHA-256 of each file's relative path and digest, in sorted order, so that the same
+    files give the same digest wherever the directory lies."""
+    path = Path(path)
+    if path.is_dir():
+        digest = hashlib.sha256()
+        for part in parquet_files(path):
+            digest.update(f"{part.relative_to(path).as_posix()}\0{sha256_of(part)}\n".encode())
+        return digest.hexdigest()
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def parquet_files(directory: Path) -> list[Path]:
+    """The Parquet files under ``directory`` that make up its table, sorted: as Spark and Hive
+    read a directory, leaving out paths with a part that starts with "_" or "." (a failed
+    write's ``_temporary/``, ``_SUCCESS``, hidden files)."""
+    return sorted(
+        part
+        for part in directory.rglob("*.parquet")
+        if part.is_file()
+        and not any(piece.startswith(("_", ".")) for piece in part.relative_to(directory).parts)
+    )
 
 
 def resolve_format(path: Path, format: str | None) -> Format:

@@ -77,7 +77,9 @@ def open_microdata(
 
 
 def _parquet_directory(path: Path) -> bool:
-    return path.is_dir() and next(path.rglob("*.parquet"), None) is not None
+    from rightsmonitor.sources.importer import parquet_files
+
+    return path.is_dir() and bool(parquet_files(path))
 
 
 def _is_duckdb(con: BaseBackend) -> bool:
@@ -87,10 +89,11 @@ def _is_duckdb(con: BaseBackend) -> bool:
 def _read_parquet(con: BaseBackend, path: Path) -> ir.Table:
     if not path.is_dir():
         return con.read_parquet(path)  # type: ignore[attr-defined]
-    if _is_duckdb(con):
-        return con.read_parquet(  # type: ignore[attr-defined]
-            str(path / "**" / "*.parquet"), hive_partitioning=True
-        )
+    if _is_duckdb(con):  # the files Spark would read, listed once (no glob characters)
+        from rightsmonitor.sources.importer import parquet_files
+
+        files = [str(part) for part in parquet_files(path)]
+        return con.read_parquet(files, hive_partitioning=True)  # type: ignore[attr-defined]
     return con.read_parquet(str(path))  # type: ignore[attr-defined]  # Spark: partitions too
 
 
@@ -174,12 +177,13 @@ def _check_csv_header(path: Path) -> None:
         raise InvalidInput(problems)
 
 
-def numeric_columns(table: ir.Table, columns: list[str], label: str) -> ir.Table:
+def numeric_columns(
+    table: ir.Table, columns: list[str], label: str, *, rows_known: bool = True
+) -> ir.Table:
     """``table`` with ``columns`` as finite float64 numbers, or a refusal naming each column,
     its first bad row and value: text that is not a number, nan, inf or a number too large
     for a double. One scan counts the bad cells; only when there are some is the first found
     (a row number is a window over the whole table, paid only on the error path)."""
-    import ibis
 
     wanted = list(dict.fromkeys(c for c in columns if c in table.columns))
     if not wanted:
@@ -189,22 +193,12 @@ def numeric_columns(table: ir.Table, columns: list[str], label: str) -> ir.Table
     counts = table.aggregate(**{c: bad[c].cast("int64").sum() for c in wanted}).execute()
     failing = [c for c in wanted if int(counts[c].iloc[0] or 0) > 0]
     if failing:
-        numbered = table.mutate(_row=ibis.row_number())
-        problems = []
-        for column in failing:
-            first = numbered.filter(_bad_cell(numbered[column], _as_float(numbered[column])))
-            row = first.order_by("_row").select("_row", column).limit(1).execute()
-            value, line = row[column].iloc[0], int(row["_row"].iloc[0]) + 2
-            problems.append(
-                Problem(
-                    label,
-                    f"'{value}' is not a finite number ({int(counts[column].iloc[0])} such "
-                    "cell(s) in this column); the computation needs numbers here",
-                    row=line,
-                    column=column,
-                )
-            )
-        raise InvalidInput(problems)
+        raise InvalidInput(
+            [
+                _first_bad(table, column, int(counts[column].iloc[0]), label, rows_known)
+                for column in failing
+            ]
+        )
     # Integer and floating columns stay as they are (an int8 code column stays int8); text and
     # other types that held only numbers become float64.
     changed = {
@@ -213,6 +207,25 @@ def numeric_columns(table: ir.Table, columns: list[str], label: str) -> ir.Table
         if not (table[c].type().is_integer() or table[c].type().is_floating())
     }
     return table.mutate(**changed)
+
+
+def _first_bad(table: ir.Table, column: str, count: int, label: str, rows_known: bool) -> Problem:
+    """The first bad cell of ``column``, with its row where rows have a known order (one file
+    read in order by DuckDB); a directory or a Spark read has none, so only the value is
+    named there."""
+    message = (
+        f"'{{value}}' is not a finite number ({count} such cell(s) in this column); "
+        "the computation needs numbers here"
+    )
+    if not rows_known:
+        bad = table.filter(_bad_cell(table[column], _as_float(table[column])))
+        value = bad.select(column).limit(1).execute()[column].iloc[0]
+        return Problem(label, message.format(value=value), column=column)
+    numbered = table.mutate(_row=ibis.row_number())
+    first = numbered.filter(_bad_cell(numbered[column], _as_float(numbered[column])))
+    row = first.order_by("_row").select("_row", column).limit(1).execute()
+    value, line = row[column].iloc[0], int(row["_row"].iloc[0]) + 2
+    return Problem(label, message.format(value=value), row=line, column=column)
 
 
 def _as_float(value: ir.Value) -> ir.FloatingValue:
