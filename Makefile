@@ -45,6 +45,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_survey.py
 	$(BIN)/python bench/bench_commands.py
 	$(BIN)/python bench/bench_web.py
+	$(BIN)/python bench/bench_engines.py
+	$(BIN)/python bench/bench_census.py
 
 fuzz: $(STAMP)
 	$(BIN)/python tools/fuzz.py --write-reliability
