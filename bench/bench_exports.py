@@ -3,9 +3,10 @@
 On the bundled store (every bundled dataset loaded) plus the real SDMX messages of
 ../shared/data/sdmx: ``rights export OUT`` (data package and SDMX-CSV) for growing
 selections (10 indicators, 40, all), then ``rights import`` of the package into an empty
-store and of every SDMX-CSV file into a store holding the catalogue only. Each figure is the
-wall-clock time of a fresh ``rights`` process, best of ``--repeat``. The issue names no peer:
-absolute numbers, with observations per second.
+store and of every SDMX-CSV file into a store holding the catalogue only; then the same for
+SDMX-ML (``--format sdmx-ml``, structure-specific messages written and read by sdmx1).
+Each figure is the wall-clock time of a fresh ``rights`` process, best of ``--repeat``. The
+issue names no peer: absolute numbers, with observations per second.
 
     .venv/bin/python bench/bench_exports.py [--repeat 3] [--out bench/results/exports.md]
 """
@@ -56,8 +57,9 @@ def main() -> None:
         f"# rights export / import ({platform.node()}, {os.cpu_count()} cores)",
         "",
         "| selection | observations | export both (s) | import package, empty store (s) "
-        "| import SDMX-CSV files (s) | package obs/s |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| import SDMX-CSV files (s) | package obs/s | export SDMX-ML (s) "
+        "| import SDMX-ML files (s) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -113,9 +115,22 @@ def main() -> None:
                 if sdmx_files
                 else float("nan")  # none of the selection is an SDG series
             )
+            ml_out = work / "ml"
+            export_ml = best(
+                args.repeat,
+                lambda o=ml_out: shutil.rmtree(o, ignore_errors=True),
+                *("export", str(ml_out), "--db", db, "--format", "sdmx-ml", *picks),
+            )
+            ml_files = sorted((ml_out / "sdmx-ml").glob("*.xml"))
+            ml = (
+                best(args.repeat, fresh, "import", *map(str, ml_files), "--db", str(target))
+                if ml_files
+                else float("nan")
+            )
             lines.append(
                 f"| {label} | {observations:,} | {export:.2f} | {package:.2f} | "
-                f"{sdmx:.2f} ({len(sdmx_files)} files) | {observations / package:,.0f} |"
+                f"{sdmx:.2f} ({len(sdmx_files)} files) | {observations / package:,.0f} | "
+                f"{export_ml:.2f} | {ml:.2f} ({len(ml_files)} files) |"
             )
             print(lines[-1], flush=True)
     args.out.write_text("\n".join(lines) + "\n", "utf-8")
