@@ -39,35 +39,16 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
-import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+
+from timing import whole_process
 
 HERE = Path(__file__).resolve()
 RIGHTS = str(Path(sys.executable).with_name("rights"))
 TOLERANCE = 1e-9
-
-
-def whole_process(command: list[str], repeat: int) -> tuple[float, float, str]:
-    """Best wall time of ``repeat`` fresh processes, the peak RSS (MiB) of that run and its
-    stdout; a failure stops the benchmark with the command's error output."""
-    best = None
-    for _ in range(repeat):
-        with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-            start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=out, stderr=err, text=True)
-            _, status, usage = os.wait4(process.pid, 0)  # reaps it, with its own peak memory
-            seconds = time.perf_counter() - start
-            if os.waitstatus_to_exitcode(status) != 0:
-                err.seek(0)
-                raise RuntimeError(f"{' '.join(command)} failed:\n{err.read()[-4000:]}")
-            out.seek(0)
-            run = (seconds, usage.ru_maxrss / 1024, out.read())
-        if best is None or run[0] < best[0]:
-            best = run
-    return best
 
 
 # Children: generation and the floor, each in a fresh process of its own.
@@ -224,6 +205,25 @@ def floor(pattern: str, memory_limit: str, repeat: int) -> tuple[float, float, s
     )
 
 
+def against_floor(
+    report: Report,
+    label: str,
+    rows: int,
+    command: list[str],
+    pattern: str,
+    name: str,
+    args: argparse.Namespace,
+    check: Callable[[dict], None],
+) -> None:
+    """Time ``command``, ``check`` its JSON output (before any time is reported), time the
+    one-scan floor over the files of ``pattern``, and report both."""
+    run = whole_process(command, args.repeat)
+    check(json.loads(run[2]))
+    base = floor(pattern, args.memory_limit, args.repeat)
+    report.command(label, rows, "one-scan floor (DuckDB)", base, base[0])
+    report.command(label, rows, name, run, base[0])
+
+
 def census(n: int, args: argparse.Namespace, report: Report) -> None:
     """Generate (if absent), check and time the census of ``n`` persons."""
     directory = Path(args.workdir) / f"census-{n}-seed{args.seed}"
@@ -238,11 +238,9 @@ def census(n: int, args: argparse.Namespace, report: Report) -> None:
         "--json",
         *limit_option(args.memory_limit),
     ]
-    run = whole_process(command, args.repeat)
-    check_mpi(json.loads(run[2]), truth)  # before any time is reported
-    base = floor(f"{directory}/*/*.parquet", args.memory_limit, args.repeat)
-    report.command(label, rows, "one-scan floor (DuckDB)", base, base[0])
-    report.command(label, rows, "`rights mpi ... --by province`", run, base[0])
+    pattern = f"{directory}/*/*.parquet"
+    name = "`rights mpi ... --by province`"
+    against_floor(report, label, rows, command, pattern, name, args, lambda o: check_mpi(o, truth))
 
 
 def registry(args: argparse.Namespace, report: Report) -> None:
@@ -262,11 +260,9 @@ def registry(args: argparse.Namespace, report: Report) -> None:
         "--json",
         *limit_option(args.memory_limit),
     ]
-    run = whole_process(command, args.repeat)
-    check_registry(json.loads(run[2]), truth)
-    base = floor(f"{directory}/*.parquet", args.memory_limit, args.repeat)
-    report.command(label, rows, "one-scan floor (DuckDB)", base, base[0])
-    report.command(label, rows, "`rights registry ...`", run, base[0])
+    pattern, name = f"{directory}/*.parquet", "`rights registry ...`"
+    check = lambda output: check_registry(output, truth)  # noqa: E731
+    against_floor(report, label, rows, command, pattern, name, args, check)
 
 
 def main() -> None:

@@ -30,7 +30,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_census import whole_process
+from timing import whole_process
 
 HERE = Path(__file__).resolve()
 RIGHTS = str(Path(sys.executable).with_name("rights"))

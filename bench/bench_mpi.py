@@ -43,6 +43,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from timing import whole_process
+
 HERE = Path(__file__).resolve()
 from rightsmonitor.sources.synthetic import INDICATORS  # noqa: E402 - the columns it writes
 
@@ -155,26 +157,6 @@ def measure(kind: str, path: str, repeat: int) -> dict:
         result = json.loads(out.stdout.strip().splitlines()[-1])
         if best is None or result["seconds"] < best["seconds"]:
             best = result
-    return best
-
-
-def whole_process(command: list[str], repeat: int) -> tuple[float, float, str]:
-    """Best wall time of ``repeat`` fresh processes, the peak RSS (MiB) and stdout of the best."""
-    import os
-
-    best = None
-    for _ in range(repeat):
-        with tempfile.TemporaryFile("w+") as out:
-            start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, text=True)
-            _, status, usage = os.wait4(process.pid, 0)
-            seconds = time.perf_counter() - start
-            if os.waitstatus_to_exitcode(status) != 0:
-                raise RuntimeError(f"{command} failed")
-            out.seek(0)
-            run = (seconds, usage.ru_maxrss / 1024, out.read())
-        if best is None or run[0] < best[0]:
-            best = run
     return best
 
 
