@@ -184,31 +184,9 @@ def test_registry_counts_transitions_and_pseudonyms(spark, survey_file: Path) ->
 def test_the_progress_engine(spark) -> None:
     from rightsmonitor.assess.engine import run_progress
     from rightsmonitor.ops.engines import SparkRunner
-    from test_progress import CASES
+    from test_progress import CASES, engine_inputs
 
-    observations = pd.DataFrame(
-        [
-            {"series_id": str(i), "year": y, "value": float(v)}
-            for i, case in enumerate(CASES)
-            for y, v in zip(case.years, case.values, strict=True)
-        ]
-    )
-    specs = pd.DataFrame(
-        [
-            {
-                "series_id": str(i),
-                "base_year": c.base_year,
-                "as_of": c.as_of,
-                "direction": 1 if c.direction == "higher" else -1,
-                "target_year": c.target_year,
-                "target_value": c.target_value,
-                "target_change": c.target_change,
-                "target_relative_change": c.target_relative_change,
-                "natural_limit": c.limit,
-            }
-            for i, c in enumerate(CASES)
-        ]
-    )
+    observations, specs = engine_inputs(CASES)
 
     def tidy(frame: pd.DataFrame) -> pd.DataFrame:
         ordered = frame.sort_values("series_id").reset_index(drop=True)

@@ -465,7 +465,8 @@ def test_reference_matches_hand_computation(case: Case) -> None:
     check(measure_progress(case.years, case.values, **case.kwargs()), case.expect)
 
 
-def run_engine(cases: list[Case]) -> pd.DataFrame:
+def engine_inputs(cases: list[Case]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The engine's two inputs for ``cases``: observations and specs, series ids "0", "1", ..."""
     obs = pd.DataFrame(
         [
             {"series_id": str(i), "year": y, "value": float(v)}
@@ -490,6 +491,11 @@ def run_engine(cases: list[Case]) -> pd.DataFrame:
             for i, c in enumerate(cases)
         ]
     )
+    return obs, specs
+
+
+def run_engine(cases: list[Case]) -> pd.DataFrame:
+    obs, specs = engine_inputs(cases)
     expr = assess_series(ibis.memtable(obs), ibis.memtable(specs, schema=SPEC_SCHEMA))
     return (
         ibis.duckdb.connect()

@@ -230,13 +230,5 @@ class SparkRunner:
         return self.session.sql(sql).toPandas()
 
 
-# The progress engine's SQL column types, as Spark names them.
-_SPARK_TYPES = {
-    "VARCHAR": "STRING",
-    "TEXT": "STRING",
-    "BIGINT": "BIGINT",
-    "INTEGER": "INT",
-    "DOUBLE": "DOUBLE",
-    "DOUBLE PRECISION": "DOUBLE",
-    "BOOLEAN": "BOOLEAN",
-}
+# The progress engine's SQL column types (assess/engine.py's _SQL_TYPES), as Spark names them.
+_SPARK_TYPES = {"VARCHAR": "STRING", "BIGINT": "BIGINT", "DOUBLE PRECISION": "DOUBLE"}
