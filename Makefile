@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh machine:
 #   make demo   create the environment, load the bundled data, assess both plans, write reports
-#   make test   create the environment, install Chromium and PostgreSQL if missing (Debian
+#   make test   create the environment, install Chromium, PostgreSQL and Java if missing (Debian
 #               packages, tools/setup-test-machine.sh), run lint + the whole test suite
 # and, after them, the public portal and REST API on the demo data:
 #   make serve  load the bundled data if not yet loaded, then rights serve (http://127.0.0.1:8000/)
