@@ -134,7 +134,7 @@ def survey_data(ctx: Context, data: str, map_path: Path | None) -> Iterator[Surv
 
 def on_engine(source: SurveyData, ctx: Context) -> SurveyData:
     """A stored survey's responses moved to the chosen engine when that is not the store's
-    own (Spark): copied once into a temporary table there, so the estimates run on it."""
+    own (Spark): copied once into a temporary view there, so the estimates run on it."""
     if ctx.engine.name == "duckdb":
         return source  # estimated where it is stored, as before
     from rightsmonitor.sources.microdata import frame_on
